@@ -1,0 +1,58 @@
+package io.vmssrunnerscaler.engine;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Lifecycle of one scale-set instance as the engine sees it. The allowed moves are an explicit
+ * table so that a late or duplicated event can only ever be rejected, never bend the lifecycle.
+ */
+public enum Phase {
+    /** Created or re-imaged; its runner has not asked for a configuration yet. */
+    PROVISIONING,
+    /** Runner configured and waiting for a job. */
+    IDLE,
+    /** Running a job. Never re-imaged or deleted. */
+    BUSY,
+    /** The completed-hook ran; the runner still has to report the job. Still never touched. */
+    FINISHING,
+    /** The job is really over; waiting to be re-imaged or deleted. */
+    FINISHED,
+    /** A re-image is in flight; comes back as PROVISIONING. */
+    REIMAGING,
+    /** A delete is in flight; leaves the pool when it succeeds. */
+    DELETING,
+    /** Azure reports it failed, or an operation on it failed; it is deleted and replaced. */
+    FAILED;
+
+    /** The phases this one may move to. */
+    public Set<Phase> next() {
+        return switch (this) {
+            case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, FAILED);
+            // IDLE -> PROVISIONING: handing out the configuration failed, the VM may ask again.
+            case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DELETING, FAILED);
+            // A busy instance never goes to FAILED: Azure may flag an extension while the job runs,
+            // and FAILED instances are deleted.
+            case BUSY -> EnumSet.of(FINISHING, FINISHED);
+            case FINISHING -> EnumSet.of(FINISHED);
+            case FINISHED -> EnumSet.of(REIMAGING, DELETING);
+            case REIMAGING -> EnumSet.of(PROVISIONING, FAILED);
+            case DELETING -> EnumSet.of(FAILED);
+            case FAILED -> EnumSet.of(DELETING);
+        };
+    }
+
+    public boolean canMoveTo(Phase to) {
+        return next().contains(to);
+    }
+
+    /** Running a job: counts as demand and must not be touched. */
+    public boolean isBusy() {
+        return this == BUSY || this == FINISHING;
+    }
+
+    /** Counts towards the pool's live size: serving now, or about to. */
+    public boolean isLive() {
+        return this == PROVISIONING || this == IDLE || this == BUSY || this == FINISHING || this == REIMAGING;
+    }
+}

@@ -1,0 +1,125 @@
+package io.vmssrunnerscaler.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+
+/**
+ * Derives what to do from a pool's snapshot. Runs after every event, so the time-based rules
+ * need nothing but a tick to fire.
+ */
+final class Planner {
+    private Planner() {}
+
+    static void plan(PoolDraft d) {
+        forgetOld(d);
+        expireFinishing(d);
+        expireBoot(d);
+        List<String> reimage = new ArrayList<>();
+        List<String> delete = new ArrayList<>();
+        recycleFinished(d, reimage, delete);
+        replaceFailed(d, delete);
+        deleteSurplusIdle(d, delete);
+        if (!reimage.isEmpty()) {
+            d.startOperation(Operation.Kind.REIMAGE, reimage, 0);
+        }
+        if (!delete.isEmpty()) {
+            d.startOperation(Operation.Kind.DELETE, delete, 0);
+        }
+        grow(d);
+        settleGrowth(d);
+    }
+
+    /** Queued jobs that never started stop counting as demand; memory of ended jobs is bounded. */
+    private static void forgetOld(PoolDraft d) {
+        var cutoff = d.now.minus(d.spec.queuedMaxAge());
+        d.queued.values().removeIf(at -> at.isBefore(cutoff));
+        d.endedJobs.values().removeIf(at -> at.isBefore(cutoff));
+        d.orphanStarts.values().removeIf(o -> o.at().isBefore(cutoff));
+    }
+
+    /** After the completed-hook, the job counts as over once the grace period has passed. */
+    private static void expireFinishing(PoolDraft d) {
+        var cutoff = d.now.minus(d.spec.finishGrace());
+        instancesIn(d, Phase.FINISHING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::endJob);
+    }
+
+    /** An instance that never asked for its configuration within the boot timeout is replaced. */
+    private static void expireBoot(PoolDraft d) {
+        var cutoff = d.now.minus(d.spec.bootTimeout());
+        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff))
+                .forEach(i -> d.move(i, Phase.FINISHED));
+    }
+
+    /** Re-image while the pool still needs the instance, else delete it. */
+    private static void recycleFinished(PoolDraft d, List<String> reimage, List<String> delete) {
+        int live = d.live();
+        int desired = d.desired();
+        boolean canShrink = d.canShrink();
+        for (Instance i : instancesIn(d, Phase.FINISHED)) {
+            if (d.spec.afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired) {
+                d.move(i, Phase.REIMAGING);
+                reimage.add(i.instanceId());
+                live++;
+            } else if (canShrink) {
+                d.move(i, Phase.DELETING);
+                delete.add(i.instanceId());
+            }
+        }
+    }
+
+    private static void replaceFailed(PoolDraft d, List<String> delete) {
+        if (!d.canShrink()) {
+            return;
+        }
+        for (Instance i : instancesIn(d, Phase.FAILED)) {
+            d.move(i, Phase.DELETING);
+            delete.add(i.instanceId());
+        }
+    }
+
+    /** Surplus idle instances go after the cool-down, longest idle first. */
+    private static void deleteSurplusIdle(PoolDraft d, List<String> delete) {
+        int surplus = d.live() - d.desired();
+        if (surplus <= 0 || !d.canShrink()) {
+            return;
+        }
+        var cutoff = d.now.minus(d.spec.idleCooldown());
+        instancesIn(d, Phase.IDLE).stream()
+                .filter(i -> !i.since().isAfter(cutoff))
+                .limit(surplus)
+                .forEach(i -> {
+                    d.move(i, Phase.DELETING);
+                    delete.add(i.instanceId());
+                });
+    }
+
+    /** Raise capacity by what is missing, never above max, one change at a time. */
+    private static void grow(PoolDraft d) {
+        int missing = d.desired() - d.live();
+        if (missing <= 0 || !d.canGrow()) {
+            return;
+        }
+        int total = d.instances.size();
+        int target = Math.min(d.spec.max(), total + missing);
+        if (target > total) {
+            d.startOperation(Operation.Kind.SET_CAPACITY, List.of(), target);
+        }
+    }
+
+    /** A listing lost after a capacity change is asked for again once the back-off allows. */
+    private static void settleGrowth(PoolDraft d) {
+        if (d.growthSettlesWith != 0 && !d.inFlight(Operation.Kind.LIST) && !d.now.isBefore(d.backoffUntil)) {
+            d.growthSettlesWith = d.requestList();
+        }
+    }
+
+    private static List<Instance> instancesIn(PoolDraft d, Phase phase) {
+        return d.instances.values().stream()
+                .filter(i -> i.phase() == phase)
+                .sorted(Comparator.comparing(Instance::since))
+                .toList();
+    }
+
+}

@@ -1,0 +1,40 @@
+package io.vmssrunnerscaler.engine;
+
+/** What the engine asks the shell to do. */
+public sealed interface PoolCommand {
+
+    /** Commands that are scale-set calls carry the operation the engine tracks them by. */
+    sealed interface ScaleSetCall extends PoolCommand {
+        Operation operation();
+    }
+
+    /** Raise the scale set's capacity. The engine only ever grows capacity this way. */
+    record SetCapacity(Operation operation) implements ScaleSetCall {}
+
+    record ReimageInstances(Operation operation) implements ScaleSetCall {}
+
+    record DeleteInstances(Operation operation) implements ScaleSetCall {}
+
+    record ListInstances(Operation operation) implements ScaleSetCall {}
+
+    /** Record in the busy store that this runner runs a job (upsert by runner name). */
+    record MarkBusy(String runnerName, String instanceId, long jobId, java.time.Instant since) implements PoolCommand {}
+
+    /** Remove the runner's busy marker. */
+    record ClearBusy(String runnerName) implements PoolCommand {}
+
+    /** The runner may have its one-time configuration. */
+    record GrantRunnerConfig(String runnerName, String instanceId) implements PoolCommand {}
+
+    /** The runner may not have a configuration, and why. */
+    record RejectRunnerConfig(String runnerName, ConfigRejection reason) implements PoolCommand {}
+
+    enum ConfigRejection {
+        /** No such instance in this pool (yet): the caller should retry after a refresh. */
+        UNKNOWN_INSTANCE,
+        /** A configuration was already handed out since the last (re)image. */
+        ALREADY_CONFIGURED,
+        /** The instance is not in a phase in which a runner may start. */
+        NOT_PROVISIONING
+    }
+}

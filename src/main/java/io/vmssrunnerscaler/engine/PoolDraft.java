@@ -1,0 +1,147 @@
+package io.vmssrunnerscaler.engine;
+
+import io.vmssrunnerscaler.engine.Instance.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A mutable working copy of a {@link PoolState} for the length of one decision. Not shared. */
+final class PoolDraft {
+    final PoolSpec spec;
+    final Instant now;
+    final TreeMap<String, Instance> instances;
+    final Map<Long, Instant> queued;
+    final Map<Long, Instant> endedJobs;
+    final Map<String, PoolState.OrphanStart> orphanStarts;
+    final List<Operation> operations;
+    long nextOperationId;
+    long lastListApplied;
+    long growthSettlesWith;
+    int consecutiveFailures;
+    Instant backoffUntil;
+    Optional<PoolState.Failure> lastFailure;
+    final List<PoolCommand> commands = new ArrayList<>();
+
+    PoolDraft(PoolState s, Instant now) {
+        this.spec = s.spec();
+        this.now = now;
+        this.instances = new TreeMap<>(s.instances());
+        this.queued = new LinkedHashMap<>(s.queued());
+        this.endedJobs = new HashMap<>(s.endedJobs());
+        this.orphanStarts = new HashMap<>(s.orphanStarts());
+        this.operations = new ArrayList<>(s.operations());
+        this.nextOperationId = s.nextOperationId();
+        this.lastListApplied = s.lastListApplied();
+        this.growthSettlesWith = s.growthSettlesWith();
+        this.consecutiveFailures = s.consecutiveFailures();
+        this.backoffUntil = s.backoffUntil();
+        this.lastFailure = s.lastFailure();
+    }
+
+    Decision finish() {
+        PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
+                nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure);
+        return new Decision(state, commands);
+    }
+
+    Optional<Instance> byName(String runnerName) {
+        if (runnerName == null) {
+            return Optional.empty();
+        }
+        return instances.values().stream().filter(i -> i.name().equalsIgnoreCase(runnerName)).findFirst();
+    }
+
+    /** Moves the instance if its lifecycle allows it; a rejected move changes nothing. */
+    boolean move(Instance instance, Phase to) {
+        Transition t = instance.moveTo(to, now);
+        if (t instanceof Transition.Moved moved) {
+            instances.put(instance.instanceId(), moved.instance());
+            return true;
+        }
+        return false;
+    }
+
+    /** The job on this instance is really over: it leaves the busy set and awaits recycling. */
+    void endJob(Instance instance) {
+        boolean wasBusy = instance.phase().isBusy();
+        if (move(instance, Phase.FINISHED) && wasBusy) {
+            commands.add(new PoolCommand.ClearBusy(instance.name()));
+        }
+    }
+
+    void markBusy(Instance instance) {
+        commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(), now));
+    }
+
+    Operation startOperation(Operation.Kind kind, List<String> instanceIds, int capacity) {
+        Operation op = new Operation(nextOperationId++, kind, instanceIds, capacity, now);
+        operations.add(op);
+        commands.add(switch (kind) {
+            case SET_CAPACITY -> new PoolCommand.SetCapacity(op);
+            case REIMAGE -> new PoolCommand.ReimageInstances(op);
+            case DELETE -> new PoolCommand.DeleteInstances(op);
+            case LIST -> new PoolCommand.ListInstances(op);
+        });
+        return op;
+    }
+
+    Optional<Operation> removeOperation(long id) {
+        for (int i = 0; i < operations.size(); i++) {
+            if (operations.get(i).id() == id) {
+                return Optional.of(operations.remove(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    boolean inFlight(Operation.Kind kind) {
+        return operations.stream().anyMatch(o -> o.kind() == kind);
+    }
+
+    /** Asks for a listing unless one is already on its way; returns the id of the awaited one. */
+    long requestList() {
+        return operations.stream()
+                .filter(o -> o.kind() == Operation.Kind.LIST)
+                .mapToLong(Operation::id)
+                .max()
+                .orElseGet(() -> startOperation(Operation.Kind.LIST, List.of(), 0).id());
+    }
+
+    long count(Phase phase) {
+        return instances.values().stream().filter(i -> i.phase() == phase).count();
+    }
+
+    int live() {
+        return (int) instances.values().stream().filter(i -> i.phase().isLive()).count();
+    }
+
+    int desired() {
+        int busy = (int) instances.values().stream().filter(i -> i.phase().isBusy()).count();
+        return spec.desiredFor(busy + queued.size());
+    }
+
+    /** Capacity may shrink (explicit deletes) when no growth is in flight or settling, and not backing off. */
+    boolean canShrink() {
+        return !inFlight(Operation.Kind.SET_CAPACITY) && growthSettlesWith == 0 && !now.isBefore(backoffUntil);
+    }
+
+    /**
+     * Capacity may grow when it may shrink and no delete is in flight: a capacity PATCH is absolute,
+     * and racing it with a delete could make Azure pick its own victim, possibly a busy one.
+     */
+    boolean canGrow() {
+        return canShrink() && count(Phase.DELETING) == 0;
+    }
+
+    void recordFailure(Operation op, String reason) {
+        consecutiveFailures++;
+        long backoffSeconds = Math.min(300, 5L << Math.min(6, consecutiveFailures - 1));
+        backoffUntil = now.plusSeconds(backoffSeconds);
+        lastFailure = Optional.of(new PoolState.Failure(op.kind(), reason, now));
+    }
+}

@@ -1,0 +1,50 @@
+package io.vmssrunnerscaler.engine;
+
+import java.util.List;
+
+/** Everything that can happen to a pool. Each is handled idempotently by {@link ScalingEngine}. */
+public sealed interface PoolEvent {
+
+    /** Webhook {@code workflow_job} {@code queued} (or {@code waiting}) for a job this pool serves. */
+    record JobQueued(long jobId) implements PoolEvent {}
+
+    /** Webhook {@code in_progress}: GitHub assigned the job to a runner. */
+    record JobStarted(long jobId, String runnerName) implements PoolEvent {}
+
+    /** Webhook {@code completed}: the job is really over (the runner may be null if it never ran). */
+    record JobCompleted(long jobId, String runnerName) implements PoolEvent {}
+
+    /** A runner VM asks for its one-time configuration. */
+    record RunnerConfigRequested(String runnerName) implements PoolEvent {}
+
+    /** Handing out the configuration failed after it was granted; the instance may ask again. */
+    record RunnerConfigFailed(String runnerName) implements PoolEvent {}
+
+    /** The runner's job-started hook. Carries no job id: hooks only see the YAML job key. */
+    record RunnerJobStarted(String runnerName) implements PoolEvent {}
+
+    /** The runner's job-completed hook. The job is not over yet: the runner still has to report it. */
+    record RunnerJobFinishing(String runnerName) implements PoolEvent {}
+
+    /** GitHub reports the runner offline: an ephemeral runner's work is over. */
+    record RunnerOffline(String runnerName) implements PoolEvent {}
+
+    /** The result of a {@link PoolCommand.ListInstances}. */
+    record InstancesObserved(long operationId, List<ObservedInstance> instances) implements PoolEvent {
+        public InstancesObserved {
+            instances = List.copyOf(instances);
+        }
+    }
+
+    /** A scale-set call finished. */
+    record OperationSucceeded(long operationId) implements PoolEvent {}
+
+    /** A scale-set call failed for good (after the shell's own retries). */
+    record OperationFailed(long operationId, String reason) implements PoolEvent {}
+
+    /** Ask for a fresh listing of the scale set (start-up, reconcile). */
+    record RefreshRequested() implements PoolEvent {}
+
+    /** Time passed: apply the time-based rules. */
+    record Tick() implements PoolEvent {}
+}

@@ -1,0 +1,58 @@
+package io.vmssrunnerscaler.engine;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The sizing rules of one pool, as the engine needs them. Validated with key names by the
+ * configuration layer; the checks here only guard the engine's own invariants.
+ *
+ * @param name pool name, unique
+ * @param labels runner labels, lower-case
+ * @param min instances kept live even with no demand
+ * @param max hard ceiling on the scale set's capacity
+ * @param freePercent keep this percentage of the demand free on top of it (the seed's rule)
+ * @param afterJob what to do with an instance once its job is over
+ * @param bootTimeout an instance that has not asked for its runner configuration by then is replaced
+ * @param idleCooldown a surplus idle instance is deleted only after idling this long
+ * @param finishGrace after the completed-hook, the job counts as over after this long even
+ *     without the webhook or the runner going offline
+ * @param queuedMaxAge a queued job that never started stops counting as demand after this long
+ */
+public record PoolSpec(
+        String name,
+        Set<String> labels,
+        int min,
+        int max,
+        int freePercent,
+        AfterJob afterJob,
+        Duration bootTimeout,
+        Duration idleCooldown,
+        Duration finishGrace,
+        Duration queuedMaxAge) {
+
+    public PoolSpec {
+        Objects.requireNonNull(name, "name");
+        labels = labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        if (min < 0 || max < 1 || min > max) {
+            throw new IllegalArgumentException("need 0 <= min <= max and max >= 1, got min " + min + ", max " + max);
+        }
+        if (freePercent < 0) {
+            throw new IllegalArgumentException("freePercent must not be negative, got " + freePercent);
+        }
+        Objects.requireNonNull(afterJob, "afterJob");
+        Objects.requireNonNull(bootTimeout, "bootTimeout");
+        Objects.requireNonNull(idleCooldown, "idleCooldown");
+        Objects.requireNonNull(finishGrace, "finishGrace");
+        Objects.requireNonNull(queuedMaxAge, "queuedMaxAge");
+    }
+
+    /** desired = clamp(ceil(demand x (100 + free%) / 100), min, max). */
+    public int desiredFor(int demand) {
+        long wanted = ((long) demand * (100 + freePercent) + 99) / 100;
+        return (int) Math.max(min, Math.min(max, wanted));
+    }
+}

@@ -1,0 +1,84 @@
+package io.vmssrunnerscaler.engine;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything the engine knows about one pool. Immutable; {@link ScalingEngine#decide} returns a
+ * new one. The desired size is always recomputed from this snapshot, never kept as a tally.
+ *
+ * @param spec the pool's rules
+ * @param instances by instance id, in Azure's numeric order
+ * @param queued jobs seen queued and not yet started, with when they were first seen
+ * @param endedJobs recently completed jobs, so that late or repeated deliveries change nothing
+ * @param orphanStarts runners that started a job before their instance was listed, by runner name
+ * @param operations scale-set calls in flight
+ * @param nextOperationId the id the next operation gets
+ * @param lastListApplied id of the newest listing applied; older ones are stale and ignored
+ * @param growthSettlesWith after a capacity change, the listing that must arrive before the next
+ *     one (0 when none is awaited): until then the engine does not know the new instances
+ * @param consecutiveFailures failed scale-set calls in a row, for back-off
+ * @param backoffUntil no capacity change before this instant
+ * @param lastFailure the most recent failed call, for operators
+ */
+public record PoolState(
+        PoolSpec spec,
+        SortedMap<String, Instance> instances,
+        Map<Long, Instant> queued,
+        Map<Long, Instant> endedJobs,
+        Map<String, OrphanStart> orphanStarts,
+        List<Operation> operations,
+        long nextOperationId,
+        long lastListApplied,
+        long growthSettlesWith,
+        int consecutiveFailures,
+        Instant backoffUntil,
+        Optional<Failure> lastFailure) {
+
+    /** A job start reported for a runner whose instance is not listed yet. */
+    public record OrphanStart(long jobId, Instant at) {}
+
+    /** A scale-set call that failed. */
+    public record Failure(Operation.Kind kind, String reason, Instant at) {}
+
+    public PoolState {
+        TreeMap<String, Instance> sorted = new TreeMap<>(Operation.INSTANCE_ID_ORDER);
+        sorted.putAll(instances);
+        instances = Collections.unmodifiableSortedMap(sorted);
+        queued = Map.copyOf(queued);
+        endedJobs = Map.copyOf(endedJobs);
+        orphanStarts = Map.copyOf(orphanStarts);
+        operations = List.copyOf(operations);
+    }
+
+    /** A pool that knows nothing yet; the first listing fills it. */
+    public static PoolState empty(PoolSpec spec) {
+        return new PoolState(spec, new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
+                Instant.EPOCH, Optional.empty());
+    }
+
+    public int busy() {
+        return (int) instances.values().stream().filter(i -> i.phase().isBusy()).count();
+    }
+
+    public int live() {
+        return (int) instances.values().stream().filter(i -> i.phase().isLive()).count();
+    }
+
+    /** The size the pool should have now: the free-capacity rule applied to busy plus queued. */
+    public int desired() {
+        return spec.desiredFor(busy() + queued.size());
+    }
+
+    public Optional<Instance> byName(String runnerName) {
+        if (runnerName == null) {
+            return Optional.empty();
+        }
+        return instances.values().stream().filter(i -> i.name().equalsIgnoreCase(runnerName)).findFirst();
+    }
+}

@@ -1,0 +1,213 @@
+package io.vmssrunnerscaler.engine;
+
+import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
+import io.vmssrunnerscaler.engine.PoolEvent.InstancesObserved;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The scaling rules: {@code decide(state, event, now) -> (state', commands)}. Pure: no I/O, no
+ * clock, no threads. Each event first updates the pool's facts; then {@link Planner} derives what
+ * to do from the whole snapshot, so a lost or repeated event cannot drift the pool's size.
+ */
+public final class ScalingEngine {
+
+    public Decision decide(PoolState state, PoolEvent event, Instant now) {
+        PoolDraft d = new PoolDraft(state, now);
+        apply(d, event);
+        Planner.plan(d);
+        return d.finish();
+    }
+
+    private void apply(PoolDraft d, PoolEvent event) {
+        if (event instanceof PoolEvent.JobQueued e) {
+            jobQueued(d, e.jobId());
+        } else if (event instanceof PoolEvent.JobStarted e) {
+            jobStarted(d, e.jobId(), e.runnerName());
+        } else if (event instanceof PoolEvent.JobCompleted e) {
+            jobCompleted(d, e.jobId(), e.runnerName());
+        } else if (event instanceof PoolEvent.RunnerConfigRequested e) {
+            configRequested(d, e.runnerName());
+        } else if (event instanceof PoolEvent.RunnerConfigFailed e) {
+            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.IDLE && i.jobId() == 0)
+                    .ifPresent(i -> d.move(i, Phase.PROVISIONING));
+        } else if (event instanceof PoolEvent.RunnerJobStarted e) {
+            runnerStarted(d, e.runnerName(), 0);
+        } else if (event instanceof PoolEvent.RunnerJobFinishing e) {
+            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.BUSY).ifPresent(i -> d.move(i, Phase.FINISHING));
+        } else if (event instanceof PoolEvent.RunnerOffline e) {
+            // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
+            d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
+        } else if (event instanceof InstancesObserved e) {
+            instancesObserved(d, e);
+        } else if (event instanceof PoolEvent.OperationSucceeded e) {
+            d.removeOperation(e.operationId()).ifPresent(op -> operationSucceeded(d, op));
+        } else if (event instanceof PoolEvent.OperationFailed e) {
+            d.removeOperation(e.operationId()).ifPresent(op -> operationFailed(d, op, e.reason()));
+        } else if (event instanceof PoolEvent.RefreshRequested) {
+            d.requestList();
+        }
+        // Tick: nothing to record; the planner applies the time-based rules.
+    }
+
+    private void jobQueued(PoolDraft d, long jobId) {
+        boolean known = d.endedJobs.containsKey(jobId)
+                || d.instances.values().stream().anyMatch(i -> i.jobId() == jobId)
+                || d.orphanStarts.values().stream().anyMatch(o -> o.jobId() == jobId);
+        if (!known) {
+            d.queued.putIfAbsent(jobId, d.now);
+        }
+    }
+
+    private void jobStarted(PoolDraft d, long jobId, String runnerName) {
+        if (d.endedJobs.containsKey(jobId)) {
+            return; // in_progress after completed: the job is over already
+        }
+        d.queued.remove(jobId);
+        runnerStarted(d, runnerName, jobId);
+    }
+
+    private void runnerStarted(PoolDraft d, String runnerName, long jobId) {
+        Optional<Instance> found = d.byName(runnerName);
+        if (found.isEmpty()) {
+            if (runnerName != null) {
+                d.orphanStarts.merge(runnerName, new PoolState.OrphanStart(jobId, d.now),
+                        (old, neu) -> old.jobId() != 0 ? old : neu);
+                d.requestList(); // the instance exists at Azure; learn it before anything decides about it
+            }
+            return;
+        }
+        Instance instance = found.get();
+        if (instance.phase().isBusy()) {
+            if (jobId != 0 && instance.jobId() != jobId) {
+                Instance updated = instance.withJob(jobId);
+                d.instances.put(updated.instanceId(), updated);
+                d.markBusy(updated);
+            }
+            return;
+        }
+        if (d.move(instance, Phase.BUSY)) {
+            Instance busy = d.instances.get(instance.instanceId()).withJob(jobId);
+            d.instances.put(busy.instanceId(), busy);
+            d.markBusy(busy);
+        }
+    }
+
+    private void jobCompleted(PoolDraft d, long jobId, String runnerName) {
+        if (d.endedJobs.containsKey(jobId)) {
+            return; // a repeated completed changes nothing
+        }
+        d.endedJobs.put(jobId, d.now);
+        d.queued.remove(jobId);
+        if (runnerName == null) {
+            return; // cancelled while queued
+        }
+        d.orphanStarts.remove(runnerName);
+        d.byName(runnerName)
+                // A re-imaged instance keeps its name; never end a newer job for an old delivery.
+                .filter(i -> i.jobId() == 0 || i.jobId() == jobId)
+                .filter(i -> i.phase().isBusy() || i.phase() == Phase.IDLE || i.phase() == Phase.PROVISIONING)
+                .ifPresent(d::endJob);
+    }
+
+    private void configRequested(PoolDraft d, String runnerName) {
+        Optional<Instance> found = d.byName(runnerName);
+        if (found.isEmpty()) {
+            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.UNKNOWN_INSTANCE));
+            d.requestList();
+            return;
+        }
+        Instance instance = found.get();
+        if (instance.configIssued()) {
+            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.ALREADY_CONFIGURED));
+        } else if (instance.phase() != Phase.PROVISIONING) {
+            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.NOT_PROVISIONING));
+        } else {
+            d.move(instance, Phase.IDLE);
+            d.instances.put(instance.instanceId(), d.instances.get(instance.instanceId()).withConfigIssued());
+            d.commands.add(new PoolCommand.GrantRunnerConfig(instance.name(), instance.instanceId()));
+        }
+    }
+
+    private void instancesObserved(PoolDraft d, InstancesObserved e) {
+        d.removeOperation(e.operationId());
+        if (e.operationId() < d.lastListApplied) {
+            return; // an older listing overtaken by a newer one
+        }
+        d.lastListApplied = e.operationId();
+        if (d.growthSettlesWith != 0 && e.operationId() >= d.growthSettlesWith) {
+            d.growthSettlesWith = 0;
+        }
+        Set<String> seen = new HashSet<>();
+        for (ObservedInstance o : e.instances()) {
+            seen.add(o.instanceId());
+            observe(d, o);
+        }
+        for (Instance known : d.instances.values().toArray(Instance[]::new)) {
+            if (!seen.contains(known.instanceId())) {
+                vanished(d, known);
+            }
+        }
+    }
+
+    private void observe(PoolDraft d, ObservedInstance o) {
+        Instance known = d.instances.get(o.instanceId());
+        if (known == null) {
+            if (o.state() == ProvisioningState.DELETING) {
+                return;
+            }
+            Instance fresh = Instance.provisioning(o.instanceId(), o.name(), d.now);
+            d.instances.put(fresh.instanceId(), fresh);
+            PoolState.OrphanStart orphan = d.orphanStarts.remove(o.name());
+            if (orphan != null) {
+                runnerStarted(d, o.name(), orphan.jobId());
+            } else if (o.state() == ProvisioningState.FAILED) {
+                d.move(fresh, Phase.FAILED);
+            }
+            return;
+        }
+        if (o.state() == ProvisioningState.FAILED) {
+            d.move(known, Phase.FAILED); // refused for busy instances by the lifecycle table
+        }
+    }
+
+    private void vanished(PoolDraft d, Instance known) {
+        d.instances.remove(known.instanceId());
+        if (known.phase().isBusy()) {
+            d.commands.add(new PoolCommand.ClearBusy(known.name()));
+        }
+    }
+
+    private void operationSucceeded(PoolDraft d, Operation op) {
+        d.consecutiveFailures = 0;
+        switch (op.kind()) {
+            case SET_CAPACITY -> d.growthSettlesWith = d.requestList();
+            case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
+            case DELETE -> forEach(d, op, Phase.DELETING, i -> d.instances.remove(i.instanceId()));
+            case LIST -> { } // listings report through InstancesObserved
+        }
+    }
+
+    private void operationFailed(PoolDraft d, Operation op, String reason) {
+        d.recordFailure(op, reason);
+        switch (op.kind()) {
+            // The PATCH may have partly happened: learn the real instances before growing again.
+            case SET_CAPACITY -> d.growthSettlesWith = d.requestList();
+            case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.FAILED));
+            case DELETE -> forEach(d, op, Phase.DELETING, i -> d.move(i, Phase.FAILED));
+            case LIST -> { } // the planner asks again after the back-off if it still needs one
+        }
+    }
+
+    private static void forEach(PoolDraft d, Operation op, Phase phase, java.util.function.Consumer<Instance> action) {
+        for (String id : op.instanceIds()) {
+            Instance i = d.instances.get(id);
+            if (i != null && i.phase() == phase) {
+                action.accept(i);
+            }
+        }
+    }
+}
