@@ -1,0 +1,11 @@
+package io.vmssrunnerscaler.github;
+
+import io.smallrye.mutiny.Uni;
+import java.util.Set;
+
+/** The GitHub calls the scaler makes. */
+public interface GitHubPort {
+
+    /** Creates a just-in-time runner configuration: the runner exists at GitHub from then on. */
+    Uni<RunnerConfig> createRunnerConfig(RunnerScope scope, String runnerName, Set<String> labels, String runnerGroup);
+}

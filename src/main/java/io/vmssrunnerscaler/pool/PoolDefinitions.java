@@ -1,0 +1,136 @@
+package io.vmssrunnerscaler.pool;
+
+import io.vmssrunnerscaler.engine.AfterJob;
+import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns {@code scaler.pools.*} into {@link Pool}s, collecting every problem with its key and
+ * environment variable, so that one failed start-up names all of them.
+ */
+public final class PoolDefinitions {
+    public static final String IMPLICIT_LABEL = "self-hosted";
+
+    private PoolDefinitions() {}
+
+    /** The pools, or an exception listing every invalid key. */
+    public static List<Pool> from(ScalerConfig config) {
+        List<String> problems = new ArrayList<>();
+        List<Pool> pools = new ArrayList<>();
+        if (config.pools().isEmpty()) {
+            problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.max and .scope"));
+        }
+        Map<String, String> scaleSetOwners = new HashMap<>();
+        for (var entry : new TreeMap<>(config.pools()).entrySet()) {
+            String name = entry.getKey();
+            PoolConfig pool = entry.getValue();
+            int before = problems.size();
+            String prefix = "scaler.pools." + name + ".";
+            checkPool(config.cloud(), prefix, pool, problems);
+            if (problems.size() > before) {
+                continue;
+            }
+            ScaleSetRef ref = scaleSetOf(name, pool);
+            String owner = scaleSetOwners.putIfAbsent(ref.toString().toLowerCase(Locale.ROOT), name);
+            if (owner != null) {
+                problems.add(problem(prefix + "scale-set.name", "scale set " + ref.name() + " is already driven by pool " + owner
+                        + "; two pools on one scale set would fight over it"));
+                continue;
+            }
+            pools.add(toPool(name, pool, ref));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return List.copyOf(pools);
+    }
+
+    private static void checkPool(ScalerConfig.Cloud cloud, String prefix, PoolConfig pool, List<String> problems) {
+        if (pool.max() < 1) {
+            problems.add(problem(prefix + "max", "must be at least 1, got " + pool.max()));
+        }
+        if (pool.min() < 0) {
+            problems.add(problem(prefix + "min", "must not be negative, got " + pool.min()));
+        } else if (pool.min() > pool.max()) {
+            problems.add(problem(prefix + "min", "must not exceed max (" + pool.max() + "), got " + pool.min()));
+        }
+        if (pool.freePercent() < 0 || pool.freePercent() > 1000) {
+            problems.add(problem(prefix + "free-percent", "must be between 0 and 1000, got " + pool.freePercent()));
+        }
+        if (afterJob(pool.afterJob()).isEmpty()) {
+            problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
+        }
+        if (pool.labels().stream().allMatch(String::isBlank)) {
+            problems.add(problem(prefix + "labels", "must name at least one label"));
+        }
+        positive(prefix + "boot-timeout", pool.bootTimeout(), problems);
+        positive(prefix + "finish-grace", pool.finishGrace(), problems);
+        positive(prefix + "queued-max-age", pool.queuedMaxAge(), problems);
+        if (pool.idleCooldown().isNegative()) {
+            problems.add(problem(prefix + "idle-cooldown", "must not be negative"));
+        }
+        try {
+            RunnerScope.parse(pool.scope());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem(prefix + "scope", e.getMessage()));
+        }
+        if (cloud == ScalerConfig.Cloud.AZURE) {
+            required(prefix + "scale-set.subscription", pool.scaleSet().subscription(), problems);
+            required(prefix + "scale-set.resource-group", pool.scaleSet().resourceGroup(), problems);
+            required(prefix + "scale-set.name", pool.scaleSet().name(), problems);
+        }
+    }
+
+    private static Pool toPool(String name, PoolConfig pool, ScaleSetRef ref) {
+        Set<String> labels = new LinkedHashSet<>();
+        labels.add(IMPLICIT_LABEL);
+        pool.labels().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
+        PoolSpec spec = new PoolSpec(name, labels, pool.min(), pool.max(), pool.freePercent(),
+                afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
+                pool.finishGrace(), pool.queuedMaxAge());
+        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), ref);
+    }
+
+    private static ScaleSetRef scaleSetOf(String pool, PoolConfig config) {
+        PoolConfig.ScaleSet s = config.scaleSet();
+        return new ScaleSetRef(s.subscription().orElse("simulated"), s.resourceGroup().orElse("simulated"),
+                s.name().orElse(pool));
+    }
+
+    static Optional<AfterJob> afterJob(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "reimage-or-delete" -> Optional.of(AfterJob.REIMAGE_OR_DELETE);
+            case "delete" -> Optional.of(AfterJob.DELETE);
+            default -> Optional.empty();
+        };
+    }
+
+    private static void positive(String key, Duration value, List<String> problems) {
+        if (value.isZero() || value.isNegative()) {
+            problems.add(problem(key, "must be positive, got " + value));
+        }
+    }
+
+    private static void required(String key, Optional<String> value, List<String> problems) {
+        if (value.filter(v -> !v.isBlank()).isEmpty()) {
+            problems.add(problem(key, "is required with scaler.cloud=azure"));
+        }
+    }
+
+    /** {@code key (ENV_VAR): problem}. */
+    static String problem(String key, String what) {
+        String env = key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return key + " (" + env + "): " + what;
+    }
+}

@@ -1,0 +1,106 @@
+package io.vmssrunnerscaler.pool;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything under {@code scaler.}: see the configuration reference in README.md. */
+@ConfigMapping(prefix = "scaler")
+public interface ScalerConfig {
+
+    /** Which world the scaler drives: the built-in simulator, or Azure and GitHub. */
+    @WithDefault("simulated")
+    Cloud cloud();
+
+    /** How often the time-based rules (cool-down, boot timeout, grace periods) are applied. */
+    @WithDefault("5s")
+    Duration tickInterval();
+
+    /** Re-image and delete commands for one scale set within this window become one call. */
+    @WithDefault("2s")
+    Duration batchWindow();
+
+    /** How many events may wait for one pool before intake answers 503 (bounded memory). */
+    @WithDefault("10000")
+    int poolInboxLimit();
+
+    /** Reconciliation with the scale set. */
+    Reconcile reconcile();
+
+    /** The pools, by name. At least one. */
+    Map<String, PoolConfig> pools();
+
+    /** The built-in simulator, used when {@code scaler.cloud=simulated}. */
+    SimConfig sim();
+
+    enum Cloud {
+        SIMULATED,
+        AZURE
+    }
+
+    interface Reconcile {
+        /** How often each scale set is listed (one high-cost GET; Azure allows 10 a minute per set). */
+        @WithDefault("60s")
+        Duration interval();
+    }
+
+    interface SimConfig {
+        /** From a capacity change to the new instances existing (provisioning state Creating). */
+        @WithDefault("2s")
+        Duration capacityDelay();
+
+        /** From creation to a booted VM whose cloud-init asks for its runner configuration. */
+        @WithDefault("20s")
+        Duration provisioningDelay();
+
+        /** From a re-image request to the VM booting again. */
+        @WithDefault("15s")
+        Duration reimageDelay();
+
+        /** From a delete request to the instance being gone. */
+        @WithDefault("5s")
+        Duration deleteDelay();
+
+        /** From configuration to the runner being online at GitHub. */
+        @WithDefault("2s")
+        Duration runnerStartDelay();
+
+        /** Probability (0..1) that a new or re-imaged instance fails to provision. */
+        @WithDefault("0")
+        double provisioningFailureRate();
+
+        /** Seed for every random choice the simulator makes, so runs can be repeated. */
+        @WithDefault("42")
+        long seed();
+
+        /** The demo workload. */
+        Workload workload();
+
+        interface Workload {
+            /** Generate jobs continuously. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Mean arrival rate of the Poisson process. */
+            @WithDefault("6")
+            double jobsPerMinute();
+
+            /** Shortest job. */
+            @WithDefault("10s")
+            Duration minDuration();
+
+            /** Longest job. */
+            @WithDefault("40s")
+            Duration maxDuration();
+
+            /**
+             * Label sets and their weights, e.g. {@code scaler.sim.workload.label-mix."linux,x64"=3}.
+             * Empty: every pool's labels, equally often.
+             */
+            @WithName("label-mix")
+            Map<String, Integer> labelMix();
+        }
+    }
+}

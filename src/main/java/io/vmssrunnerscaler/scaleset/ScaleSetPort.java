@@ -1,0 +1,24 @@
+package io.vmssrunnerscaler.scaleset;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.ObservedInstance;
+import java.util.List;
+
+/**
+ * The scale-set calls the engine's commands need. Each Uni completes when the (long-running)
+ * operation is done; implementations must never block the calling thread.
+ */
+public interface ScaleSetPort {
+
+    /** All instances of the scale set (every page), with provisioning state and computer name. */
+    Uni<List<ObservedInstance>> list(ScaleSetRef scaleSet);
+
+    /** Sets {@code sku.capacity}. The engine only ever raises it. */
+    Uni<Void> setCapacity(ScaleSetRef scaleSet, int capacity);
+
+    /** Re-images these instances in one call. */
+    Uni<Void> reimage(ScaleSetRef scaleSet, List<String> instanceIds);
+
+    /** Deletes these instances in one call (capacity drops with them). */
+    Uni<Void> delete(ScaleSetRef scaleSet, List<String> instanceIds);
+}

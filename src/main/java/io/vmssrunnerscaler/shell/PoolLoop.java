@@ -1,0 +1,152 @@
+package io.vmssrunnerscaler.shell;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.engine.Decision;
+import io.vmssrunnerscaler.engine.PoolCommand;
+import io.vmssrunnerscaler.engine.PoolEvent;
+import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.engine.ScalingEngine;
+import io.vmssrunnerscaler.pool.Pool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One pool's event loop: events are fed to the engine one at a time on a serialized Mutiny
+ * stream (no locks around shared state), and the resulting commands go to the ports. Results come
+ * back as events on the same stream. Nothing here blocks.
+ */
+public final class PoolLoop {
+    private static final Logger LOG = Logger.getLogger(PoolLoop.class);
+
+    /** What travels on the loop's stream. */
+    sealed interface Message {
+        record Event(PoolEvent event, Consumer<Decision> reply) implements Message {}
+
+        record FlushBatch() implements Message {}
+    }
+
+    private final Pool pool;
+    private final ScalingEngine engine = new ScalingEngine();
+    private final TimeSource time;
+    private final BusyStore busyStore;
+    private final PoolListener listener;
+    private final int inboxLimit;
+    private final ScaleSetBatcher batcher;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final SerializedProcessor<Message, Message> inbox;
+    private final SerializedProcessor<PoolCommand, PoolCommand> busyWrites;
+    private volatile PoolState state;
+
+    public PoolLoop(Pool pool, ShellContext context, PoolListener listener) {
+        this.pool = pool;
+        this.time = context.time();
+        this.busyStore = context.busyStore();
+        this.listener = listener;
+        this.inboxLimit = context.inboxLimit();
+        this.state = PoolState.empty(pool.spec());
+        this.batcher = new ScaleSetBatcher(pool, context, this::offerResult, () -> send(new Message.FlushBatch()));
+        UnicastProcessor<Message> messages = UnicastProcessor.create();
+        messages.subscribe().with(this::handle, e -> LOG.errorf(e, "pool %s: event loop stopped", pool.name()));
+        this.inbox = messages.serialized();
+        // Busy-store writes for one pool are applied in the order decided, one at a time.
+        UnicastProcessor<PoolCommand> writes = UnicastProcessor.create();
+        writes.onItem().transformToUniAndConcatenate(this::writeBusy).subscribe().with(ignored -> { });
+        this.busyWrites = writes.serialized();
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** The latest state; a consistent snapshot, safe to read from any thread. */
+    public PoolState state() {
+        return state;
+    }
+
+    /** Queues an event; false when the pool's inbox is full (the caller should answer 503). */
+    public boolean offer(PoolEvent event) {
+        if (waiting.incrementAndGet() > inboxLimit) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        send(new Message.Event(event, null));
+        return true;
+    }
+
+    /** Queues an event and completes with the decision it led to; fails when the inbox is full. */
+    public Uni<Decision> ask(PoolEvent event) {
+        return Uni.createFrom().emitter(emitter -> {
+            if (waiting.incrementAndGet() > inboxLimit) {
+                waiting.decrementAndGet();
+                emitter.fail(new InboxFullException(pool.name()));
+                return;
+            }
+            send(new Message.Event(event, emitter::complete));
+        });
+    }
+
+    /** Results of our own calls must never be dropped, whatever the inbox holds. */
+    private void offerResult(PoolEvent event) {
+        waiting.incrementAndGet();
+        send(new Message.Event(event, null));
+    }
+
+    private void send(Message message) {
+        inbox.onNext(message);
+    }
+
+    private void handle(Message message) {
+        if (message instanceof Message.FlushBatch) {
+            batcher.flush();
+            return;
+        }
+        Message.Event m = (Message.Event) message;
+        waiting.decrementAndGet();
+        PoolState before = state;
+        Decision decision;
+        try {
+            decision = engine.decide(before, m.event(), time.now());
+        } catch (RuntimeException e) {
+            // A bug in a rule must not stop the pool: keep the old state and say so loudly.
+            LOG.errorf(e, "pool %s: engine failed on %s; state kept", pool.name(), m.event());
+            return;
+        }
+        state = decision.state();
+        listener.decided(before, m.event(), decision);
+        decision.commands().forEach(this::execute);
+        if (m.reply() != null) {
+            m.reply().accept(decision);
+        }
+    }
+
+    private void execute(PoolCommand command) {
+        if (command instanceof PoolCommand.ScaleSetCall call) {
+            batcher.submit(call);
+        } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy) {
+            busyWrites.onNext(command);
+        }
+        // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
+    }
+
+    private Uni<Void> writeBusy(PoolCommand command) {
+        Uni<Void> write = command instanceof PoolCommand.MarkBusy m
+                ? busyStore.markBusy(new BusyMarker(pool.name(), m.runnerName(), m.instanceId(), m.jobId(), m.since()))
+                : busyStore.clearBusy(pool.name(), ((PoolCommand.ClearBusy) command).runnerName());
+        return write.onFailure().recoverWithUni(e -> {
+            LOG.warnf("pool %s: busy store write failed (%s); the reconcile loop repairs it", pool.name(), e.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Thrown by {@link #ask} when the pool cannot take more events now. */
+    public static final class InboxFullException extends RuntimeException {
+        public InboxFullException(String pool) {
+            super("pool " + pool + " has too many events waiting; try again later");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.vmssrunnerscaler.sim;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.intake.WorkflowJob;
+import java.util.Optional;
+
+/** How the simulated GitHub and runner VMs reach the scaler: the same calls the real ones make. */
+public interface ScalerEndpoints {
+
+    /** GitHub delivers a {@code workflow_job} webhook. */
+    void deliver(WorkflowJob job);
+
+    /** A runner VM's cloud-init asks for its configuration; empty means "not now, try again". */
+    Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName);
+
+    /** The runner's job-started hook. */
+    void jobStarted(String runnerName);
+
+    /** The runner's job-completed hook. */
+    void jobCompleted(String runnerName);
+}

@@ -1,0 +1,29 @@
+package io.vmssrunnerscaler.sim;
+
+import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import java.util.Set;
+
+/** One simulated VM. Mutable, touched only on the simulator's thread. */
+final class SimVm {
+    final String scaleSet;
+    final String instanceId;
+    final String name;
+    final Set<String> labels;
+    ProvisioningState state = ProvisioningState.CREATING;
+    /** Bumped by every re-image, so that stale timers of an earlier life do nothing. */
+    int generation;
+    /** The job its runner is running, from GitHub's assignment to the runner's final report; 0 if none. */
+    long jobId;
+
+    SimVm(String scaleSet, String instanceId, String name, Set<String> labels) {
+        this.scaleSet = scaleSet;
+        this.instanceId = instanceId;
+        this.name = name;
+        this.labels = labels;
+    }
+
+    ObservedInstance observed() {
+        return new ObservedInstance(instanceId, name, state);
+    }
+}

@@ -1,0 +1,85 @@
+package io.vmssrunnerscaler.sim;
+
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.shell.TimeSource;
+import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The simulated Azure and GitHub, sharing one clock, one seeded random source and one event log.
+ * Its state is only touched from tasks on its {@link TimeSource}, which runs them one at a time.
+ */
+public final class SimWorld {
+    private final TimeSource time;
+    private final SimSettings settings;
+    private final Random random;
+    private final SimEventLog log = new SimEventLog();
+    private final SimulatedAzure azure;
+    private final SimulatedGitHub gitHub;
+    private final Map<String, Integer> injectedFailures = new ConcurrentHashMap<>();
+    private volatile ScalerEndpoints endpoints;
+
+    public SimWorld(TimeSource time, SimSettings settings, Collection<Pool> pools) {
+        this.time = time;
+        this.settings = settings;
+        this.random = new Random(settings.seed());
+        this.azure = new SimulatedAzure(this, pools);
+        this.gitHub = new SimulatedGitHub(this);
+    }
+
+    /** Connects the world to the scaler it exercises; done once, before anything runs. */
+    public void connect(ScalerEndpoints scaler) {
+        this.endpoints = scaler;
+    }
+
+    /** The next {@code count} calls of this kind fail (setCapacity, reimage, delete, createRunnerConfig). */
+    public void injectFailures(String call, int count) {
+        injectedFailures.merge(call, count, Integer::sum);
+    }
+
+    void failIfInjected(String call) {
+        boolean[] fail = {false};
+        injectedFailures.computeIfPresent(call, (k, n) -> {
+            fail[0] = true;
+            return n > 1 ? n - 1 : null;
+        });
+        if (fail[0]) {
+            throw new SimulatedFailure("InternalServerError: injected failure of " + call);
+        }
+    }
+
+    void log(Kind kind, long jobId, String scaleSet, String instanceId, int value, String detail) {
+        log.add(new SimEvent(time.now(), kind, jobId, scaleSet, instanceId, value, detail));
+    }
+
+    public SimulatedAzure azure() {
+        return azure;
+    }
+
+    public SimulatedGitHub gitHub() {
+        return gitHub;
+    }
+
+    public SimEventLog log() {
+        return log;
+    }
+
+    public TimeSource time() {
+        return time;
+    }
+
+    SimSettings settings() {
+        return settings;
+    }
+
+    Random random() {
+        return random;
+    }
+
+    ScalerEndpoints endpoints() {
+        return endpoints;
+    }
+}

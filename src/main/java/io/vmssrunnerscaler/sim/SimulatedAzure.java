@@ -1,0 +1,202 @@
+package io.vmssrunnerscaler.sim;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.scaleset.ScaleSetPort;
+import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Simulated VM Scale Sets with Azure's behaviour: a capacity raise creates instances with
+ * increasing ids and computer names {@code <prefix><6 base-36 digits>}, a capacity cut removes the
+ * highest ids (whoever runs there), re-image and delete take time, and failures can be injected.
+ * Every call completes later on the simulator's clock, never on the caller's stack.
+ */
+public final class SimulatedAzure implements ScaleSetPort {
+    private final SimWorld world;
+    private final Map<String, ScaleSetSim> scaleSets = new HashMap<>();
+
+    private final class ScaleSetSim {
+        final Pool pool;
+        final TreeMap<Integer, SimVm> vms = new TreeMap<>();
+        int nextId;
+
+        ScaleSetSim(Pool pool) {
+            this.pool = pool;
+        }
+    }
+
+    SimulatedAzure(SimWorld world, Collection<Pool> pools) {
+        this.world = world;
+        pools.forEach(p -> scaleSets.put(p.scaleSet().name(), new ScaleSetSim(p)));
+    }
+
+    @Override
+    public Uni<List<ObservedInstance>> list(ScaleSetRef ref) {
+        return later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList());
+    }
+
+    @Override
+    public Uni<Void> setCapacity(ScaleSetRef ref, int capacity) {
+        return later(world.settings().capacityDelay(), () -> {
+            ScaleSetSim s = set(ref);
+            world.failIfInjected("setCapacity");
+            world.log(Kind.CAPACITY_SET, 0, ref.name(), null, capacity, "");
+            while (s.vms.size() < capacity) {
+                create(s);
+            }
+            while (s.vms.size() > capacity) {
+                SimVm victim = s.vms.pollLastEntry().getValue(); // Azure's scale-in picks for itself
+                touch(victim, "scale-in");
+                world.gitHub().vmGone(victim);
+            }
+            if (s.vms.size() > s.pool.spec().max()) {
+                world.log(Kind.MAX_EXCEEDED, 0, ref.name(), null, s.vms.size(), "max " + s.pool.spec().max());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Void> reimage(ScaleSetRef ref, List<String> instanceIds) {
+        return later(Duration.ZERO, () -> {
+            ScaleSetSim s = set(ref);
+            world.failIfInjected("reimage");
+            List<SimVm> vms = find(s, instanceIds);
+            for (SimVm vm : vms) {
+                world.log(Kind.REIMAGE_REQUESTED, vm.jobId, ref.name(), vm.instanceId, 0, "");
+                touch(vm, "re-image");
+                world.gitHub().vmGone(vm);
+                vm.generation++;
+                vm.state = ProvisioningState.UPDATING;
+            }
+            return vms;
+        }).flatMap(vms -> later(world.settings().reimageDelay(), () -> {
+            vms.forEach(this::provisioned);
+            return null;
+        }));
+    }
+
+    @Override
+    public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
+        return later(Duration.ZERO, () -> {
+            ScaleSetSim s = set(ref);
+            world.failIfInjected("delete");
+            List<SimVm> vms = find(s, instanceIds);
+            for (SimVm vm : vms) {
+                world.log(Kind.DELETE_REQUESTED, vm.jobId, ref.name(), vm.instanceId, 0, "");
+                touch(vm, "delete");
+                world.gitHub().vmGone(vm);
+                vm.generation++;
+                vm.state = ProvisioningState.DELETING;
+            }
+            return vms;
+        }).flatMap(vms -> later(world.settings().deleteDelay(), () -> {
+            vms.forEach(vm -> {
+                s(vm).vms.remove(Integer.parseInt(vm.instanceId));
+                world.log(Kind.INSTANCE_DELETED, 0, vm.scaleSet, vm.instanceId, 0, "");
+            });
+            return null;
+        }));
+    }
+
+    /** How many instances the scale set holds now (any state). */
+    public int instanceCount(String scaleSet) {
+        ScaleSetSim s = scaleSets.get(scaleSet);
+        return s == null ? 0 : s.vms.size();
+    }
+
+    private void create(ScaleSetSim s) {
+        int id = s.nextId++;
+        String name = prefix(s.pool.name()) + base36(id);
+        SimVm vm = new SimVm(s.pool.scaleSet().name(), Integer.toString(id), name, s.pool.labels());
+        s.vms.put(id, vm);
+        world.log(Kind.INSTANCE_CREATED, 0, vm.scaleSet, vm.instanceId, 0, name);
+        int generation = vm.generation;
+        world.time().schedule(world.settings().provisioningDelay(), () -> {
+            if (vm.generation == generation && vm.state == ProvisioningState.CREATING) {
+                provisioned(vm);
+            }
+        });
+    }
+
+    /** Boot finished: either failed, or a running VM whose cloud-init now fetches its runner configuration. */
+    private void provisioned(SimVm vm) {
+        if (vm.state == ProvisioningState.DELETING || !s(vm).vms.containsValue(vm)) {
+            return;
+        }
+        if (world.random().nextDouble() < world.settings().provisioningFailureRate()) {
+            vm.state = ProvisioningState.FAILED;
+            world.log(Kind.INSTANCE_FAILED, 0, vm.scaleSet, vm.instanceId, 0, "provisioning failed");
+            return;
+        }
+        vm.state = ProvisioningState.SUCCEEDED;
+        world.log(Kind.INSTANCE_BOOTED, 0, vm.scaleSet, vm.instanceId, 0, vm.name);
+        world.gitHub().cloudInit(vm);
+    }
+
+    private void touch(SimVm vm, String what) {
+        if (vm.jobId != 0) {
+            world.log(Kind.BUSY_INSTANCE_TOUCHED, vm.jobId, vm.scaleSet, vm.instanceId, 0, what);
+        }
+    }
+
+    private List<SimVm> find(ScaleSetSim s, List<String> instanceIds) {
+        List<SimVm> found = new ArrayList<>();
+        for (String id : instanceIds) {
+            SimVm vm = s.vms.get(Integer.parseInt(id));
+            if (vm == null || vm.state == ProvisioningState.DELETING) {
+                throw new SimulatedFailure("InvalidParameter: instance " + id + " is not in scale set " + s.pool.scaleSet().name());
+            }
+            found.add(vm);
+        }
+        return found;
+    }
+
+    private ScaleSetSim set(ScaleSetRef ref) {
+        ScaleSetSim s = scaleSets.get(ref.name());
+        if (s == null) {
+            throw new SimulatedFailure("ResourceNotFound: scale set " + ref.name());
+        }
+        return s;
+    }
+
+    private ScaleSetSim s(SimVm vm) {
+        return scaleSets.get(vm.scaleSet);
+    }
+
+    /** Runs {@code work} on the simulator's clock after {@code delay}; its exception fails the Uni. */
+    private <T> Uni<T> later(Duration delay, Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(delay, () -> {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+                return;
+            }
+            emitter.complete(result);
+        }));
+    }
+
+    /** Azure's computer-name prefix: letters and digits of the pool name, at most 9. */
+    static String prefix(String pool) {
+        String p = pool.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return p.substring(0, Math.min(9, p.length()));
+    }
+
+    static String base36(int id) {
+        String digits = Integer.toString(id, 36);
+        return "0".repeat(Math.max(0, 6 - digits.length())) + digits;
+    }
+}

@@ -1,0 +1,178 @@
+package io.vmssrunnerscaler.sim;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A simulated GitHub and the runners on the simulated VMs: issues JIT configurations, brings a
+ * runner online once its VM booted and configured it, assigns queued jobs to idle runners with
+ * matching labels, runs each for its duration, and calls the scaler the way GitHub and a runner do.
+ * Touched only on the simulator's thread.
+ */
+public final class SimulatedGitHub implements GitHubPort {
+    private static final Duration CONFIG_RETRY = Duration.ofSeconds(5);
+    private static final int CONFIG_ATTEMPTS = 60;
+    /** Between the completed-hook and the runner's final report of the job. */
+    private static final Duration FINAL_REPORT = Duration.ofSeconds(1);
+
+    private record Job(long id, Set<String> labels, Duration duration, String repository, String organisation) {}
+
+    private final class Runner {
+        final SimVm vm;
+        final int generation;
+        Job job;
+
+        Runner(SimVm vm) {
+            this.vm = vm;
+            this.generation = vm.generation;
+        }
+
+        boolean alive() {
+            return vm.generation == generation;
+        }
+    }
+
+    private final SimWorld world;
+    private final LinkedHashMap<Long, Job> queued = new LinkedHashMap<>();
+    private final Map<String, Runner> runners = new LinkedHashMap<>();
+    private final Map<String, Long> issuedConfigs = new HashMap<>();
+    private long nextJobId = 1000;
+    private long nextRunnerId = 1;
+
+    SimulatedGitHub(SimWorld world) {
+        this.world = world;
+    }
+
+    @Override
+    public Uni<RunnerConfig> createRunnerConfig(RunnerScope scope, String runnerName, Set<String> labels, String runnerGroup) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            try {
+                world.failIfInjected("createRunnerConfig");
+            } catch (SimulatedFailure e) {
+                emitter.fail(e);
+                return;
+            }
+            long id = nextRunnerId++;
+            issuedConfigs.put(runnerName.toLowerCase(Locale.ROOT), id);
+            emitter.complete(new RunnerConfig(id, "sim-jit-" + id + "-" + Long.toHexString(world.random().nextLong())));
+        }));
+    }
+
+    /** A job arrives: GitHub queues it and delivers {@code queued}. */
+    public long submit(Set<String> labels, Duration duration, String repository, String organisation) {
+        Job job = new Job(nextJobId++, labels, duration, repository, organisation);
+        queued.put(job.id(), job);
+        world.log(Kind.JOB_QUEUED, job.id(), null, null, 0, String.join(",", labels));
+        deliver(job, "queued", null);
+        assignJobs();
+        return job.id();
+    }
+
+    public int queuedJobs() {
+        return queued.size();
+    }
+
+    /** The VM booted: its cloud-init asks the scaler for a configuration, retrying while it is unknown. */
+    void cloudInit(SimVm vm) {
+        askForConfig(vm, vm.generation, 1);
+    }
+
+    private void askForConfig(SimVm vm, int generation, int attempt) {
+        if (vm.generation != generation) {
+            return;
+        }
+        world.endpoints().requestRunnerConfig(vm.name).subscribe().with(
+                answer -> world.time().schedule(Duration.ZERO, () -> {
+                    if (answer.isPresent()) {
+                        world.time().schedule(world.settings().runnerStartDelay(), () -> runnerOnline(vm, generation));
+                    } else if (attempt < CONFIG_ATTEMPTS) {
+                        world.time().schedule(CONFIG_RETRY, () -> askForConfig(vm, generation, attempt + 1));
+                    }
+                }),
+                // Refused or failed: cloud-init tries again a bounded number of times, then the VM idles
+                // until the scaler recycles it.
+                failure -> world.time().schedule(CONFIG_RETRY, () -> {
+                    if (attempt < CONFIG_ATTEMPTS) {
+                        askForConfig(vm, generation, attempt + 1);
+                    }
+                }));
+    }
+
+    private void runnerOnline(SimVm vm, int generation) {
+        if (vm.generation != generation || !issuedConfigs.containsKey(vm.name.toLowerCase(Locale.ROOT))) {
+            return;
+        }
+        runners.put(vm.name, new Runner(vm));
+        assignJobs();
+    }
+
+    /** GitHub hands queued jobs, oldest first, to idle runners whose labels cover them. */
+    private void assignJobs() {
+        for (Job job : List.copyOf(queued.values())) {
+            Optional<Runner> idle = runners.values().stream()
+                    .filter(r -> r.job == null && r.alive() && r.vm.labels.containsAll(lower(job.labels())))
+                    .findFirst();
+            idle.ifPresent(r -> start(job, r));
+        }
+    }
+
+    private void start(Job job, Runner runner) {
+        queued.remove(job.id());
+        runner.job = job;
+        runner.vm.jobId = job.id();
+        world.log(Kind.JOB_STARTED, job.id(), runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
+        world.endpoints().jobStarted(runner.vm.name);
+        deliver(job, "in_progress", runner.vm.name);
+        world.time().schedule(job.duration(), () -> finishing(runner));
+    }
+
+    private void finishing(Runner runner) {
+        if (!runner.alive()) {
+            return; // the VM was re-imaged or deleted under the job: it is lost (and was logged)
+        }
+        world.endpoints().jobCompleted(runner.vm.name);
+        world.time().schedule(FINAL_REPORT, () -> {
+            if (!runner.alive()) {
+                return;
+            }
+            Job job = runner.job;
+            runner.vm.jobId = 0;
+            runners.remove(runner.vm.name); // a JIT runner runs one job, then GitHub removes it
+            issuedConfigs.remove(runner.vm.name.toLowerCase(Locale.ROOT));
+            world.log(Kind.JOB_COMPLETED, job.id(), runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
+            deliver(job, "completed", runner.vm.name);
+        });
+    }
+
+    /** The VM is being re-imaged or deleted: its runner is gone. */
+    void vmGone(SimVm vm) {
+        Runner r = runners.get(vm.name);
+        if (r != null && r.vm == vm) {
+            runners.remove(vm.name);
+        }
+        issuedConfigs.remove(vm.name.toLowerCase(Locale.ROOT));
+        vm.jobId = 0;
+    }
+
+    private void deliver(Job job, String action, String runnerName) {
+        world.endpoints().deliver(new WorkflowJob(action, job.id(), List.copyOf(job.labels()), runnerName,
+                job.repository(), job.organisation()));
+    }
+
+    private static Set<String> lower(Set<String> labels) {
+        return labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+}
