@@ -69,7 +69,15 @@ final class PoolDraft {
     /** The job on this instance is really over: it leaves the busy set and awaits recycling. */
     void endJob(Instance instance) {
         boolean wasBusy = instance.phase().isBusy();
-        if (move(instance, Phase.FINISHED) && wasBusy) {
+        if (!move(instance, Phase.FINISHED)) {
+            return;
+        }
+        if (instance.jobId() != 0) {
+            // Remembered as ended even when the runner went offline or the grace passed: a late
+            // completed or in_progress must not touch the re-imaged instance that keeps the name.
+            endedJobs.putIfAbsent(instance.jobId(), now);
+        }
+        if (wasBusy) {
             commands.add(new PoolCommand.ClearBusy(instance.name()));
         }
     }
@@ -101,6 +109,14 @@ final class PoolDraft {
 
     boolean inFlight(Operation.Kind kind) {
         return operations.stream().anyMatch(o -> o.kind() == kind);
+    }
+
+    /**
+     * Asks for a new listing even if one is on its way; returns its id. After a capacity change a
+     * listing already in flight may have been taken before the change and would not show it.
+     */
+    long requestFreshList() {
+        return startOperation(Operation.Kind.LIST, List.of(), 0).id();
     }
 
     /** Asks for a listing unless one is already on its way; returns the id of the awaited one. */

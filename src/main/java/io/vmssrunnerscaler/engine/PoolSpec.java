@@ -52,7 +52,8 @@ public record PoolSpec(
 
     /** desired = clamp(ceil(demand x (100 + free%) / 100), min, max). */
     public int desiredFor(int demand) {
-        long wanted = ((long) demand * (100 + freePercent) + 99) / 100;
+        // 100L: in int arithmetic a percentage near Integer.MAX_VALUE overflows to a negative size
+        long wanted = ((long) demand * (100L + freePercent) + 99) / 100;
         return (int) Math.max(min, Math.min(max, wanted));
     }
 }

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * @param instances by instance id, in Azure's numeric order
  * @param queued jobs seen queued and not yet started, with when they were first seen
  * @param endedJobs recently completed jobs, so that late or repeated deliveries change nothing
- * @param orphanStarts runners that started a job before their instance was listed, by runner name
+ * @param orphanStarts runners that started a job before their instance was listed, by lower-cased runner name
  * @param operations scale-set calls in flight
  * @param nextOperationId the id the next operation gets
  * @param lastListApplied id of the newest listing applied; older ones are stale and ignored

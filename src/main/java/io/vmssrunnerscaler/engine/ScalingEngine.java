@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
 import io.vmssrunnerscaler.engine.PoolEvent.InstancesObserved;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -74,7 +75,7 @@ public final class ScalingEngine {
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
             if (runnerName != null) {
-                d.orphanStarts.merge(runnerName, new PoolState.OrphanStart(jobId, d.now),
+                d.orphanStarts.merge(orphanKey(runnerName), new PoolState.OrphanStart(jobId, d.now),
                         (old, neu) -> old.jobId() != 0 ? old : neu);
                 d.requestList(); // the instance exists at Azure; learn it before anything decides about it
             }
@@ -105,7 +106,7 @@ public final class ScalingEngine {
         if (runnerName == null) {
             return; // cancelled while queued
         }
-        d.orphanStarts.remove(runnerName);
+        d.orphanStarts.remove(orphanKey(runnerName));
         d.byName(runnerName)
                 // A re-imaged instance keeps its name; never end a newer job for an old delivery.
                 .filter(i -> i.jobId() == 0 || i.jobId() == jobId)
@@ -161,7 +162,7 @@ public final class ScalingEngine {
             }
             Instance fresh = Instance.provisioning(o.instanceId(), o.name(), d.now);
             d.instances.put(fresh.instanceId(), fresh);
-            PoolState.OrphanStart orphan = d.orphanStarts.remove(o.name());
+            PoolState.OrphanStart orphan = d.orphanStarts.remove(orphanKey(o.name()));
             if (orphan != null) {
                 runnerStarted(d, o.name(), orphan.jobId());
             } else if (o.state() == ProvisioningState.FAILED) {
@@ -184,7 +185,7 @@ public final class ScalingEngine {
     private void operationSucceeded(PoolDraft d, Operation op) {
         d.consecutiveFailures = 0;
         switch (op.kind()) {
-            case SET_CAPACITY -> d.growthSettlesWith = d.requestList();
+            case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.instances.remove(i.instanceId()));
             case LIST -> { } // listings report through InstancesObserved
@@ -195,11 +196,16 @@ public final class ScalingEngine {
         d.recordFailure(op, reason);
         switch (op.kind()) {
             // The PATCH may have partly happened: learn the real instances before growing again.
-            case SET_CAPACITY -> d.growthSettlesWith = d.requestList();
+            case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.FAILED));
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.move(i, Phase.FAILED));
             case LIST -> { } // the planner asks again after the back-off if it still needs one
         }
+    }
+
+    /** Runner names match without regard to case (as in {@link PoolDraft#byName}), orphan starts too. */
+    private static String orphanKey(String runnerName) {
+        return runnerName.toLowerCase(Locale.ROOT);
     }
 
     private static void forEach(PoolDraft d, Operation op, Phase phase, java.util.function.Consumer<Instance> action) {

@@ -1,0 +1,263 @@
+package io.vmssrunnerscaler.engine;
+
+import static io.vmssrunnerscaler.engine.Pools.T0;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Random event sequences (seeded, so a failure replays) against a {@link FakeScaleSet} that runs
+ * and reports the engine's calls in any order. After every decision: no busy instance is
+ * re-imaged or deleted unless this very event ended its job; capacity stays within max and never
+ * below the instances the scale set has; the busy store mirrors the busy instances.
+ */
+class BusySafetyPropertyTest {
+    private static final int STEPS = 1_500;
+
+    private static final List<PoolSpec> SPECS = List.of(
+            Pools.seed(),
+            Pools.spec().min(0).max(5).free(0).build(),
+            Pools.spec().min(2).max(6).free(50).afterJob(AfterJob.DELETE).build(),
+            Pools.spec().min(0).max(3).free(100).finishGrace(Duration.ofSeconds(30)).build());
+
+    static Stream<Long> seeds() {
+        return LongStream.rangeClosed(1, 120).boxed();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void busyInstancesAreNeverReimagedOrDeleted(long seed) {
+        new Run(seed).run();
+    }
+
+    private static final class Run {
+        private final ScalingEngine engine = new ScalingEngine();
+        private final long seed;
+        private final Random random;
+        private final PoolSpec spec;
+        private final FakeScaleSet azure;
+        private final Set<String> marked = new HashSet<>();
+        private final Deque<String> trace = new ArrayDeque<>();
+        private PoolState state;
+        private Instant now = T0;
+        private long lastJob;
+
+        Run(long seed) {
+            this.seed = seed;
+            // Scrambled: java.util.Random's first values barely differ for neighbouring seeds.
+            this.random = new Random(seed * 0x9E3779B97F4A7C15L);
+            this.spec = SPECS.get((int) (seed % SPECS.size()));
+            this.azure = new FakeScaleSet(random, spec.max());
+            this.state = PoolState.empty(spec);
+        }
+
+        void run() {
+            for (int step = 0; step < STEPS; step++) {
+                now = now.plusMillis(random.nextInt(10) == 0 ? random.nextInt(600_000) : random.nextInt(5_000));
+                PoolEvent event;
+                try {
+                    event = nextEvent();
+                } catch (AssertionError e) {
+                    throw failure(step, "the scale set: " + e.getMessage());
+                }
+                if (event == null) {
+                    continue;
+                }
+                Decision d = engine.decide(state, event, now);
+                remember(event, d);
+                check(step, event, d);
+                azure.take(d.commands());
+                state = d.state();
+            }
+        }
+
+        /** Scale-set work, then a mix of realistic deliveries (for the runner that fits) and random ones. */
+        private PoolEvent nextEvent() {
+            int roll = random.nextInt(100);
+            if (roll < 15) {
+                if (azure.canRun()) {
+                    azure.runOne();
+                }
+                return null;
+            }
+            if (roll < 30) {
+                return azure.canReport() ? azure.reportOne() : null;
+            }
+            if (roll < 32) {
+                return azure.canRepeat() ? azure.repeatOne() : null;
+            }
+            if (roll < 33) {
+                azure.breakOne();
+                return null;
+            }
+            return roll < 65 ? fittingDelivery(roll) : randomDelivery(roll);
+        }
+
+        /** What GitHub and the runners would plausibly send next. */
+        private PoolEvent fittingDelivery(int roll) {
+            if (roll < 42) {
+                return new PoolEvent.JobQueued(++lastJob);
+            }
+            if (roll < 50) {
+                long job = state.queued().keySet().stream().findAny().orElse(someJob());
+                return new PoolEvent.JobStarted(job, runnerIn(Phase.IDLE));
+            }
+            if (roll < 55) {
+                return new PoolEvent.RunnerJobFinishing(runnerIn(Phase.BUSY));
+            }
+            if (roll < 60) {
+                Instance busy = instanceIn(Phase.BUSY, Phase.FINISHING);
+                return busy == null ? new PoolEvent.Tick()
+                        : random.nextBoolean() ? new PoolEvent.JobCompleted(busy.jobId(), busy.name())
+                        : new PoolEvent.RunnerOffline(busy.name());
+            }
+            return new PoolEvent.RunnerConfigRequested(runnerIn(Phase.PROVISIONING));
+        }
+
+        /** Anything at all, for anyone: duplicates, strangers, late and early deliveries. */
+        private PoolEvent randomDelivery(int roll) {
+            if (roll < 68) {
+                return new PoolEvent.JobQueued(someJob());
+            }
+            if (roll < 72) {
+                return new PoolEvent.JobStarted(someJob(), someRunner());
+            }
+            if (roll < 76) {
+                return new PoolEvent.JobCompleted(someJob(), random.nextInt(5) == 0 ? null : someRunner());
+            }
+            if (roll < 79) {
+                return new PoolEvent.RunnerJobStarted(someRunner());
+            }
+            if (roll < 82) {
+                return new PoolEvent.RunnerJobFinishing(someRunner());
+            }
+            if (roll < 85) {
+                return new PoolEvent.RunnerOffline(someRunner());
+            }
+            if (roll < 89) {
+                return new PoolEvent.RunnerConfigRequested(someRunner());
+            }
+            if (roll < 91) {
+                return new PoolEvent.RunnerConfigFailed(someRunner());
+            }
+            if (roll < 94) {
+                return new PoolEvent.RefreshRequested();
+            }
+            return new PoolEvent.Tick();
+        }
+
+        private Instance instanceIn(Phase... phases) {
+            List<Instance> in = state.instances().values().stream()
+                    .filter(i -> List.of(phases).contains(i.phase())).toList();
+            return in.isEmpty() ? null : in.get(random.nextInt(in.size()));
+        }
+
+        /** A runner in that phase if there is one, else any runner. */
+        private String runnerIn(Phase phase) {
+            Instance i = instanceIn(phase);
+            return i == null ? someRunner() : i.name();
+        }
+
+        /** Mostly a recent job, sometimes an old one. */
+        private long someJob() {
+            if (lastJob == 0) {
+                return 1;
+            }
+            return random.nextInt(4) == 0 ? 1 + random.nextInt((int) lastJob) : lastJob - random.nextInt((int) Math.min(lastJob, 6));
+        }
+
+        /** Mostly a runner the engine knows, else one the scale set has, else a stranger; sometimes in upper case. */
+        private String someRunner() {
+            List<String> known = state.instances().values().stream().map(Instance::name).toList();
+            List<String> azureNames = azure.names();
+            int roll = random.nextInt(10);
+            String name;
+            if (roll < 6 && !known.isEmpty()) {
+                name = known.get(random.nextInt(known.size()));
+            } else if (roll < 9 && !azureNames.isEmpty()) {
+                name = azureNames.get(random.nextInt(azureNames.size()));
+            } else {
+                name = Pools.name(String.valueOf(random.nextInt(40)));
+            }
+            return random.nextInt(10) == 0 ? name.toUpperCase(Locale.ROOT) : name;
+        }
+
+        private void check(int step, PoolEvent event, Decision d) {
+            PoolState before = state;
+            PoolState after = d.state();
+            for (PoolCommand c : d.commands()) {
+                if (c instanceof PoolCommand.ReimageInstances r) {
+                    recycled(step, event, before, after, r.operation(), Phase.REIMAGING);
+                } else if (c instanceof PoolCommand.DeleteInstances del) {
+                    recycled(step, event, before, after, del.operation(), Phase.DELETING);
+                } else if (c instanceof PoolCommand.SetCapacity s) {
+                    capacity(step, after, s.operation().capacity());
+                } else if (c instanceof PoolCommand.MarkBusy m) {
+                    marked.add(m.runnerName().toLowerCase(Locale.ROOT));
+                } else if (c instanceof PoolCommand.ClearBusy cb) {
+                    marked.remove(cb.runnerName().toLowerCase(Locale.ROOT));
+                }
+            }
+            long changes = after.operations().stream().filter(o -> o.kind() == Operation.Kind.SET_CAPACITY).count();
+            require(changes <= 1, step, changes + " capacity changes in flight");
+            Set<String> busy = after.instances().values().stream().filter(i -> i.phase().isBusy())
+                    .map(i -> i.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+            require(busy.equals(marked), step, "busy store " + marked + " but busy instances " + busy);
+        }
+
+        private void recycled(int step, PoolEvent event, PoolState before, PoolState after, Operation op, Phase phase) {
+            for (String id : op.instanceIds()) {
+                Instance was = before.instances().get(id);
+                require(was == null || !was.phase().isBusy() || jobReallyOver(was, event), step,
+                        op.kind() + " names busy instance " + was);
+                Instance is = after.instances().get(id);
+                require(is != null && is.phase() == phase, step, op.kind() + " of " + id + " left it " + is);
+            }
+        }
+
+        /** The only ways a busy instance may be recycled in the decision that sees them. */
+        private boolean jobReallyOver(Instance was, PoolEvent event) {
+            return event instanceof PoolEvent.JobCompleted c && was.name().equalsIgnoreCase(c.runnerName())
+                    || event instanceof PoolEvent.RunnerOffline o && was.name().equalsIgnoreCase(o.runnerName())
+                    || was.phase() == Phase.FINISHING && !was.since().plus(spec.finishGrace()).isAfter(now);
+        }
+
+        private void capacity(int step, PoolState after, int target) {
+            require(target <= spec.max(), step, "capacity " + target + " above max");
+            require(target > after.instances().size(), step, "capacity " + target + " not above the known count");
+            require(!now.isBefore(after.backoffUntil()), step, "capacity change while backing off");
+            require(after.instances().values().stream().noneMatch(i -> i.phase() == Phase.DELETING), step,
+                    "capacity change while deleting");
+        }
+
+        private void require(boolean ok, int step, String what) {
+            if (!ok) {
+                throw failure(step, what);
+            }
+        }
+
+        private void remember(PoolEvent event, Decision d) {
+            trace.addLast(Duration.between(T0, now).toSeconds() + "s " + event + " -> " + d.commands());
+            if (trace.size() > 30) {
+                trace.removeFirst();
+            }
+        }
+
+        private AssertionError failure(int step, String what) {
+            return new AssertionError("seed " + seed + ", step " + step + ", " + spec + ": " + what
+                    + "\nstate before: " + state + "\nlast events:\n  " + String.join("\n  ", trace));
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.vmssrunnerscaler.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Events in, effects out: feeds one pool's events to the engine on a virtual clock and keeps the
+ * state and the commands of the last decision.
+ */
+final class Scenario {
+    private final ScalingEngine engine = new ScalingEngine();
+    private PoolState state;
+    private Instant now = Pools.T0;
+    private Decision last;
+
+    private Scenario(PoolState state) {
+        this.state = state;
+    }
+
+    /** A pool that has not been listed yet. */
+    static Scenario empty(PoolSpec spec) {
+        return new Scenario(PoolState.empty(spec));
+    }
+
+    /** A pool whose last listing showed these instances. */
+    static Scenario with(PoolSpec spec, Instance... instances) {
+        return withQueued(spec, List.of(), instances);
+    }
+
+    /** A pool with these instances and these jobs queued at {@link Pools#T0}. */
+    static Scenario withQueued(PoolSpec spec, List<Long> queuedJobs, Instance... instances) {
+        TreeMap<String, Instance> byId = new TreeMap<>();
+        Arrays.stream(instances).forEach(i -> byId.put(i.instanceId(), i));
+        Map<Long, Instant> queued = new LinkedHashMap<>();
+        queuedJobs.forEach(j -> queued.put(j, Pools.T0));
+        return new Scenario(new PoolState(spec, byId, queued, Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
+                Instant.EPOCH, Optional.empty()));
+    }
+
+    // ---- the clock
+
+    /** Sets the clock to {@code T0 + sinceT0}; time never runs backwards. */
+    Scenario at(Duration sinceT0) {
+        Instant to = Pools.T0.plus(sinceT0);
+        assertTrue(!to.isBefore(now), "the clock does not run backwards");
+        now = to;
+        return this;
+    }
+
+    Scenario after(Duration d) {
+        now = now.plus(d);
+        return this;
+    }
+
+    // ---- events
+
+    Scenario on(PoolEvent event) {
+        last = engine.decide(state, event, now);
+        state = last.state();
+        return this;
+    }
+
+    Scenario tick() {
+        return on(new PoolEvent.Tick());
+    }
+
+    Scenario tickAt(Duration sinceT0) {
+        return at(sinceT0).tick();
+    }
+
+    Scenario queued(long... jobIds) {
+        for (long j : jobIds) {
+            on(new PoolEvent.JobQueued(j));
+        }
+        return this;
+    }
+
+    Scenario started(long jobId, String runnerName) {
+        return on(new PoolEvent.JobStarted(jobId, runnerName));
+    }
+
+    Scenario completed(long jobId, String runnerName) {
+        return on(new PoolEvent.JobCompleted(jobId, runnerName));
+    }
+
+    Scenario runnerStarted(String runnerName) {
+        return on(new PoolEvent.RunnerJobStarted(runnerName));
+    }
+
+    Scenario finishing(String runnerName) {
+        return on(new PoolEvent.RunnerJobFinishing(runnerName));
+    }
+
+    Scenario offline(String runnerName) {
+        return on(new PoolEvent.RunnerOffline(runnerName));
+    }
+
+    Scenario configRequested(String runnerName) {
+        return on(new PoolEvent.RunnerConfigRequested(runnerName));
+    }
+
+    Scenario configFailed(String runnerName) {
+        return on(new PoolEvent.RunnerConfigFailed(runnerName));
+    }
+
+    Scenario refresh() {
+        return on(new PoolEvent.RefreshRequested());
+    }
+
+    /** The single in-flight call of this kind succeeds. */
+    Scenario succeed(Operation.Kind kind) {
+        return on(new PoolEvent.OperationSucceeded(op(kind).id()));
+    }
+
+    /** The single in-flight call of this kind fails for good. */
+    Scenario fail(Operation.Kind kind) {
+        return on(new PoolEvent.OperationFailed(op(kind).id(), "boom"));
+    }
+
+    /** The newest in-flight listing returns these instances. */
+    Scenario listedWith(ObservedInstance... instances) {
+        long id = state.operations().stream().filter(o -> o.kind() == Operation.Kind.LIST)
+                .mapToLong(Operation::id).max().orElseThrow(() -> new AssertionError("no listing in flight"));
+        return observed(id, instances);
+    }
+
+    /** The newest in-flight listing returns these instances, all healthy. */
+    Scenario listed(String... instanceIds) {
+        return listedWith(Arrays.stream(instanceIds).map(Pools::ok).toArray(ObservedInstance[]::new));
+    }
+
+    Scenario observed(long operationId, ObservedInstance... instances) {
+        return on(new PoolEvent.InstancesObserved(operationId, List.of(instances)));
+    }
+
+    // ---- what happened
+
+    PoolState state() {
+        return state;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    List<PoolCommand> commands() {
+        return last.commands();
+    }
+
+    <T extends PoolCommand> List<T> commands(Class<T> type) {
+        return last.commands().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    Instance instance(String id) {
+        Instance i = state.instances().get(id);
+        if (i == null) {
+            throw new AssertionError("no instance " + id + " in " + state.instances().keySet());
+        }
+        return i;
+    }
+
+    Phase phase(String id) {
+        return instance(id).phase();
+    }
+
+    /** The single in-flight call of this kind. */
+    Operation op(Operation.Kind kind) {
+        List<Operation> ops = inFlight(kind);
+        assertEquals(1, ops.size(), () -> "in flight: " + state.operations());
+        return ops.get(0);
+    }
+
+    List<Operation> inFlight(Operation.Kind kind) {
+        return state.operations().stream().filter(o -> o.kind() == kind).toList();
+    }
+
+    /** Instance ids re-imaged by the last decision. */
+    List<String> reimaged() {
+        return commands(PoolCommand.ReimageInstances.class).stream()
+                .flatMap(c -> c.operation().instanceIds().stream()).toList();
+    }
+
+    /** Instance ids deleted by the last decision. */
+    List<String> deleted() {
+        return commands(PoolCommand.DeleteInstances.class).stream()
+                .flatMap(c -> c.operation().instanceIds().stream()).toList();
+    }
+
+    /** The capacity the last decision asked for, if it asked. */
+    Optional<Integer> capacity() {
+        List<PoolCommand.SetCapacity> set = commands(PoolCommand.SetCapacity.class);
+        assertTrue(set.size() <= 1, () -> "one capacity change per decision: " + set);
+        return set.stream().map(c -> c.operation().capacity()).findFirst();
+    }
+
+    boolean listRequested() {
+        return !commands(PoolCommand.ListInstances.class).isEmpty();
+    }
+}
