@@ -87,6 +87,14 @@ public interface ScalerConfig {
             @WithDefault("6")
             double jobsPerMinute();
 
+            /** Every {@code burst-interval}, this many jobs arrive at once on top of the Poisson arrivals (0: none). */
+            @WithDefault("0")
+            int burstSize();
+
+            /** Time between bursts; the first comes right after start-up. */
+            @WithDefault("90s")
+            Duration burstInterval();
+
             /** Shortest job. */
             @WithDefault("10s")
             Duration minDuration();

@@ -48,6 +48,27 @@ public final class SimWorkload {
         });
     }
 
+    /** Starts bursts of {@code size} jobs every {@code interval}, the first after {@code first}. */
+    public void startBursts(int size, Duration first, Duration interval) {
+        if (size <= 0) {
+            return;
+        }
+        world.time().schedule(first, () -> {
+            running = true;
+            burstLoop(size, interval);
+        });
+    }
+
+    private void burstLoop(int size, Duration interval) {
+        if (!running) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            submit(pick(), drawDuration());
+        }
+        world.time().schedule(interval, () -> burstLoop(size, interval));
+    }
+
     public void stop() {
         world.time().schedule(Duration.ZERO, () -> running = false);
     }
@@ -104,7 +125,7 @@ public final class SimWorkload {
 
     private static List<Mix> parse(Map<String, Integer> labelMix) {
         List<Mix> mix = new ArrayList<>();
-        labelMix.forEach((labels, weight) -> mix.add(new Mix(
+        new java.util.TreeMap<>(labelMix).forEach((labels, weight) -> mix.add(new Mix(
                 Set.of(labels.split(",")).stream().map(String::trim).filter(l -> !l.isEmpty()).collect(Collectors.toSet()),
                 weight)));
         return mix;

@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.intake.WorkflowJob;
@@ -68,6 +69,20 @@ public final class SimulatedGitHub implements GitHubPort {
             long id = nextRunnerId++;
             issuedConfigs.put(runnerName.toLowerCase(Locale.ROOT), id);
             emitter.complete(new RunnerConfig(id, "sim-jit-" + id + "-" + Long.toHexString(world.random().nextLong())));
+        }));
+    }
+
+    @Override
+    public Uni<Void> removeRunner(RunnerScope scope, String runnerName) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            Runner runner = runners.get(runnerName);
+            if (runner != null && runner.job != null) {
+                emitter.fail(new RunnerBusyException(runnerName));
+                return;
+            }
+            runners.remove(runnerName);
+            issuedConfigs.remove(runnerName.toLowerCase(Locale.ROOT));
+            emitter.complete(null);
         }));
     }
 

@@ -1,0 +1,38 @@
+package io.vmssrunnerscaler.status;
+
+import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.PoolLoop;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** Read-only status of the pools for operators: each from its loop's latest snapshot. */
+@Path("/pools")
+@Produces(MediaType.APPLICATION_JSON)
+public class PoolResource {
+    private final ScalerRuntime runtime;
+
+    PoolResource(ScalerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @GET
+    public List<PoolView> pools() {
+        return runtime.scaler().loops().stream().map(PoolResource::view).toList();
+    }
+
+    @GET
+    @Path("/{name}")
+    public PoolView pool(@PathParam("name") String name) {
+        return runtime.scaler().loop(name).map(PoolResource::view)
+                .orElseThrow(() -> new NotFoundException("no pool named " + name));
+    }
+
+    private static PoolView view(PoolLoop loop) {
+        return PoolView.of(loop.pool(), loop.state());
+    }
+}

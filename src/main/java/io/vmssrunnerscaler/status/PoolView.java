@@ -1,0 +1,50 @@
+package io.vmssrunnerscaler.status;
+
+import io.vmssrunnerscaler.engine.Instance;
+import io.vmssrunnerscaler.engine.Operation;
+import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.pool.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What {@code GET /pools} shows of one pool. */
+public record PoolView(
+        String name,
+        String scope,
+        Set<String> labels,
+        String scaleSet,
+        int min,
+        int max,
+        int desired,
+        int live,
+        int busy,
+        int queued,
+        List<InstanceView> instances,
+        List<OperationView> operations,
+        FailureView lastFailure) {
+
+    public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId) {}
+
+    public record OperationView(long id, String kind, List<String> instanceIds, Integer capacity, Instant since) {}
+
+    public record FailureView(String kind, String reason, Instant at) {}
+
+    public static PoolView of(Pool pool, PoolState s) {
+        return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
+                pool.spec().min(), pool.spec().max(), s.desired(), s.live(), s.busy(), s.queued().size(),
+                s.instances().values().stream().map(PoolView::instance).toList(),
+                s.operations().stream().map(PoolView::operation).toList(),
+                s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null));
+    }
+
+    private static InstanceView instance(Instance i) {
+        return new InstanceView(i.instanceId(), i.name(), i.phase().name(), i.since(), i.jobId() == 0 ? null : i.jobId());
+    }
+
+    private static OperationView operation(Operation o) {
+        return new OperationView(o.id(), o.kind().name(), o.instanceIds(),
+                o.kind() == Operation.Kind.SET_CAPACITY ? o.capacity() : null, o.since());
+    }
+}

@@ -1,0 +1,39 @@
+package io.vmssrunnerscaler.status;
+
+import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.PoolLoop;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once every pool has listed its scale set: before that, it cannot tell a busy instance
+ * from a spare one. Read from the loops' cached state; a probe makes no remote call.
+ */
+@Readiness
+@ApplicationScoped
+public class PoolsReadiness implements HealthCheck {
+    private final ScalerRuntime runtime;
+
+    PoolsReadiness(ScalerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("pools").up();
+        if (runtime.scaler() == null) {
+            return b.down().withData("reason", "starting").build();
+        }
+        for (PoolLoop loop : runtime.scaler().loops()) {
+            boolean listed = loop.state().lastListApplied() > 0;
+            b.withData(loop.pool().name(), listed ? "scale set listed" : "waiting for the first listing");
+            if (!listed) {
+                b.down();
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,102 @@
+package io.vmssrunnerscaler.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vmssrunnerscaler.engine.AfterJob;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Pools from configuration, through the real SmallRye mapping; each invalid key is named with its problem. */
+class PoolDefinitionsTest {
+
+    static ScalerConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ScalerConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+        return config.getConfigMapping(ScalerConfig.class);
+    }
+
+    static Map<String, String> valid() {
+        Map<String, String> p = new HashMap<>();
+        p.put("scaler.pools.linux.labels", "Linux,x64");
+        p.put("scaler.pools.linux.min", "1");
+        p.put("scaler.pools.linux.max", "4");
+        p.put("scaler.pools.linux.scope", "octo-org/app");
+        return p;
+    }
+
+    @Test
+    void aValidPoolGetsDefaultsAndTheImplicitLabel() {
+        Pool pool = PoolDefinitions.from(config(valid())).get(0);
+        assertEquals("linux", pool.name());
+        assertEquals(java.util.Set.of("self-hosted", "linux", "x64"), pool.labels());
+        assertEquals(25, pool.spec().freePercent());
+        assertEquals(AfterJob.REIMAGE_OR_DELETE, pool.spec().afterJob());
+        assertEquals("linux", pool.scaleSet().name());
+        assertEquals("octo-org/app", pool.scope().toString());
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("scaler.pools.linux.min", "5", "scaler.pools.linux.min (SCALER_POOLS_LINUX_MIN): must not exceed max (4)"),
+                Arguments.of("scaler.pools.linux.min", "-1", "scaler.pools.linux.min (SCALER_POOLS_LINUX_MIN): must not be negative"),
+                Arguments.of("scaler.pools.linux.max", "0", "scaler.pools.linux.max (SCALER_POOLS_LINUX_MAX): must be at least 1"),
+                Arguments.of("scaler.pools.linux.free-percent", "-5", "scaler.pools.linux.free-percent (SCALER_POOLS_LINUX_FREE_PERCENT): must be between 0 and 1000"),
+                Arguments.of("scaler.pools.linux.after-job", "recycle", "scaler.pools.linux.after-job (SCALER_POOLS_LINUX_AFTER_JOB): must be reimage-or-delete or delete"),
+                Arguments.of("scaler.pools.linux.scope", "a/b/c", "scaler.pools.linux.scope (SCALER_POOLS_LINUX_SCOPE): expected owner/name or an organisation"),
+                Arguments.of("scaler.pools.linux.boot-timeout", "0s", "scaler.pools.linux.boot-timeout (SCALER_POOLS_LINUX_BOOT_TIMEOUT): must be positive"),
+                Arguments.of("scaler.cloud", "azure", "scaler.pools.linux.scale-set.subscription (SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION): is required with scaler.cloud=azure"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void eachInvalidKeyIsNamedWithItsProblem(String key, String value, String expected) {
+        Map<String, String> p = valid();
+        p.put(key, value);
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.problems().stream().anyMatch(m -> m.startsWith(expected)), () -> e.problems() + " lacks " + expected);
+    }
+
+    @Test
+    void allProblemsAreReportedAtOnce() {
+        Map<String, String> p = valid();
+        p.put("scaler.pools.linux.min", "9");
+        p.put("scaler.pools.linux.after-job", "x");
+        p.put("scaler.pools.gpu.labels", "gpu");
+        p.put("scaler.pools.gpu.max", "2");
+        p.put("scaler.pools.gpu.scope", "/");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertEquals(3, e.problems().size(), e.problems()::toString);
+        assertTrue(e.getMessage().contains("SCALER_POOLS_GPU_SCOPE"));
+    }
+
+    @Test
+    void twoPoolsMayNotDriveOneScaleSet() {
+        Map<String, String> p = valid();
+        p.put("scaler.pools.gpu.labels", "gpu");
+        p.put("scaler.pools.gpu.max", "2");
+        p.put("scaler.pools.gpu.scope", "octo-org");
+        p.put("scaler.pools.gpu.scale-set.name", "linux");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.getMessage().contains("already driven by pool"), e::getMessage);
+    }
+
+    @Test
+    void noPoolAtAllIsAnError() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(Map.of())));
+        assertEquals(List.of("scaler.pools (SCALER_POOLS): no pool is configured; define at least scaler.pools.<name>.max and .scope"), e.problems());
+    }
+}
