@@ -18,6 +18,11 @@ public enum Phase {
     FINISHING,
     /** The job is really over; waiting to be re-imaged or deleted. */
     FINISHED,
+    /**
+     * A surplus idle runner being removed at GitHub before its VM goes: GitHub refuses when it
+     * has just handed the runner a job, so no delete can race a job start.
+     */
+    DRAINING,
     /** A re-image is in flight; comes back as PROVISIONING. */
     REIMAGING,
     /** A delete is in flight; leaves the pool when it succeeds. */
@@ -30,11 +35,14 @@ public enum Phase {
         return switch (this) {
             case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, FAILED);
             // IDLE -> PROVISIONING: handing out the configuration failed, the VM may ask again.
-            case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DELETING, FAILED);
+            // IDLE never goes straight to DELETING: GitHub may be handing it a job right now.
+            case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DRAINING, FAILED);
             // A busy instance never goes to FAILED: Azure may flag an extension while the job runs,
             // and FAILED instances are deleted.
             case BUSY -> EnumSet.of(FINISHING, FINISHED);
             case FINISHING -> EnumSet.of(FINISHED);
+            // Removal refused: back to IDLE (or BUSY when the start arrives); removed: FINISHED.
+            case DRAINING -> EnumSet.of(IDLE, BUSY, FINISHED, FAILED);
             case FINISHED -> EnumSet.of(REIMAGING, DELETING);
             case REIMAGING -> EnumSet.of(PROVISIONING, FAILED);
             case DELETING -> EnumSet.of(FAILED);

@@ -20,7 +20,7 @@ final class Planner {
         List<String> delete = new ArrayList<>();
         recycleFinished(d, reimage, delete);
         replaceFailed(d, delete);
-        deleteSurplusIdle(d, delete);
+        drainSurplusIdle(d);
         if (!reimage.isEmpty()) {
             d.startOperation(Operation.Kind.REIMAGE, reimage, 0);
         }
@@ -79,10 +79,13 @@ final class Planner {
         }
     }
 
-    /** Surplus idle instances go after the cool-down, longest idle first. */
-    private static void deleteSurplusIdle(PoolDraft d, List<String> delete) {
+    /**
+     * Surplus idle instances go after the cool-down, longest idle first: drained at GitHub first,
+     * deleted (or re-imaged, if demand came back) once their runner is removed.
+     */
+    private static void drainSurplusIdle(PoolDraft d) {
         int surplus = d.live() - d.desired();
-        if (surplus <= 0 || !d.canShrink()) {
+        if (surplus <= 0) {
             return;
         }
         var cutoff = d.now.minus(d.spec.idleCooldown());
@@ -90,8 +93,8 @@ final class Planner {
                 .filter(i -> !i.since().isAfter(cutoff))
                 .limit(surplus)
                 .forEach(i -> {
-                    d.move(i, Phase.DELETING);
-                    delete.add(i.instanceId());
+                    d.move(i, Phase.DRAINING);
+                    d.commands.add(new PoolCommand.RemoveRunner(i.name()));
                 });
     }
 

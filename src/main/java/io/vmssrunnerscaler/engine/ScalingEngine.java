@@ -42,6 +42,11 @@ public final class ScalingEngine {
         } else if (event instanceof PoolEvent.RunnerOffline e) {
             // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
             d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
+        } else if (event instanceof PoolEvent.RunnerRemoved e) {
+            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.DRAINING).ifPresent(i -> d.move(i, Phase.FINISHED));
+        } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
+            // Back in service; the cool-down starts again, which also paces retries against GitHub.
+            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.DRAINING).ifPresent(i -> d.move(i, Phase.IDLE));
         } else if (event instanceof InstancesObserved e) {
             instancesObserved(d, e);
         } else if (event instanceof PoolEvent.OperationSucceeded e) {
@@ -110,7 +115,8 @@ public final class ScalingEngine {
         d.byName(runnerName)
                 // A re-imaged instance keeps its name; never end a newer job for an old delivery.
                 .filter(i -> i.jobId() == 0 || i.jobId() == jobId)
-                .filter(i -> i.phase().isBusy() || i.phase() == Phase.IDLE || i.phase() == Phase.PROVISIONING)
+                .filter(i -> i.phase().isBusy() || i.phase() == Phase.IDLE || i.phase() == Phase.PROVISIONING
+                        || i.phase() == Phase.DRAINING)
                 .ifPresent(d::endJob);
     }
 

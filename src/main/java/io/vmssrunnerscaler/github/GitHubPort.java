@@ -9,6 +9,9 @@ public interface GitHubPort {
     /** Creates a just-in-time runner configuration: the runner exists at GitHub from then on. */
     Uni<RunnerConfig> createRunnerConfig(RunnerScope scope, String runnerName, Set<String> labels, String runnerGroup);
 
+    /** A registration token for {@code config.sh} (the original design's mode). Valid one hour. */
+    Uni<RegistrationToken> createRegistrationToken(RunnerScope scope);
+
     /**
      * Removes an idle runner so that no job can land on it before its VM is deleted. Fails with
      * {@link RunnerBusyException} when GitHub has already given it a job; succeeds when no such

@@ -20,8 +20,11 @@ public final class Intake {
     private final List<PoolLoop> loops;
     private final LabelRouter router;
     private final GitHubPort gitHub;
+    /** Hand out registration tokens (the original design's mode) instead of JIT configurations. */
+    private final boolean registrationTokens;
 
-    public Intake(Collection<PoolLoop> loops, GitHubPort gitHub) {
+    public Intake(Collection<PoolLoop> loops, GitHubPort gitHub, boolean registrationTokens) {
+        this.registrationTokens = registrationTokens;
         this.loops = List.copyOf(loops);
         this.router = new LabelRouter(loops.stream().map(PoolLoop::pool).toList());
         this.gitHub = gitHub;
@@ -61,6 +64,11 @@ public final class Intake {
                 .orElseGet(() -> unknownRunner(runnerName));
     }
 
+    /** The loop of the pool that has an instance of this name, if any. */
+    public Optional<PoolLoop> poolOfRunner(String runnerName) {
+        return byRunner(runnerName);
+    }
+
     /** Grants a one-time configuration to a freshly (re)imaged instance, at most once. */
     public Uni<ConfigAnswer> requestRunnerConfig(String runnerName) {
         Optional<PoolLoop> found = byRunner(runnerName);
@@ -84,9 +92,12 @@ public final class Intake {
 
     private Uni<ConfigAnswer> createConfig(PoolLoop loop, PoolCommand.GrantRunnerConfig grant) {
         Pool pool = loop.pool();
-        return gitHub.createRunnerConfig(pool.scope(), grant.runnerName(), pool.labels(), pool.runnerGroup())
-                .map(config -> (ConfigAnswer) new ConfigAnswer.Granted(pool.name(), grant.instanceId(), config))
-                .onFailure().invoke(e -> loop.offer(new PoolEvent.RunnerConfigFailed(grant.runnerName())));
+        Uni<ConfigAnswer> answer = registrationTokens
+                ? gitHub.createRegistrationToken(pool.scope()).map(token ->
+                        new ConfigAnswer.Granted(pool.name(), grant.instanceId(), grant.runnerName(), null, token))
+                : gitHub.createRunnerConfig(pool.scope(), grant.runnerName(), pool.labels(), pool.runnerGroup()).map(config ->
+                        new ConfigAnswer.Granted(pool.name(), grant.instanceId(), grant.runnerName(), config, null));
+        return answer.onFailure().invoke(e -> loop.offer(new PoolEvent.RunnerConfigFailed(grant.runnerName())));
     }
 
     private Optional<PoolLoop> byLabels(WorkflowJob job) {

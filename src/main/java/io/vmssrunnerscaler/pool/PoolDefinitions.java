@@ -24,10 +24,19 @@ public final class PoolDefinitions {
 
     private PoolDefinitions() {}
 
-    /** The pools, or an exception listing every invalid key. */
+    /** The pools, or an exception listing every invalid key (not in production mode). */
     public static List<Pool> from(ScalerConfig config) {
+        return from(config, false);
+    }
+
+    /**
+     * The pools, or an exception listing every invalid key. In production mode, enabled webhooks
+     * need a secret.
+     */
+    public static List<Pool> from(ScalerConfig config, boolean production) {
         List<String> problems = new ArrayList<>();
         List<Pool> pools = new ArrayList<>();
+        checkService(config, production, problems);
         if (config.pools().isEmpty()) {
             problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.max and .scope"));
         }
@@ -54,6 +63,33 @@ public final class PoolDefinitions {
             throw new InvalidConfigurationException(problems);
         }
         return List.copyOf(pools);
+    }
+
+    private static void checkService(ScalerConfig config, boolean production, List<String> problems) {
+        ScalerConfig.GitHub gitHub = config.github();
+        if (production && gitHub.webhooksEnabled() && gitHub.webhookSecret().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add(problem("scaler.github.webhook-secret", "is required while webhooks are enabled; set it, or set "
+                    + "scaler.github.webhooks-enabled=false to work from the runners' hook calls alone"));
+        }
+        if (!gitHub.webhooksEnabled()) {
+            config.pools().forEach((name, pool) -> {
+                if (pool.min() < 1) {
+                    problems.add(problem("scaler.pools." + name + ".min", "must be at least 1 when webhooks are off: "
+                            + "queued jobs are invisible without them, so an empty pool would never grow"));
+                }
+            });
+        }
+        if (RunnerConfigMode.parse(config.runners().configMode()).isEmpty()) {
+            problems.add(problem("scaler.runners.config-mode", "must be jit or registration-token, got '"
+                    + config.runners().configMode() + "'"));
+        }
+        try {
+            io.vmssrunnerscaler.intake.SourceNetworks.parse(config.runners().allowedNetworks());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem("scaler.runners.allowed-networks", e.getMessage()));
+        }
+        config.runners().hookTokenKey().filter(k -> k.length() < 32).ifPresent(k ->
+                problems.add(problem("scaler.runners.hook-token-key", "must be at least 32 characters")));
     }
 
     private static void checkPool(ScalerConfig.Cloud cloud, String prefix, PoolConfig pool, List<String> problems) {

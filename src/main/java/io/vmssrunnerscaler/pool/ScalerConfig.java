@@ -1,10 +1,13 @@
 package io.vmssrunnerscaler.pool;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Everything under {@code scaler.}: see the configuration reference in README.md. */
 @ConfigMapping(prefix = "scaler")
@@ -34,6 +37,59 @@ public interface ScalerConfig {
 
     /** The built-in simulator, used when {@code scaler.cloud=simulated}. */
     SimConfig sim();
+
+    /** GitHub: webhooks. */
+    GitHub github();
+
+    /** The endpoints runner VMs call. */
+    Runners runners();
+
+    interface GitHub {
+        /**
+         * Accept {@code workflow_job} webhooks. Off: the scaler works from the runners' hook calls
+         * alone (every pool then needs min >= 1, since queued jobs are invisible).
+         */
+        @WithDefault("true")
+        boolean webhooksEnabled();
+
+        /** The webhook secret; required in production mode while webhooks are enabled. */
+        Optional<String> webhookSecret();
+
+        /** Largest webhook body accepted; larger ones get 413. */
+        @WithDefault("1M")
+        MemorySize webhookMaxBody();
+
+        /** How many delivery ids are remembered to drop redeliveries. */
+        @WithDefault("100000")
+        int deliveryCacheSize();
+
+        /** How long a delivery id is remembered. */
+        @WithDefault("24h")
+        Duration deliveryCacheTtl();
+    }
+
+    interface Runners {
+        /**
+         * {@code jit}: hand each VM a one-time JIT runner configuration. {@code registration-token}:
+         * hand out a registration token, URL and labels (the original design's mode).
+         */
+        @WithDefault("jit")
+        String configMode();
+
+        /** Source networks (CIDR) allowed to call the runner endpoints. */
+        @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")
+        List<String> allowedNetworks();
+
+        /**
+         * Key for the hook tokens handed to runner VMs (at least 32 characters). Without one, a
+         * random key is made at start, and a restart invalidates the tokens of running VMs.
+         */
+        Optional<String> hookTokenKey();
+
+        /** How long a hook token stays valid: the longest a job may run (GitHub allows 5 days). */
+        @WithDefault("5d")
+        Duration hookTokenMaxAge();
+    }
 
     enum Cloud {
         SIMULATED,

@@ -36,6 +36,8 @@ public final class LoggingPoolListener implements PoolListener {
                         s.operation().capacity(), after.busy(), after.queued().size(), after.desired(), after.live());
             } else if (c instanceof PoolCommand.ReimageInstances r) {
                 LOG.infof("pool %s: re-imaging %s (desired %d, live %d)", pool, r.operation().instanceIds(), after.desired(), after.live());
+            } else if (c instanceof PoolCommand.RemoveRunner r) {
+                LOG.infof("pool %s: draining idle runner %s at GitHub (desired %d, live %d)", pool, r.runnerName(), after.desired(), after.live());
             } else if (c instanceof PoolCommand.DeleteInstances d) {
                 LOG.infof("pool %s: deleting %s (desired %d, live %d)", pool, d.operation().instanceIds(), after.desired(), after.live());
             }

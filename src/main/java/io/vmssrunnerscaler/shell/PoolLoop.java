@@ -10,6 +10,7 @@ import io.vmssrunnerscaler.engine.PoolCommand;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.engine.ScalingEngine;
+import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.Pool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,6 +35,7 @@ public final class PoolLoop {
     private final ScalingEngine engine = new ScalingEngine();
     private final TimeSource time;
     private final BusyStore busyStore;
+    private final GitHubPort gitHub;
     private final PoolListener listener;
     private final int inboxLimit;
     private final ScaleSetBatcher batcher;
@@ -46,6 +48,7 @@ public final class PoolLoop {
         this.pool = pool;
         this.time = context.time();
         this.busyStore = context.busyStore();
+        this.gitHub = context.gitHub();
         this.listener = listener;
         this.inboxLimit = context.inboxLimit();
         this.state = PoolState.empty(pool.spec());
@@ -129,8 +132,16 @@ public final class PoolLoop {
             batcher.submit(call);
         } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy) {
             busyWrites.onNext(command);
+        } else if (command instanceof PoolCommand.RemoveRunner r) {
+            removeRunner(r.runnerName());
         }
         // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
+    }
+
+    private void removeRunner(String runnerName) {
+        gitHub.removeRunner(pool.scope(), runnerName).subscribe().with(
+                ok -> offerResult(new PoolEvent.RunnerRemoved(runnerName)),
+                e -> offerResult(new PoolEvent.RunnerRemovalRefused(runnerName, e.getMessage())));
     }
 
     private Uni<Void> writeBusy(PoolCommand command) {

@@ -1,7 +1,6 @@
 package io.vmssrunnerscaler.shell;
 
 import io.vmssrunnerscaler.engine.PoolEvent;
-import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.intake.Intake;
 import io.vmssrunnerscaler.pool.Pool;
 import java.util.Collection;
@@ -14,9 +13,9 @@ public final class Scaler {
     private final List<PoolLoop> loops;
     private final Intake intake;
 
-    public Scaler(Collection<Pool> pools, ShellContext context, GitHubPort gitHub, Function<Pool, PoolListener> listeners) {
+    public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
         this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
-        this.intake = new Intake(loops, gitHub);
+        this.intake = new Intake(loops, context.gitHub(), context.registrationTokens());
     }
 
     /** Learns each scale set's instances; the pools act once they know them. */

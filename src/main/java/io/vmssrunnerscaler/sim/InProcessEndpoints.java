@@ -25,7 +25,8 @@ public final class InProcessEndpoints implements ScalerEndpoints {
     public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
         return intake.requestRunnerConfig(runnerName).flatMap(answer -> {
             if (answer instanceof ConfigAnswer.Granted g) {
-                return Uni.createFrom().item(Optional.of(g.config()));
+                return Uni.createFrom().item(Optional.of(g.jitConfig() != null ? g.jitConfig()
+                        : new RunnerConfig(0, g.registration().token())));
             }
             ConfigRejection reason = ((ConfigAnswer.Rejected) answer).reason();
             return reason == ConfigRejection.UNKNOWN_INSTANCE

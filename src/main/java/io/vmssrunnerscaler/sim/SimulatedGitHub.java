@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -70,6 +71,13 @@ public final class SimulatedGitHub implements GitHubPort {
             issuedConfigs.put(runnerName.toLowerCase(Locale.ROOT), id);
             emitter.complete(new RunnerConfig(id, "sim-jit-" + id + "-" + Long.toHexString(world.random().nextLong())));
         }));
+    }
+
+    @Override
+    public Uni<RegistrationToken> createRegistrationToken(RunnerScope scope) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> emitter.complete(
+                new RegistrationToken("SIMREG" + Long.toHexString(world.random().nextLong()),
+                        world.time().now().plus(Duration.ofHours(1))))));
     }
 
     @Override

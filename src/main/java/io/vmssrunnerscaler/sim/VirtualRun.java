@@ -25,8 +25,9 @@ public final class VirtualRun {
             Duration reconcileInterval, Instant start) {
         this.time = new VirtualTimeSource(start);
         this.world = new SimWorld(time, sim, pools);
-        ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), batchWindow, 100_000);
-        this.scaler = new Scaler(pools, context, world.gitHub(), p -> PoolListener.NONE);
+        ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
+                batchWindow, 100_000, false);
+        this.scaler = new Scaler(pools, context, p -> PoolListener.NONE);
         this.world.connect(new InProcessEndpoints(scaler.intake()));
         this.tickInterval = tickInterval;
         this.reconcileInterval = reconcileInterval;

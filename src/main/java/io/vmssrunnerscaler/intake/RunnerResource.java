@@ -1,0 +1,183 @@
+package io.vmssrunnerscaler.intake;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vmssrunnerscaler.engine.Instance;
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.PoolLoop;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The endpoints runner VMs call: their one-time configuration at boot, and the job-started /
+ * job-completed hooks. Only from the allowed networks; hooks only with the token handed out with
+ * the configuration, bound to that instance.
+ */
+@Path("/runners/{name}")
+public class RunnerResource {
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+    private final ScalerRuntime runtime;
+    private final MeterRegistry metrics;
+
+    RunnerResource(ScalerRuntime runtime, MeterRegistry metrics) {
+        this.runtime = runtime;
+        this.metrics = metrics;
+    }
+
+    /** What a VM gets: JSON, or {@code KEY=value} lines for {@code Accept: text/plain} (easy in a shell). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RunnerSetup(String runnerName, String pool, String instanceId, Long runnerId, String encodedJitConfig,
+            String registrationToken, String url, String labels, String hookToken) {
+
+        String asEnv() {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("RUNNER_NAME", runnerName);
+            env.put("POOL", pool);
+            env.put("ENCODED_JIT_CONFIG", encodedJitConfig);
+            env.put("REGISTRATION_TOKEN", registrationToken);
+            env.put("RUNNER_URL", url);
+            env.put("RUNNER_LABELS", labels);
+            env.put("HOOK_TOKEN", hookToken);
+            return env.entrySet().stream().filter(e -> e.getValue() != null)
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
+        }
+    }
+
+    @POST
+    @Path("/jitconfig")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Uni<Response> jitconfig(@PathParam("name") String name, @HeaderParam("Accept") String accept,
+            @Context HttpServerRequest request) {
+        Optional<Response> refused = refuse(name, request);
+        if (refused.isPresent()) {
+            return Uni.createFrom().item(refused.get());
+        }
+        boolean plain = accept != null && accept.contains(MediaType.TEXT_PLAIN) && !accept.contains(MediaType.APPLICATION_JSON);
+        return runtime.scaler().intake().requestRunnerConfig(name)
+                .map(answer -> configAnswer(answer, plain))
+                .onFailure(PoolLoop.InboxFullException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
+                        "overloaded", e.getMessage()))
+                .onFailure().recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE, "unavailable",
+                        "GitHub did not hand out a configuration; retry"));
+    }
+
+    @POST
+    @Path("/job-started")
+    @NonBlocking
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response jobStarted(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
+            @Context HttpServerRequest request) {
+        return hook(name, authorization, request, true);
+    }
+
+    @POST
+    @Path("/job-completed")
+    @NonBlocking
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response jobCompleted(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
+            @Context HttpServerRequest request) {
+        return hook(name, authorization, request, false);
+    }
+
+    private Response configAnswer(ConfigAnswer answer, boolean plain) {
+        if (answer instanceof ConfigAnswer.Rejected r) {
+            return switch (r.reason()) {
+                case UNKNOWN_INSTANCE -> status(Response.Status.NOT_FOUND, "unknown-instance",
+                        "no pool has a provisioning instance of this name (yet); retry shortly");
+                case ALREADY_CONFIGURED -> status(Response.Status.CONFLICT, "already-configured",
+                        "a configuration was already handed out since the last (re)image");
+                case NOT_PROVISIONING -> status(Response.Status.CONFLICT, "not-provisioning",
+                        "the instance is not waiting for a runner configuration");
+            };
+        }
+        ConfigAnswer.Granted g = (ConfigAnswer.Granted) answer;
+        Pool pool = runtime.scaler().loop(g.pool()).orElseThrow().pool();
+        String token = runtime.hookTokens().issue(g.pool(), g.instanceId(), g.runnerName(), Instant.now());
+        RunnerSetup setup = g.jitConfig() != null
+                ? new RunnerSetup(g.runnerName(), g.pool(), g.instanceId(), g.jitConfig().runnerId(),
+                        g.jitConfig().encodedJitConfig(), null, null, null, token)
+                : new RunnerSetup(g.runnerName(), g.pool(), g.instanceId(), null, null, g.registration().token(),
+                        "https://github.com/" + pool.scope(), String.join(",", pool.labels()), token);
+        count("config", "granted");
+        return plain ? Response.ok(setup.asEnv(), MediaType.TEXT_PLAIN_TYPE).build()
+                : Response.ok(setup, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private Response hook(String name, String authorization, HttpServerRequest request, boolean started) {
+        String kind = started ? "job-started" : "job-completed";
+        Optional<Response> refused = refuse(name, request);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return counted(kind, status(Response.Status.UNAUTHORIZED, "unauthenticated", "Authorization: Bearer <hook token> is required"));
+        }
+        Optional<HookTokens.Claims> claims = runtime.hookTokens().verify(authorization.substring(7).trim(), Instant.now());
+        if (claims.isEmpty()) {
+            return counted(kind, status(Response.Status.UNAUTHORIZED, "bad-token", "the hook token is not valid"));
+        }
+        if (!claims.get().runnerName().equalsIgnoreCase(name)) {
+            return counted(kind, status(Response.Status.FORBIDDEN, "wrong-runner", "the token was issued to another runner"));
+        }
+        Optional<Instance> instance = runtime.scaler().loop(claims.get().pool())
+                .flatMap(l -> l.state().byName(name));
+        if (instance.isEmpty()) {
+            return counted(kind, status(Response.Status.NOT_FOUND, "unknown-runner", "no such runner in pool " + claims.get().pool()));
+        }
+        if (!instance.get().instanceId().equals(claims.get().instanceId())) {
+            return counted(kind, status(Response.Status.FORBIDDEN, "wrong-instance", "the token was issued to another instance"));
+        }
+        IntakeOutcome outcome = started ? runtime.scaler().intake().runnerJobStarted(name)
+                : runtime.scaler().intake().runnerJobFinishing(name);
+        IntakeAnswer answer = IntakeAnswer.of(outcome);
+        Response.Status status = outcome instanceof IntakeOutcome.Overloaded ? Response.Status.SERVICE_UNAVAILABLE
+                : Response.Status.ACCEPTED;
+        return counted(kind, Response.status(status).entity(answer).type(MediaType.APPLICATION_JSON_TYPE).build(), answer.outcome());
+    }
+
+    /** Source network and name checks shared by all runner endpoints. */
+    private Optional<Response> refuse(String name, HttpServerRequest request) {
+        String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        if (!runtime.runnerNetworks().allows(source)) {
+            return Optional.of(status(Response.Status.FORBIDDEN, "forbidden-network",
+                    "source address is not in scaler.runners.allowed-networks"));
+        }
+        if (!name.matches(NAME)) {
+            return Optional.of(status(Response.Status.BAD_REQUEST, "malformed", "runner name must match " + NAME));
+        }
+        return Optional.empty();
+    }
+
+    private Response counted(String kind, Response response) {
+        return counted(kind, response, ((IntakeAnswer) response.getEntity()).outcome());
+    }
+
+    private Response counted(String kind, Response response, String outcome) {
+        count(kind, outcome);
+        return response;
+    }
+
+    private void count(String kind, String outcome) {
+        metrics.counter("scaler.runner.calls", "kind", kind, "outcome", outcome).increment();
+    }
+
+    private static Response status(Response.Status status, String outcome, String reason) {
+        return Response.status(status).entity(IntakeAnswer.error(reason).withOutcome(outcome))
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

@@ -1,0 +1,135 @@
+package io.vmssrunnerscaler.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.intake.GitHubHeaders;
+import io.vmssrunnerscaler.intake.WebhookSignature;
+import io.vmssrunnerscaler.intake.WorkflowJob;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The simulator reaching the scaler over HTTP exactly as GitHub and runner VMs do: signed
+ * {@code workflow_job} deliveries, and the runner endpoints with the hook token handed out with
+ * the configuration. Asynchronous; nothing waits on a response.
+ */
+public final class HttpEndpoints implements ScalerEndpoints {
+    private static final Logger LOG = Logger.getLogger(HttpEndpoints.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Supplier<URI> baseUri;
+    private final WebhookSignature signature;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Map<String, String> hookTokens = new ConcurrentHashMap<>();
+
+    /** {@code baseUri} may answer null until the scaler's HTTP server listens. */
+    public HttpEndpoints(Supplier<URI> baseUri, String webhookSecret) {
+        this.baseUri = baseUri;
+        this.signature = new WebhookSignature(webhookSecret);
+    }
+
+    @Override
+    public void deliver(WorkflowJob job) {
+        byte[] body = payload(job);
+        HttpRequest.Builder request = request("/github/webhook")
+                .header("Content-Type", "application/json")
+                .header(GitHubHeaders.EVENT, "workflow_job")
+                .header(GitHubHeaders.DELIVERY, UUID.randomUUID().toString())
+                .header(GitHubHeaders.SIGNATURE_256, signature.sign(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        send(request, "webhook " + job.action() + " of job " + job.jobId());
+    }
+
+    @Override
+    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
+        HttpRequest.Builder request = request("/runners/" + runnerName + "/jitconfig")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody());
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()))
+                .map(response -> {
+                    if (response.statusCode() == 404) {
+                        return Optional.<RunnerConfig>empty(); // not listed yet: try again
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("jitconfig answered " + response.statusCode() + ": " + response.body());
+                    }
+                    return Optional.of(config(runnerName, response.body()));
+                });
+    }
+
+    @Override
+    public void jobStarted(String runnerName) {
+        hook(runnerName, "job-started");
+    }
+
+    @Override
+    public void jobCompleted(String runnerName) {
+        hook(runnerName, "job-completed");
+    }
+
+    private RunnerConfig config(String runnerName, String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            hookTokens.put(runnerName, node.path("hookToken").asText());
+            String jit = node.path("encodedJitConfig").asText(null);
+            return new RunnerConfig(node.path("runnerId").asLong(), jit != null ? jit : node.path("registrationToken").asText());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("jitconfig answer is not JSON", e);
+        }
+    }
+
+    private void hook(String runnerName, String what) {
+        String token = hookTokens.getOrDefault(runnerName, "");
+        send(request("/runners/" + runnerName + "/" + what).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()), what + " hook of " + runnerName);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        URI base = baseUri.get();
+        URI uri = base == null ? URI.create("http://127.0.0.1:1" + path) : base.resolve(path);
+        return HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+    }
+
+    private void send(HttpRequest.Builder request, String what) {
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            if (error != null) {
+                LOG.warnf("simulator: %s not delivered: %s", what, error.toString());
+            } else if (response.statusCode() >= 300) {
+                LOG.warnf("simulator: %s answered %d: %s", what, response.statusCode(), response.body());
+            }
+        });
+    }
+
+    private byte[] payload(WorkflowJob job) {
+        ObjectNode root = json.createObjectNode();
+        root.put("action", job.action());
+        ObjectNode wj = root.putObject("workflow_job");
+        wj.put("id", job.jobId());
+        wj.put("run_id", job.jobId() * 10);
+        wj.put("status", job.action().equals("completed") ? "completed" : job.action());
+        job.labels().forEach(wj.putArray("labels")::add);
+        if (job.runnerName() == null) {
+            wj.putNull("runner_name");
+        } else {
+            wj.put("runner_name", job.runnerName());
+        }
+        root.putObject("repository").put("full_name", job.repositoryFullName());
+        if (job.organisation() != null) {
+            root.putObject("organization").put("login", job.organisation());
+        }
+        return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
