@@ -1,0 +1,42 @@
+package io.vmssrunnerscaler.intake;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** Sends webhook deliveries the way GitHub does, signed with the test profile's secret. */
+final class Deliveries {
+    static final String SECRET = "It's a Secret to Everybody";
+    private static final WebhookSignature SIGNATURE = new WebhookSignature(SECRET);
+
+    private Deliveries() {}
+
+    static ValidatableResponse deliver(String event, String body) {
+        return deliver(event, body, UUID.randomUUID().toString());
+    }
+
+    static ValidatableResponse deliver(String event, String body, String deliveryId) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return given().contentType("application/json")
+                .header(GitHubHeaders.EVENT, event)
+                .header(GitHubHeaders.DELIVERY, deliveryId)
+                .header(GitHubHeaders.SIGNATURE_256, SIGNATURE.sign(bytes))
+                .body(bytes)
+                .post("/github/webhook").then();
+    }
+
+    static String sign(byte[] body) {
+        return SIGNATURE.sign(body);
+    }
+
+    /** A minimal workflow_job payload of the shape GitHub sends. */
+    static String workflowJob(String action, long jobId, String runner, String repository, String... labels) {
+        String labelList = String.join(",", java.util.Arrays.stream(labels).map(l -> "\"" + l + "\"").toList());
+        return "{\"action\":\"" + action + "\",\"workflow_job\":{\"id\":" + jobId + ",\"run_id\":1,\"labels\":[" + labelList
+                + "],\"status\":\"" + action + "\",\"runner_name\":" + (runner == null ? "null" : "\"" + runner + "\"")
+                + "},\"repository\":{\"full_name\":\"" + repository + "\"},\"organization\":{\"login\":\""
+                + repository.split("/")[0] + "\"}}";
+    }
+}
