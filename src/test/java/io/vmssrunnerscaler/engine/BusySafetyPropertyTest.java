@@ -2,10 +2,12 @@ package io.vmssrunnerscaler.engine;
 
 import static io.vmssrunnerscaler.engine.Pools.T0;
 
+import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,12 +21,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random event sequences (seeded, so a failure replays) against a {@link FakeScaleSet} that runs
- * and reports the engine's calls in any order. After every decision: no busy instance is
- * re-imaged or deleted unless this very event ended its job; capacity stays within max and never
- * below the instances the scale set has; the busy store mirrors the busy instances.
+ * and reports the engine's calls in any order, and answers runner removals as GitHub would. After
+ * every decision: no busy instance is re-imaged or deleted unless this very event ended its job;
+ * no instance is re-imaged or deleted while GitHub runs the job it handed the runner when it
+ * refused to remove it; only idle instances past their cool-down are drained, never below the
+ * desired size; capacity stays within max and never below the instances the scale set has; the
+ * busy store mirrors the busy instances.
  */
 class BusySafetyPropertyTest {
     private static final int STEPS = 1_500;
+    /** Phases in which a runner may be running a job the engine may not have heard of. */
+    private static final Set<Phase> SERVING = EnumSet.of(Phase.PROVISIONING, Phase.IDLE, Phase.DRAINING, Phase.BUSY,
+            Phase.FINISHING);
+    /** Where a job-over (or configuration-failed) delivery takes such a runner, the planner perhaps further. */
+    private static final Set<Phase> ENDED = EnumSet.of(Phase.FINISHING, Phase.FINISHED, Phase.PROVISIONING,
+            Phase.REIMAGING, Phase.DELETING);
 
     private static final List<PoolSpec> SPECS = List.of(
             Pools.seed(),
@@ -53,6 +64,8 @@ class BusySafetyPropertyTest {
         private PoolState state;
         private Instant now = T0;
         private long lastJob;
+        /** No new jobs for a while, so that idle instances become surplus and are drained. */
+        private boolean quiet;
 
         Run(long seed) {
             this.seed = seed;
@@ -78,6 +91,7 @@ class BusySafetyPropertyTest {
                 Decision d = engine.decide(state, event, now);
                 remember(event, d);
                 check(step, event, d);
+                azure.heard(event);
                 azure.take(d.commands());
                 state = d.state();
             }
@@ -85,6 +99,9 @@ class BusySafetyPropertyTest {
 
         /** Scale-set work, then a mix of realistic deliveries (for the runner that fits) and random ones. */
         private PoolEvent nextEvent() {
+            if (random.nextInt(150) == 0) {
+                quiet = !quiet;
+            }
             int roll = random.nextInt(100);
             if (roll < 15) {
                 if (azure.canRun()) {
@@ -108,9 +125,15 @@ class BusySafetyPropertyTest {
         /** What GitHub and the runners would plausibly send next. */
         private PoolEvent fittingDelivery(int roll) {
             if (roll < 42) {
-                return new PoolEvent.JobQueued(++lastJob);
+                // quiet: runners boot and wait, so the pool ends up with surplus idle ones
+                return quiet ? new PoolEvent.RunnerConfigRequested(runnerIn(Phase.PROVISIONING))
+                        : new PoolEvent.JobQueued(++lastJob);
             }
             if (roll < 50) {
+                if (quiet) { // queued jobs are cancelled: demand drops after growth
+                    return state.queued().keySet().stream().findAny()
+                            .<PoolEvent>map(j -> new PoolEvent.JobCompleted(j, null)).orElse(new PoolEvent.Tick());
+                }
                 long job = state.queued().keySet().stream().findAny().orElse(someJob());
                 return new PoolEvent.JobStarted(job, runnerIn(Phase.IDLE));
             }
@@ -152,8 +175,11 @@ class BusySafetyPropertyTest {
             if (roll < 91) {
                 return new PoolEvent.RunnerConfigFailed(someRunner());
             }
-            if (roll < 94) {
+            if (roll < 93) {
                 return new PoolEvent.RefreshRequested();
+            }
+            if (roll < 95) {
+                return new PoolEvent.RunnerRemovalRefused(someRunner(), "stray");
             }
             return new PoolEvent.Tick();
         }
@@ -197,11 +223,16 @@ class BusySafetyPropertyTest {
         private void check(int step, PoolEvent event, Decision d) {
             PoolState before = state;
             PoolState after = d.state();
+            toldJobOver(event, before, after);
             for (PoolCommand c : d.commands()) {
                 if (c instanceof PoolCommand.ReimageInstances r) {
                     recycled(step, event, before, after, r.operation(), Phase.REIMAGING);
+                    notUnderGitHubsJob(step, event, before, r.operation());
                 } else if (c instanceof PoolCommand.DeleteInstances del) {
                     recycled(step, event, before, after, del.operation(), Phase.DELETING);
+                    notUnderGitHubsJob(step, event, before, del.operation());
+                } else if (c instanceof PoolCommand.RemoveRunner rr) {
+                    drained(step, before, after, rr.runnerName());
                 } else if (c instanceof PoolCommand.SetCapacity s) {
                     capacity(step, after, s.operation().capacity());
                 } else if (c instanceof PoolCommand.MarkBusy m) {
@@ -225,6 +256,56 @@ class BusySafetyPropertyTest {
                 Instance is = after.instances().get(id);
                 require(is != null && is.phase() == phase, step, op.kind() + " of " + id + " left it " + is);
             }
+        }
+
+        /**
+         * Deliveries that say a runner's job is over (or that it never got its configuration),
+         * when the engine acts on them: from then on it may recycle the instance, whatever GitHub
+         * really runs there. Random deliveries make such claims for any runner.
+         */
+        private void toldJobOver(PoolEvent event, PoolState before, PoolState after) {
+            String runner = event instanceof PoolEvent.JobCompleted c ? c.runnerName()
+                    : event instanceof PoolEvent.RunnerOffline o ? o.runnerName()
+                    : event instanceof PoolEvent.RunnerJobFinishing f ? f.runnerName()
+                    : event instanceof PoolEvent.RunnerConfigFailed f ? f.runnerName()
+                    : null;
+            Phase was = before.byName(runner).map(Instance::phase).orElse(null);
+            Phase is = after.byName(runner).map(Instance::phase).orElse(null);
+            if (was != is && SERVING.contains(was) && ENDED.contains(is)) {
+                azure.forgetJob(runner);
+            }
+        }
+
+        /**
+         * GitHub refused to remove the runner because it had just handed it a job: the instance
+         * must not be re-imaged or deleted while that job runs, whether or not the engine has
+         * heard of the job yet. Azure reporting the instance failed is the one other way out.
+         */
+        private void notUnderGitHubsJob(int step, PoolEvent event, PoolState before, Operation op) {
+            for (String id : op.instanceIds()) {
+                String runner = Pools.name(id);
+                if (azure.jobOn(runner).isEmpty()) {
+                    continue;
+                }
+                Instance was = before.instances().get(id);
+                boolean failed = was != null && was.phase() == Phase.FAILED
+                        || event instanceof PoolEvent.InstancesObserved o && o.instances().stream()
+                                .anyMatch(i -> i.instanceId().equals(id) && i.state() == ProvisioningState.FAILED);
+                require(failed, step, op.kind() + " names " + id + " whose removal GitHub refused: it runs job "
+                        + azure.jobOn(runner).getAsLong() + " there; was " + was);
+                azure.forgetJob(runner);
+            }
+        }
+
+        /** Only an idle instance past its cool-down is drained, and never below the desired size. */
+        private void drained(int step, PoolState before, PoolState after, String runner) {
+            Instance was = before.byName(runner).orElse(null);
+            require(was != null && was.phase() == Phase.IDLE && !was.since().plus(spec.idleCooldown()).isAfter(now),
+                    step, "drained " + runner + ", was " + was);
+            Instance is = after.byName(runner).orElse(null);
+            require(is != null && is.phase() == Phase.DRAINING, step, "drained " + runner + " left it " + is);
+            require(after.live() >= after.desired(), step,
+                    "drained below the desired size: live " + after.live() + ", desired " + after.desired());
         }
 
         /** The only ways a busy instance may be recycled in the decision that sees them. */

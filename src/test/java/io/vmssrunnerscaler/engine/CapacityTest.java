@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.engine;
 
 import static io.vmssrunnerscaler.engine.Pools.T0;
+import static io.vmssrunnerscaler.engine.Pools.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -84,14 +85,20 @@ class CapacityTest {
     @Test
     void noGrowthWhileADeleteIsInFlight() {
         Scenario s = Scenario.with(EXACT, Pools.idle("0", LONG_AGO), Pools.idle("1", LONG_AGO)).tick();
-        assertEquals(List.of("0", "1"), s.deleted());
+        assertEquals(List.of("0", "1"), s.drained());
+        s.drainedRemoved();
+        List<Operation> deletes = s.inFlight(Operation.Kind.DELETE);
+        assertEquals(List.of(List.of("0"), List.of("1")), deletes.stream().map(Operation::instanceIds).toList(),
+                "each deleted as soon as its runner is removed");
 
         s.queued(1);
         assertEquals(Optional.empty(), s.capacity());
         s.queued(2);
         assertEquals(Optional.empty(), s.capacity());
 
-        s.succeed(Operation.Kind.DELETE);
+        s.on(new PoolEvent.OperationSucceeded(deletes.get(0).id()));
+        assertEquals(Optional.empty(), s.capacity(), "the other delete is still in flight");
+        s.on(new PoolEvent.OperationSucceeded(deletes.get(1).id()));
         assertTrue(s.state().instances().isEmpty());
         assertEquals(Optional.of(2), s.capacity());
     }
@@ -175,12 +182,19 @@ class CapacityTest {
         assertEquals(s.now().plusSeconds(5), s.state().backoffUntil());
     }
 
+    /** Draining only asks GitHub; the delete after it is a scale-set call and waits for the back-off. */
     @Test
-    void backOffAlsoHoldsDeletes() {
+    void backOffHoldsTheDeleteButNotTheDrain() {
         Scenario s = Scenario.with(EXACT, Pools.idle("0", T0.minus(Pools.COOLDOWN).plusSeconds(3))).refresh();
         s.at(Duration.ofSeconds(1)).fail(Operation.Kind.LIST);
         s.tickAt(Duration.ofSeconds(3));
-        assertEquals(List.of(), s.deleted(), "cooled down, but backing off");
+        assertEquals(List.of("0"), s.drained(), "cooled down: drained even while backing off");
+
+        s.removed(name("0"));
+        assertEquals(Phase.FINISHED, s.phase("0"));
+        assertEquals(List.of(), s.deleted(), "removed at GitHub, but backing off");
+        s.tickAt(Duration.ofSeconds(6).minusMillis(1));
+        assertEquals(List.of(), s.deleted());
         s.tickAt(Duration.ofSeconds(6));
         assertEquals(List.of("0"), s.deleted());
     }

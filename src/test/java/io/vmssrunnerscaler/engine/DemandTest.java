@@ -78,8 +78,11 @@ class DemandTest {
         assertEquals(List.of("0"), s.deleted(), "no demand left: the used instance goes");
 
         s.succeed(Operation.Kind.DELETE).tickAt(Duration.ofMinutes(6).minusMillis(1));
-        assertTrue(s.deleted().isEmpty(), "the idle one waits for its cool-down");
+        assertTrue(s.drained().isEmpty(), "the idle one waits for its cool-down");
         s.tickAt(Duration.ofMinutes(6));
+        assertEquals(List.of("1"), s.drained());
+        assertTrue(s.deleted().isEmpty(), "first removed at GitHub");
+        s.removed(name("1"));
         assertEquals(List.of("1"), s.deleted());
         s.succeed(Operation.Kind.DELETE);
         assertTrue(s.state().instances().isEmpty());
@@ -113,7 +116,12 @@ class DemandTest {
 
         assertEquals(counted, s.state().queued().containsKey(1L));
         assertEquals(counted ? 1 : 0, s.state().desired());
-        assertEquals(counted ? List.of() : List.of("0"), s.deleted(), "the idle instance kept only for the job");
+        assertEquals(counted ? List.of() : List.of("0"), s.drained(), "the idle instance kept only for the job");
+        assertEquals(List.of(), s.deleted());
+        if (!counted) {
+            s.removed(name("0"));
+            assertEquals(List.of("0"), s.deleted());
+        }
     }
 
     @Test

@@ -2,24 +2,59 @@ package io.vmssrunnerscaler.engine;
 
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A scale set in memory for property tests. It runs the engine's calls in any order, some of
- * them failing, and reports the results in any order, some of them twice. A listing is taken
- * when it runs, so it may be stale by the time it is reported - as in Azure.
+ * A scale set in memory for property tests, with just enough of GitHub to answer runner
+ * removals. It runs the engine's calls in any order, some of them failing, and reports the
+ * results in any order, some of them twice. A listing is taken when it runs, so it may be stale
+ * by the time it is reported - as in Azure.
+ *
+ * <p>GitHub refuses to remove a runner it has handed a job. When the removal of an idle runner
+ * runs (one configured since its last re-image, and of which no job has been heard since), GitHub
+ * may have just handed it a job: the removal is refused ({@link PoolEvent.RunnerRemovalRefused}),
+ * and the job's {@code in_progress} (sometimes the runner's hook too) and, once that is reported,
+ * its {@code completed} join the results, all in random order. Otherwise the runner is removed
+ * ({@link PoolEvent.RunnerRemoved}), or GitHub fails and the removal is refused without a job.
+ *
+ * <p>Known gap: an answer names the runner only, and a re-imaged instance keeps its name, so the
+ * engine cannot tell a {@code RunnerRemoved} for an earlier removal from one for the current
+ * removal. Such superseded {@code RunnerRemoved} answers are dropped here instead of delivered
+ * (late or repeated); delivering them lets the engine delete a runner GitHub has just handed a job.
  */
 final class FakeScaleSet {
+    /** GitHub's own jobs get ids no random delivery uses. */
+    private static final long FIRST_GITHUB_JOB = 1_000_000;
+
     private final Random random;
     private final int max;
     /** Instance id to whether Azure reports it failed. */
     private final TreeMap<String, Boolean> vms = new TreeMap<>(Operation.INSTANCE_ID_ORDER);
-    private final List<PoolCommand.ScaleSetCall> issued = new ArrayList<>();
-    private final List<PoolEvent> results = new ArrayList<>();
-    private final List<PoolEvent> reported = new ArrayList<>();
+    private final List<Call> issued = new ArrayList<>();
+    private final List<Result> results = new ArrayList<>();
+    private final List<Result> reported = new ArrayList<>();
+    /** Runner (lower case) to how many removals the engine has asked for. */
+    private final Map<String, Integer> removals = new HashMap<>();
+    /** GitHub: runner (lower case) to the job it handed the runner while its removal was on its way. */
+    private final Map<String, Long> jobs = new HashMap<>();
+    /** GitHub: runners (lower case) registered and waiting for a job; an ephemeral runner takes one job only. */
+    private final Set<String> idleRunners = new HashSet<>();
+    private long nextJob = FIRST_GITHUB_JOB;
     private int nextId;
+
+    /** A call taken from the engine; a removal knows which of the runner's removals it is. */
+    private record Call(PoolCommand command, int removal) {}
+
+    /** A result waiting to be reported; an answer to a removal knows which removal it answers. */
+    private record Result(PoolEvent event, int removal) {}
 
     FakeScaleSet(Random random, int max) {
         this.random = random;
@@ -27,8 +62,29 @@ final class FakeScaleSet {
     }
 
     void take(List<PoolCommand> commands) {
-        commands.stream().filter(PoolCommand.ScaleSetCall.class::isInstance)
-                .map(PoolCommand.ScaleSetCall.class::cast).forEach(issued::add);
+        for (PoolCommand c : commands) {
+            if (c instanceof PoolCommand.ScaleSetCall) {
+                issued.add(new Call(c, 0));
+            } else if (c instanceof PoolCommand.RemoveRunner r) {
+                issued.add(new Call(c, removals.merge(key(r.runnerName()), 1, Integer::sum)));
+            } else if (c instanceof PoolCommand.GrantRunnerConfig g) {
+                idleRunners.add(key(g.runnerName()));
+            }
+        }
+    }
+
+    /** The engine heard this: a runner that job news names (or whose configuration failed) is not idle at GitHub. */
+    void heard(PoolEvent e) {
+        String runner = e instanceof PoolEvent.JobStarted s ? s.runnerName()
+                : e instanceof PoolEvent.JobCompleted c ? c.runnerName()
+                : e instanceof PoolEvent.RunnerJobStarted s ? s.runnerName()
+                : e instanceof PoolEvent.RunnerJobFinishing f ? f.runnerName()
+                : e instanceof PoolEvent.RunnerOffline o ? o.runnerName()
+                : e instanceof PoolEvent.RunnerConfigFailed f ? f.runnerName()
+                : null;
+        if (runner != null) {
+            idleRunners.remove(key(runner));
+        }
     }
 
     boolean canRun() {
@@ -45,25 +101,51 @@ final class FakeScaleSet {
 
     /** Runs one issued call, chosen at random; its result waits to be reported. */
     void runOne() {
-        PoolCommand.ScaleSetCall call = issued.remove(random.nextInt(issued.size()));
-        Operation op = call.operation();
+        Call call = issued.remove(random.nextInt(issued.size()));
+        if (call.command() instanceof PoolCommand.RemoveRunner r) {
+            removeRunner(r.runnerName(), call.removal());
+            return;
+        }
+        Operation op = ((PoolCommand.ScaleSetCall) call.command()).operation();
         boolean fails = random.nextInt(10) == 0;
-        results.add(switch (op.kind()) {
+        results.add(new Result(switch (op.kind()) {
             case SET_CAPACITY -> setCapacity(op, fails);
             case REIMAGE -> reimage(op, fails);
             case DELETE -> delete(op, fails);
             case LIST -> list(op, fails);
-        });
+        }, 0));
     }
 
+    /** Reports one result, chosen at random; null when it was a superseded removal (see the class comment). */
     PoolEvent reportOne() {
-        PoolEvent e = results.remove(random.nextInt(results.size()));
-        reported.add(e);
+        Result r = results.remove(random.nextInt(results.size()));
+        if (superseded(r)) {
+            return null;
+        }
+        reported.add(r);
+        PoolEvent e = r.event();
+        if (e instanceof PoolEvent.JobStarted started && started.jobId() >= FIRST_GITHUB_JOB) {
+            results.add(new Result(new PoolEvent.JobCompleted(started.jobId(), started.runnerName()), 0));
+        } else if (e instanceof PoolEvent.JobCompleted done && done.jobId() >= FIRST_GITHUB_JOB) {
+            jobs.remove(key(done.runnerName()), done.jobId());
+        }
         return e;
     }
 
     PoolEvent repeatOne() {
-        return reported.get(random.nextInt(reported.size()));
+        Result r = reported.get(random.nextInt(reported.size()));
+        return superseded(r) ? null : r.event();
+    }
+
+    /** The job GitHub handed this runner when it refused to remove it, while GitHub runs it. */
+    OptionalLong jobOn(String runnerName) {
+        Long job = jobs.get(key(runnerName));
+        return job == null ? OptionalLong.empty() : OptionalLong.of(job);
+    }
+
+    /** The engine was told this runner's job is over (or that it never was configured): stop tracking it. */
+    void forgetJob(String runnerName) {
+        jobs.remove(key(runnerName));
     }
 
     /** Azure flags a random instance failed. */
@@ -102,15 +184,57 @@ final class FakeScaleSet {
         if (fails || !vms.keySet().containsAll(op.instanceIds())) {
             return outcome(op, true);
         }
-        op.instanceIds().forEach(id -> vms.put(id, false));
+        op.instanceIds().forEach(id -> {
+            vms.put(id, false);
+            jobs.remove(key(Pools.name(id))); // the runner goes with the disk
+            idleRunners.remove(key(Pools.name(id)));
+        });
         return outcome(op, false);
     }
 
     private PoolEvent delete(Operation op, boolean fails) {
         if (!fails) {
-            op.instanceIds().forEach(vms::remove); // an instance already gone counts as deleted
+            op.instanceIds().forEach(id -> {
+                vms.remove(id); // an instance already gone counts as deleted
+                jobs.remove(key(Pools.name(id)));
+                idleRunners.remove(key(Pools.name(id)));
+            });
         }
         return outcome(op, fails);
+    }
+
+    /** GitHub's answer to a removal; see the class comment. */
+    private void removeRunner(String runnerName, int removal) {
+        String runner = key(runnerName);
+        PoolEvent answer;
+        if (jobs.containsKey(runner)) {
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "runner is running a job");
+        } else if (idleRunners.contains(runner) && random.nextBoolean()) {
+            long job = nextJob++;
+            idleRunners.remove(runner);
+            jobs.put(runner, job);
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "runner is running a job");
+            results.add(new Result(new PoolEvent.JobStarted(job, runnerName), 0));
+            if (random.nextBoolean()) {
+                results.add(new Result(new PoolEvent.RunnerJobStarted(runnerName), 0));
+            }
+        } else if (random.nextInt(10) == 0) {
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "injected");
+        } else {
+            idleRunners.remove(runner);
+            answer = new PoolEvent.RunnerRemoved(runnerName); // also when no such runner exists
+        }
+        results.add(new Result(answer, removal));
+    }
+
+    /** A RunnerRemoved answering a removal the engine has asked for again since. */
+    private boolean superseded(Result r) {
+        return r.event() instanceof PoolEvent.RunnerRemoved removed
+                && r.removal() < removals.getOrDefault(key(removed.runnerName()), 0);
+    }
+
+    private static String key(String runnerName) {
+        return runnerName.toLowerCase(Locale.ROOT);
     }
 
     private PoolEvent list(Operation op, boolean fails) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,6 +20,11 @@ class PhaseTest {
         "BUSY, REIMAGING", "BUSY, DELETING", "BUSY, FAILED", "BUSY, IDLE", "BUSY, PROVISIONING",
         "FINISHING, REIMAGING", "FINISHING, DELETING", "FINISHING, FAILED", "FINISHING, BUSY",
         "FINISHED, BUSY", "REIMAGING, BUSY", "DELETING, BUSY", "DELETING, PROVISIONING", "FAILED, BUSY",
+        // an idle runner may be handed a job at any moment: it is drained at GitHub, never deleted directly
+        "IDLE, DELETING", "IDLE, REIMAGING",
+        "DRAINING, DELETING", "DRAINING, REIMAGING", "DRAINING, PROVISIONING", "DRAINING, FINISHING",
+        "PROVISIONING, DRAINING", "BUSY, DRAINING", "FINISHING, DRAINING", "FINISHED, DRAINING",
+        "REIMAGING, DRAINING", "DELETING, DRAINING", "FAILED, DRAINING",
     })
     void aMoveOutsideTheTableIsRejectedAndChangesNothing(Phase from, Phase to) {
         Instance i = Pools.instance("0", from, T0, 7);
@@ -48,5 +54,53 @@ class PhaseTest {
         assertFalse(moved.configIssued());
         assertEquals(0, moved.jobId());
         assertEquals(T0.plusSeconds(1), moved.since());
+    }
+
+    @ParameterizedTest(name = "DRAINING -> {0}: {1}")
+    @CsvSource({
+        "IDLE,     true",    // GitHub refused the removal
+        "BUSY,     true",    // the job start arrives: GitHub had handed it a job
+        "FINISHED, true",    // GitHub removed the runner (or a job we never saw start ended)
+        "FAILED,   true",    // Azure reports it failed, as for an idle instance
+        "DELETING, false",
+        "REIMAGING, false",
+        "PROVISIONING, false",
+        "FINISHING, false",
+        "DRAINING, false",
+    })
+    void drainingLeavesOnlyForServiceOrTheEndOfItsRunner(Phase to, boolean allowed) {
+        assertEquals(allowed, Phase.DRAINING.canMoveTo(to));
+    }
+
+    @ParameterizedTest(name = "{0} may start draining: only IDLE")
+    @EnumSource(Phase.class)
+    void onlyAnIdleInstanceStartsDraining(Phase from) {
+        assertEquals(from == Phase.IDLE, from.canMoveTo(Phase.DRAINING));
+    }
+
+    @ParameterizedTest(name = "{0} may be deleted: only FINISHED and FAILED")
+    @EnumSource(Phase.class)
+    void onlyFinishedOrFailedInstancesAreDeleted(Phase from) {
+        assertEquals(from == Phase.FINISHED || from == Phase.FAILED, from.canMoveTo(Phase.DELETING));
+    }
+
+    @ParameterizedTest(name = "{0} counts as live: {1}")
+    @CsvSource({
+        "PROVISIONING, true", "IDLE, true", "BUSY, true", "FINISHING, true", "REIMAGING, true",
+        "DRAINING, false", "FINISHED, false", "DELETING, false", "FAILED, false",
+    })
+    void drainingIsNeitherLiveNorBusy(Phase phase, boolean live) {
+        assertEquals(live, phase.isLive());
+        assertEquals(phase == Phase.BUSY || phase == Phase.FINISHING, phase.isBusy());
+    }
+
+    @Test
+    void aRefusedRemovalKeepsTheConfigurationAndRestartsTheCoolDown() {
+        Instance draining = Pools.instance("0", Phase.DRAINING, T0, 0);
+        Instance.Transition t = draining.moveTo(Phase.IDLE, T0.plusSeconds(30));
+        Instance idle = assertInstanceOf(Instance.Transition.Moved.class, t).instance();
+        assertEquals(Phase.IDLE, idle.phase());
+        assertTrue(idle.configIssued(), "the runner is still configured: no second configuration");
+        assertEquals(T0.plusSeconds(30), idle.since());
     }
 }

@@ -105,6 +105,8 @@ class ReplaceTest {
     void aFailedDeleteIsTriedAgainAfterTheBackOff() {
         PoolSpec spec = Pools.spec().min(0).build();
         Scenario s = Scenario.with(spec, Pools.idle("0", T0.minus(Duration.ofHours(1)))).tick();
+        assertEquals(List.of("0"), s.drained());
+        s.removed(name("0"));
         assertEquals(List.of("0"), s.deleted());
         s.fail(Operation.Kind.DELETE);
         assertEquals(Phase.FAILED, s.phase("0"));

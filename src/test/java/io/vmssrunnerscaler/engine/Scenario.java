@@ -112,6 +112,23 @@ final class Scenario {
         return on(new PoolEvent.RunnerConfigFailed(runnerName));
     }
 
+    /** GitHub removed the drained runner. */
+    Scenario removed(String runnerName) {
+        return on(new PoolEvent.RunnerRemoved(runnerName));
+    }
+
+    /** GitHub would not remove the runner. */
+    Scenario removalRefused(String runnerName) {
+        return on(new PoolEvent.RunnerRemovalRefused(runnerName, "runner is busy"));
+    }
+
+    /** GitHub removed the runners of the instances the last decision drained, in that order. */
+    Scenario drainedRemoved() {
+        List<String> names = drained().stream().map(Pools::name).toList();
+        names.forEach(this::removed);
+        return this;
+    }
+
     Scenario refresh() {
         return on(new PoolEvent.RefreshRequested());
     }
@@ -193,6 +210,12 @@ final class Scenario {
     List<String> deleted() {
         return commands(PoolCommand.DeleteInstances.class).stream()
                 .flatMap(c -> c.operation().instanceIds().stream()).toList();
+    }
+
+    /** Instance ids whose runners the last decision asked GitHub to remove, in the order asked. */
+    List<String> drained() {
+        return commands(PoolCommand.RemoveRunner.class).stream()
+                .map(c -> c.runnerName().substring(Pools.name("").length())).toList();
     }
 
     /** The capacity the last decision asked for, if it asked. */
