@@ -24,7 +24,9 @@ public record Operation(long id, Kind kind, List<String> instanceIds, int capaci
         SET_CAPACITY,
         REIMAGE,
         DELETE,
-        LIST
+        LIST,
+        /** Removing an idle runner at GitHub before its VM goes; answered by RunnerRemoved / RunnerRemovalRefused. */
+        DRAIN
     }
 
     public Operation {

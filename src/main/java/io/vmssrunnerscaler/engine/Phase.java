@@ -41,8 +41,9 @@ public enum Phase {
             // and FAILED instances are deleted.
             case BUSY -> EnumSet.of(FINISHING, FINISHED);
             case FINISHING -> EnumSet.of(FINISHED);
-            // Removal refused: back to IDLE (or BUSY when the start arrives); removed: FINISHED.
-            case DRAINING -> EnumSet.of(IDLE, BUSY, FINISHED, FAILED);
+            // Removal refused: back to IDLE (or BUSY when the start arrives); removed: FINISHED. No
+            // FAILED: a failed instance is deleted at once, and GitHub may just have given it a job.
+            case DRAINING -> EnumSet.of(IDLE, BUSY, FINISHED);
             case FINISHED -> EnumSet.of(REIMAGING, DELETING);
             case REIMAGING -> EnumSet.of(PROVISIONING, FAILED);
             case DELETING -> EnumSet.of(FAILED);

@@ -94,7 +94,7 @@ final class Planner {
                 .limit(surplus)
                 .forEach(i -> {
                     d.move(i, Phase.DRAINING);
-                    d.commands.add(new PoolCommand.RemoveRunner(i.name()));
+                    d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
                 });
     }
 

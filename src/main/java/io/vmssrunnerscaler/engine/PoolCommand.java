@@ -23,8 +23,11 @@ public sealed interface PoolCommand {
     /** Remove the runner's busy marker. */
     record ClearBusy(String runnerName) implements PoolCommand {}
 
-    /** Remove this idle runner at GitHub before its VM is deleted; answered by RunnerRemoved / RunnerRemovalRefused. */
-    record RemoveRunner(String runnerName) implements PoolCommand {}
+    /**
+     * Remove this idle runner at GitHub before its VM is deleted; answered by RunnerRemoved /
+     * RunnerRemovalRefused carrying the same drain operation id.
+     */
+    record RemoveRunner(String runnerName, long drainId) implements PoolCommand {}
 
     /** The runner may have its one-time configuration. */
     record GrantRunnerConfig(String runnerName, String instanceId) implements PoolCommand {}

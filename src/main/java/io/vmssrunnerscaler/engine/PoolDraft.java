@@ -94,6 +94,7 @@ final class PoolDraft {
             case REIMAGE -> new PoolCommand.ReimageInstances(op);
             case DELETE -> new PoolCommand.DeleteInstances(op);
             case LIST -> new PoolCommand.ListInstances(op);
+            case DRAIN -> new PoolCommand.RemoveRunner(instances.get(instanceIds.get(0)).name(), op.id());
         });
         return op;
     }

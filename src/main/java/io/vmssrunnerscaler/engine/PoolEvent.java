@@ -29,11 +29,15 @@ public sealed interface PoolEvent {
     /** GitHub reports the runner offline: an ephemeral runner's work is over. */
     record RunnerOffline(String runnerName) implements PoolEvent {}
 
-    /** GitHub removed the drained runner: no job can land on it any more. */
-    record RunnerRemoved(String runnerName) implements PoolEvent {}
+    /**
+     * GitHub removed the drained runner: no job can land on it any more. {@code drainId} is the
+     * drain it answers: a re-imaged instance keeps its name, so a late answer to an earlier drain
+     * must not end a later one.
+     */
+    record RunnerRemoved(String runnerName, long drainId) implements PoolEvent {}
 
     /** GitHub did not remove the runner (it took a job, or GitHub failed); it stays in service. */
-    record RunnerRemovalRefused(String runnerName, String reason) implements PoolEvent {}
+    record RunnerRemovalRefused(String runnerName, long drainId, String reason) implements PoolEvent {}
 
     /** The result of a {@link PoolCommand.ListInstances}. */
     record InstancesObserved(long operationId, List<ObservedInstance> instances) implements PoolEvent {

@@ -43,10 +43,10 @@ public final class ScalingEngine {
             // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
             d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
-            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.DRAINING).ifPresent(i -> d.move(i, Phase.FINISHED));
+            drainAnswered(d, e.drainId(), Phase.FINISHED);
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
             // Back in service; the cool-down starts again, which also paces retries against GitHub.
-            d.byName(e.runnerName()).filter(i -> i.phase() == Phase.DRAINING).ifPresent(i -> d.move(i, Phase.IDLE));
+            drainAnswered(d, e.drainId(), Phase.IDLE);
         } else if (event instanceof InstancesObserved e) {
             instancesObserved(d, e);
         } else if (event instanceof PoolEvent.OperationSucceeded e) {
@@ -57,6 +57,17 @@ public final class ScalingEngine {
             d.requestList();
         }
         // Tick: nothing to record; the planner applies the time-based rules.
+    }
+
+    /** Applies an answer only to the drain it belongs to; a late answer to an earlier drain finds none. */
+    private void drainAnswered(PoolDraft d, long drainId, Phase to) {
+        d.operations.stream().filter(o -> o.id() == drainId && o.kind() == Operation.Kind.DRAIN).findFirst().ifPresent(op -> {
+            d.removeOperation(drainId);
+            Instance i = d.instances.get(op.instanceIds().get(0));
+            if (i != null && i.phase() == Phase.DRAINING) {
+                d.move(i, to);
+            }
+        });
     }
 
     private void jobQueued(PoolDraft d, long jobId) {
@@ -194,7 +205,7 @@ public final class ScalingEngine {
             case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.instances.remove(i.instanceId()));
-            case LIST -> { } // listings report through InstancesObserved
+            case LIST, DRAIN -> { } // listings report through InstancesObserved, drains through their own events
         }
     }
 
@@ -205,7 +216,7 @@ public final class ScalingEngine {
             case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.FAILED));
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.move(i, Phase.FAILED));
-            case LIST -> { } // the planner asks again after the back-off if it still needs one
+            case LIST, DRAIN -> { } // the planner asks again after the back-off if it still needs a listing
         }
     }
 

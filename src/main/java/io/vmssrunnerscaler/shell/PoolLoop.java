@@ -133,15 +133,15 @@ public final class PoolLoop {
         } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy) {
             busyWrites.onNext(command);
         } else if (command instanceof PoolCommand.RemoveRunner r) {
-            removeRunner(r.runnerName());
+            removeRunner(r.runnerName(), r.drainId());
         }
         // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
     }
 
-    private void removeRunner(String runnerName) {
+    private void removeRunner(String runnerName, long drainId) {
         gitHub.removeRunner(pool.scope(), runnerName).subscribe().with(
-                ok -> offerResult(new PoolEvent.RunnerRemoved(runnerName)),
-                e -> offerResult(new PoolEvent.RunnerRemovalRefused(runnerName, e.getMessage())));
+                ok -> offerResult(new PoolEvent.RunnerRemoved(runnerName, drainId)),
+                e -> offerResult(new PoolEvent.RunnerRemovalRefused(runnerName, drainId, String.valueOf(e.getMessage()))));
     }
 
     private Uni<Void> writeBusy(PoolCommand command) {

@@ -44,7 +44,7 @@ class BusySafetyPropertyTest {
             Pools.spec().min(0).max(3).free(100).finishGrace(Duration.ofSeconds(30)).build());
 
     static Stream<Long> seeds() {
-        return LongStream.rangeClosed(1, 120).boxed();
+        return LongStream.rangeClosed(1, Long.getLong("engine.property.seeds", 120)).boxed();
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -179,7 +179,7 @@ class BusySafetyPropertyTest {
                 return new PoolEvent.RefreshRequested();
             }
             if (roll < 95) {
-                return new PoolEvent.RunnerRemovalRefused(someRunner(), "stray");
+                return new PoolEvent.RunnerRemovalRefused(someRunner(), random.nextInt(50), "stray");
             }
             return new PoolEvent.Tick();
         }

@@ -25,10 +25,9 @@ import java.util.TreeMap;
  * its {@code completed} join the results, all in random order. Otherwise the runner is removed
  * ({@link PoolEvent.RunnerRemoved}), or GitHub fails and the removal is refused without a job.
  *
- * <p>Known gap: an answer names the runner only, and a re-imaged instance keeps its name, so the
- * engine cannot tell a {@code RunnerRemoved} for an earlier removal from one for the current
- * removal. Such superseded {@code RunnerRemoved} answers are dropped here instead of delivered
- * (late or repeated); delivering them lets the engine delete a runner GitHub has just handed a job.
+ * <p>Answers carry the drain id of the removal they answer and are delivered late and repeated
+ * like every other result: an answer to an earlier drain of a re-imaged instance (which keeps its
+ * name) must not end a later drain.
  */
 final class FakeScaleSet {
     /** GitHub's own jobs get ids no random delivery uses. */
@@ -103,7 +102,7 @@ final class FakeScaleSet {
     void runOne() {
         Call call = issued.remove(random.nextInt(issued.size()));
         if (call.command() instanceof PoolCommand.RemoveRunner r) {
-            removeRunner(r.runnerName(), call.removal());
+            removeRunner(r.runnerName(), r.drainId(), call.removal());
             return;
         }
         Operation op = ((PoolCommand.ScaleSetCall) call.command()).operation();
@@ -113,15 +112,13 @@ final class FakeScaleSet {
             case REIMAGE -> reimage(op, fails);
             case DELETE -> delete(op, fails);
             case LIST -> list(op, fails);
+            case DRAIN -> throw new IllegalStateException("drains are answered by GitHub, not the scale set");
         }, 0));
     }
 
-    /** Reports one result, chosen at random; null when it was a superseded removal (see the class comment). */
+    /** Reports one result, chosen at random. */
     PoolEvent reportOne() {
         Result r = results.remove(random.nextInt(results.size()));
-        if (superseded(r)) {
-            return null;
-        }
         reported.add(r);
         PoolEvent e = r.event();
         if (e instanceof PoolEvent.JobStarted started && started.jobId() >= FIRST_GITHUB_JOB) {
@@ -133,8 +130,7 @@ final class FakeScaleSet {
     }
 
     PoolEvent repeatOne() {
-        Result r = reported.get(random.nextInt(reported.size()));
-        return superseded(r) ? null : r.event();
+        return reported.get(random.nextInt(reported.size())).event();
     }
 
     /** The job GitHub handed this runner when it refused to remove it, while GitHub runs it. */
@@ -204,33 +200,27 @@ final class FakeScaleSet {
     }
 
     /** GitHub's answer to a removal; see the class comment. */
-    private void removeRunner(String runnerName, int removal) {
+    private void removeRunner(String runnerName, long drainId, int removal) {
         String runner = key(runnerName);
         PoolEvent answer;
         if (jobs.containsKey(runner)) {
-            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "runner is running a job");
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, drainId, "runner is running a job");
         } else if (idleRunners.contains(runner) && random.nextBoolean()) {
             long job = nextJob++;
             idleRunners.remove(runner);
             jobs.put(runner, job);
-            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "runner is running a job");
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, drainId, "runner is running a job");
             results.add(new Result(new PoolEvent.JobStarted(job, runnerName), 0));
             if (random.nextBoolean()) {
                 results.add(new Result(new PoolEvent.RunnerJobStarted(runnerName), 0));
             }
         } else if (random.nextInt(10) == 0) {
-            answer = new PoolEvent.RunnerRemovalRefused(runnerName, "injected");
+            answer = new PoolEvent.RunnerRemovalRefused(runnerName, drainId, "injected");
         } else {
             idleRunners.remove(runner);
-            answer = new PoolEvent.RunnerRemoved(runnerName); // also when no such runner exists
+            answer = new PoolEvent.RunnerRemoved(runnerName, drainId); // also when no such runner exists
         }
         results.add(new Result(answer, removal));
-    }
-
-    /** A RunnerRemoved answering a removal the engine has asked for again since. */
-    private boolean superseded(Result r) {
-        return r.event() instanceof PoolEvent.RunnerRemoved removed
-                && r.removal() < removals.getOrDefault(key(removed.runnerName()), 0);
     }
 
     private static String key(String runnerName) {

@@ -40,8 +40,8 @@ class OutOfOrderEventsTest {
                 Arguments.of("job-completed hook", new PoolEvent.RunnerJobFinishing(name("2"))),
                 Arguments.of("offline", new PoolEvent.RunnerOffline(name("2"))),
                 Arguments.of("config failed", new PoolEvent.RunnerConfigFailed(name("0"))),
-                Arguments.of("runner removed, not draining", new PoolEvent.RunnerRemoved(name("0"))),
-                Arguments.of("removal refused, not draining", new PoolEvent.RunnerRemovalRefused(name("1"), "busy")),
+                Arguments.of("runner removed, not draining", new PoolEvent.RunnerRemoved(name("0"), 9_999)),
+                Arguments.of("removal refused, not draining", new PoolEvent.RunnerRemovalRefused(name("1"), 9_999, "busy")),
                 Arguments.of("refresh", new PoolEvent.RefreshRequested()),
                 Arguments.of("tick", new PoolEvent.Tick()));
     }

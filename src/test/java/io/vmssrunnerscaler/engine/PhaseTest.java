@@ -61,7 +61,7 @@ class PhaseTest {
         "IDLE,     true",    // GitHub refused the removal
         "BUSY,     true",    // the job start arrives: GitHub had handed it a job
         "FINISHED, true",    // GitHub removed the runner (or a job we never saw start ended)
-        "FAILED,   true",    // Azure reports it failed, as for an idle instance
+        "FAILED,   false",   // a failed instance is deleted at once: wait for GitHub's answer first
         "DELETING, false",
         "REIMAGING, false",
         "PROVISIONING, false",

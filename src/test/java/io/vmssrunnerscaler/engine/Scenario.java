@@ -112,14 +112,22 @@ final class Scenario {
         return on(new PoolEvent.RunnerConfigFailed(runnerName));
     }
 
-    /** GitHub removed the drained runner. */
+    /** GitHub removed the drained runner (answering its current drain). */
     Scenario removed(String runnerName) {
-        return on(new PoolEvent.RunnerRemoved(runnerName));
+        return on(new PoolEvent.RunnerRemoved(runnerName, drainId(runnerName)));
     }
 
-    /** GitHub would not remove the runner. */
+    /** GitHub would not remove the runner (answering its current drain). */
     Scenario removalRefused(String runnerName) {
-        return on(new PoolEvent.RunnerRemovalRefused(runnerName, "runner is busy"));
+        return on(new PoolEvent.RunnerRemovalRefused(runnerName, drainId(runnerName), "runner is busy"));
+    }
+
+    /** The drain in flight for this runner's instance; -1 (answering nothing) when there is none. */
+    long drainId(String runnerName) {
+        return state.byName(runnerName).flatMap(i -> state.operations().stream()
+                        .filter(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()))
+                        .map(Operation::id).findFirst())
+                .orElse(-1L);
     }
 
     /** GitHub removed the runners of the instances the last decision drained, in that order. */

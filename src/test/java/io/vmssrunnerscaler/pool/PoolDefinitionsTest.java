@@ -24,6 +24,8 @@ class PoolDefinitionsTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ScalerConfig.class)
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
         return config.getConfigMapping(ScalerConfig.class);
@@ -92,6 +94,41 @@ class PoolDefinitionsTest {
         p.put("scaler.pools.gpu.scale-set.name", "linux");
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
         assertTrue(e.getMessage().contains("already driven by pool"), e::getMessage);
+    }
+
+    @Test
+    void productionNeedsAWebhookSecretUnlessWebhooksAreOff() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> PoolDefinitions.from(config(valid()), true));
+        assertTrue(e.problems().get(0).startsWith("scaler.github.webhook-secret (SCALER_GITHUB_WEBHOOK_SECRET): is required"));
+        Map<String, String> withSecret = valid();
+        withSecret.put("scaler.github.webhook-secret", "s3cret");
+        assertEquals(1, PoolDefinitions.from(config(withSecret), true).size());
+        Map<String, String> off = valid();
+        off.put("scaler.github.webhooks-enabled", "false");
+        assertEquals(1, PoolDefinitions.from(config(off), true).size());
+    }
+
+    @Test
+    void withoutWebhooksEveryPoolNeedsAtLeastOneInstance() {
+        Map<String, String> p = valid();
+        p.put("scaler.github.webhooks-enabled", "false");
+        p.put("scaler.pools.linux.min", "0");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.problems().get(0).startsWith("scaler.pools.linux.min (SCALER_POOLS_LINUX_MIN): must be at least 1 when webhooks are off"));
+    }
+
+    @Test
+    void runnerSettingsAreChecked() {
+        Map<String, String> p = valid();
+        p.put("scaler.runners.config-mode", "pat");
+        p.put("scaler.runners.allowed-networks", "10.0.0.0/8,not-a-network");
+        p.put("scaler.runners.hook-token-key", "short");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertEquals(List.of(
+                "scaler.runners.config-mode (SCALER_RUNNERS_CONFIG_MODE): must be jit or registration-token, got 'pat'",
+                "scaler.runners.allowed-networks (SCALER_RUNNERS_ALLOWED_NETWORKS): not a CIDR: 'not-a-network'",
+                "scaler.runners.hook-token-key (SCALER_RUNNERS_HOOK_TOKEN_KEY): must be at least 32 characters"), e.problems());
     }
 
     @Test
