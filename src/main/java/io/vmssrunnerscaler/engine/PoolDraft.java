@@ -138,8 +138,7 @@ final class PoolDraft {
     }
 
     int desired() {
-        int busy = (int) instances.values().stream().filter(i -> i.phase().isBusy()).count();
-        return spec.desiredFor(busy + queued.size());
+        return spec.desiredFor(PoolState.demand(instances.values(), queued.size()));
     }
 
     /** Capacity may shrink (explicit deletes) when no growth is in flight or settling, and not backing off. */

@@ -72,7 +72,25 @@ public record PoolState(
 
     /** The size the pool should have now: the free-capacity rule applied to busy plus queued. */
     public int desired() {
-        return spec.desiredFor(busy() + queued.size());
+        return spec.desiredFor(demand(instances.values(), queued.size()));
+    }
+
+    /**
+     * Busy plus queued. A busy runner whose job id is not known yet (its hook came before the
+     * {@code in_progress} webhook) is most likely running one of the queued jobs: it is not counted twice.
+     */
+    static int demand(java.util.Collection<Instance> instances, int queued) {
+        int busy = 0;
+        int jobUnknown = 0;
+        for (Instance i : instances) {
+            if (i.phase().isBusy()) {
+                busy++;
+                if (i.jobId() == 0) {
+                    jobUnknown++;
+                }
+            }
+        }
+        return busy + Math.max(0, queued - jobUnknown);
     }
 
     public Optional<Instance> byName(String runnerName) {

@@ -61,6 +61,43 @@ class DemandTest {
         assertTrue(s.deleted().isEmpty() && s.reimaged().isEmpty(), () -> "nothing recycled: " + s.commands());
     }
 
+    /**
+     * A runner's job-started hook usually comes before GitHub's in_progress: until then the busy
+     * runner is running one of the queued jobs, and is not counted on top of it.
+     */
+    @ParameterizedTest(name = "{0} queued, {1} busy by hook only, {2} busy with a known job -> desired {3}")
+    @CsvSource({
+            "3, 0, 0, 3",
+            "3, 1, 0, 3",
+            "3, 3, 0, 3",
+            "1, 2, 0, 2",
+            "2, 1, 1, 3",
+            "0, 2, 1, 3",
+    })
+    void aBusyRunnerWhoseJobIsNotKnownYetIsNotCountedTwice(int queued, int hookOnly, int known, int desired) {
+        PoolSpec spec = Pools.spec().min(0).max(10).free(0).build();
+        List<Instance> instances = new ArrayList<>();
+        for (int i = 0; i < hookOnly; i++) {
+            instances.add(Pools.busy(Integer.toString(i), 0));
+        }
+        for (int i = 0; i < known; i++) {
+            instances.add(Pools.busy(Integer.toString(100 + i), 900 + i));
+        }
+        Scenario s = Scenario.withQueued(spec, LongStream.rangeClosed(1, queued).boxed().toList(), instances.toArray(Instance[]::new));
+        assertEquals(desired, s.state().desired());
+    }
+
+    @Test
+    void theHookThenTheWebhookOfOneJobNeverGrowThePool() {
+        PoolSpec spec = Pools.spec().min(0).max(10).free(0).build();
+        Scenario s = Scenario.withQueued(spec, List.of(42L), Pools.idle("0", T0));
+        s.runnerStarted(name("0"));
+        assertEquals(Optional.empty(), s.capacity(), "the hook of the queued job's runner asked for more capacity");
+        s.started(42, name("0"));
+        assertEquals(Optional.empty(), s.capacity());
+        assertEquals(1, s.state().desired());
+    }
+
     @Test
     void scalesFromZeroOnAQueuedJobAndBackToZero() {
         Scenario s = Scenario.empty(Pools.spec().min(0).build()).tick();
