@@ -94,6 +94,8 @@ final class Planner {
                 .limit(surplus)
                 .forEach(i -> {
                     d.move(i, Phase.DRAINING);
+                    // An unanswered earlier drain of this instance is superseded: its answer must find nothing.
+                    d.operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()));
                     d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
                 });
     }
