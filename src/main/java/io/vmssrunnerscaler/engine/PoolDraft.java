@@ -141,9 +141,15 @@ final class PoolDraft {
         return spec.desiredFor(PoolState.demand(instances.values(), queued.size()));
     }
 
-    /** Capacity may shrink (explicit deletes) when no growth is in flight or settling, and not backing off. */
+    /**
+     * Capacity may shrink (explicit deletes) once the scale set has been listed, when no growth is in
+     * flight or settling, and not backing off. Before the first listing the engine does not know
+     * the scale set's real size: a capacity PATCH computed from nothing could be below it and let
+     * Azure remove instances of its own choosing.
+     */
     boolean canShrink() {
-        return !inFlight(Operation.Kind.SET_CAPACITY) && growthSettlesWith == 0 && !now.isBefore(backoffUntil);
+        return lastListApplied > 0 && !inFlight(Operation.Kind.SET_CAPACITY) && growthSettlesWith == 0
+                && !now.isBefore(backoffUntil);
     }
 
     /**

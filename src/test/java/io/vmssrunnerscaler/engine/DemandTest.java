@@ -100,7 +100,7 @@ class DemandTest {
 
     @Test
     void scalesFromZeroOnAQueuedJobAndBackToZero() {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build()).tick();
+        Scenario s = Scenario.with(Pools.spec().min(0).build()).tick();
         assertEquals(Optional.empty(), s.capacity(), "no demand, no instance");
 
         s.queued(1);

@@ -73,7 +73,7 @@ class OutOfOrderEventsTest {
 
     @Test
     void aRepeatedCapacitySuccessAsksForOneListing() {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build()).queued(1);
+        Scenario s = Scenario.with(Pools.spec().min(0).build()).queued(1);
         long change = s.op(Operation.Kind.SET_CAPACITY).id();
         s.on(new PoolEvent.OperationSucceeded(change));
         assertTrue(s.listRequested());
@@ -86,7 +86,7 @@ class OutOfOrderEventsTest {
 
     @Test
     void aRepeatedFailureBacksOffOnce() {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build()).refresh();
+        Scenario s = Scenario.with(Pools.spec().min(0).build()).refresh();
         long list = s.op(Operation.Kind.LIST).id();
         s.on(new PoolEvent.OperationFailed(list, "boom")).on(new PoolEvent.OperationFailed(list, "boom"));
         assertEquals(1, s.state().consecutiveFailures());
@@ -164,7 +164,7 @@ class OutOfOrderEventsTest {
     @ParameterizedTest(name = "{0}, then the listing: busy with job {2}")
     @MethodSource("startsBeforeListing")
     void aRunnerThatStartedBeforeItsInstanceWasListedIsBusyOnceListed(String label, List<PoolEvent> events, long job) {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build());
+        Scenario s = Scenario.with(Pools.spec().min(0).build());
         for (PoolEvent e : events) {
             s.on(e);
             assertEquals(List.of(), s.commands(PoolCommand.MarkBusy.class), "nothing known to mark yet");
@@ -184,7 +184,7 @@ class OutOfOrderEventsTest {
 
     @Test
     void aJobThatEndedBeforeItsInstanceWasListedLeavesItNotBusy() {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build()).started(9, name("5")).completed(9, name("5"));
+        Scenario s = Scenario.with(Pools.spec().min(0).build()).started(9, name("5")).completed(9, name("5"));
         s.listed("5");
         assertEquals(Phase.PROVISIONING, s.phase("5"));
         assertEquals(List.of(), s.commands(PoolCommand.MarkBusy.class));
@@ -192,7 +192,7 @@ class OutOfOrderEventsTest {
 
     @Test
     void anOrphanStartThatIsNeverListedIsForgotten() {
-        Scenario s = Scenario.empty(Pools.spec().min(0).build()).started(9, name("5"));
+        Scenario s = Scenario.with(Pools.spec().min(0).build()).started(9, name("5"));
         s.tickAt(Pools.QUEUED_MAX_AGE.plusSeconds(1));
         assertTrue(s.state().orphanStarts().isEmpty());
     }

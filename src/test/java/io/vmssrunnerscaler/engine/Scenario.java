@@ -42,7 +42,8 @@ final class Scenario {
         Arrays.stream(instances).forEach(i -> byId.put(i.instanceId(), i));
         Map<Long, Instant> queued = new LinkedHashMap<>();
         queuedJobs.forEach(j -> queued.put(j, Pools.T0));
-        return new Scenario(new PoolState(spec, byId, queued, Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
+        // Listed once (operation 1), so that the engine knows the scale set's size.
+        return new Scenario(new PoolState(spec, byId, queued, Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
                 Instant.EPOCH, Optional.empty()));
     }
 
