@@ -67,7 +67,9 @@ public final class PoolDefinitions {
 
     private static void checkService(ScalerConfig config, boolean production, List<String> problems) {
         ScalerConfig.GitHub gitHub = config.github();
-        if (production && gitHub.webhooksEnabled() && gitHub.webhookSecret().filter(s -> !s.isBlank()).isEmpty()) {
+        boolean secretFromVault = config.cloud() == ScalerConfig.Cloud.AZURE;
+        if (production && !secretFromVault && gitHub.webhooksEnabled()
+                && gitHub.webhookSecret().filter(s -> !s.isBlank()).isEmpty()) {
             problems.add(problem("scaler.github.webhook-secret", "is required while webhooks are enabled; set it, or set "
                     + "scaler.github.webhooks-enabled=false to work from the runners' hook calls alone"));
         }
@@ -90,6 +92,23 @@ public final class PoolDefinitions {
         }
         config.runners().hookTokenKey().filter(k -> k.length() < 32).ifPresent(k ->
                 problems.add(problem("scaler.runners.hook-token-key", "must be at least 32 characters")));
+        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
+            checkAzure(config, problems);
+        }
+    }
+
+    /** Every setting azure mode cannot start without, all named at once. */
+    private static void checkAzure(ScalerConfig config, List<String> problems) {
+        ScalerConfig.Azure azure = config.azure();
+        if (azure.queue().serviceUrl().isEmpty() && azure.queue().connectionString().isEmpty()) {
+            problems.add(problem("scaler.azure.queue.service-url", "is required with scaler.cloud=azure "
+                    + "(or scaler.azure.queue.connection-string)"));
+        }
+        required("scaler.azure.key-vault.url", azure.keyVault().url(), problems);
+        if (config.github().appId().isPresent() != config.github().appInstallationId().isPresent()) {
+            problems.add(problem(config.github().appId().isPresent() ? "scaler.github.app-installation-id" : "scaler.github.app-id",
+                    "is required with the other: a GitHub App needs both its id and its installation id"));
+        }
     }
 
     private static void checkPool(ScalerConfig.Cloud cloud, String prefix, PoolConfig pool, List<String> problems) {

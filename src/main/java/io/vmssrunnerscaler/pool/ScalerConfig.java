@@ -38,13 +38,82 @@ public interface ScalerConfig {
     /** The built-in simulator, used when {@code scaler.cloud=simulated}. */
     SimConfig sim();
 
-    /** GitHub: webhooks. */
+    /** GitHub: webhooks and the REST API. */
     GitHub github();
+
+    /** Azure, used when {@code scaler.cloud=azure}. */
+    Azure azure();
+
+    interface Azure {
+        /** Client id of the scaler's user-assigned managed identity; empty: the default credential chain. */
+        Optional<String> clientId();
+
+        /** Azure Resource Manager endpoint (another cloud, or a local fake in tests). */
+        @WithDefault("https://management.azure.com/")
+        String resourceManagerEndpoint();
+
+        /** How often a long-running scale-set operation is polled (the SDK's default is 30 s). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** The storage queue that holds the busy runners. */
+        Queue queue();
+
+        /** The Key Vault that holds the GitHub credential and the webhook secret. */
+        KeyVault keyVault();
+
+        interface Queue {
+            /** Queue service URL, e.g. {@code https://<account>.queue.core.windows.net} (managed identity). */
+            Optional<String> serviceUrl();
+
+            /** A connection string instead of the service URL (Azurite, or a key-based account). Secret. */
+            Optional<String> connectionString();
+
+            /** Queue name. */
+            @WithDefault("busy-runners")
+            String name();
+        }
+
+        interface KeyVault {
+            /** Vault URL, e.g. {@code https://<vault>.vault.azure.net}. */
+            Optional<String> url();
+
+            /** Secret holding the GitHub personal access token (token mode). */
+            @WithDefault("github-token")
+            String githubTokenSecret();
+
+            /** Secret holding the GitHub App's private key, PEM (app mode). */
+            @WithDefault("github-app-private-key")
+            String githubAppKeySecret();
+
+            /** Secret holding the webhook secret. */
+            @WithDefault("github-webhook-secret")
+            String webhookSecretSecret();
+
+            /** Secret holding the key of the runners' hook tokens. */
+            @WithDefault("runner-hook-token-key")
+            String hookTokenKeySecret();
+
+            /** How long a secret is cached before it is read again (also re-read when GitHub answers 401). */
+            @WithDefault("1h")
+            Duration cacheTtl();
+        }
+    }
 
     /** The endpoints runner VMs call. */
     Runners runners();
 
     interface GitHub {
+        /** GitHub's REST API (GitHub Enterprise Server: {@code https://<host>/api/v3}). */
+        @WithDefault("https://api.github.com")
+        String apiUrl();
+
+        /** GitHub App id; set it (with the installation id) to act as a GitHub App instead of with a token. */
+        Optional<Long> appId();
+
+        /** The App's installation id for the pools' repositories or organisation. */
+        Optional<Long> appInstallationId();
+
         /**
          * Accept {@code workflow_job} webhooks. Off: the scaler works from the runners' hook calls
          * alone (every pool then needs min >= 1, since queued jobs are invisible).

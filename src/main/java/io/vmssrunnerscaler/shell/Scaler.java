@@ -1,26 +1,64 @@
 package io.vmssrunnerscaler.shell;
 
+import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.intake.Intake;
 import io.vmssrunnerscaler.pool.Pool;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /** The scaler's core, without a framework: one loop per pool and the intake in front of them. */
 public final class Scaler {
+    private static final Logger LOG = Logger.getLogger(Scaler.class);
     private final List<PoolLoop> loops;
     private final Intake intake;
+    private final ShellContext context;
+    private volatile boolean busyRestored;
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
+        this.context = context;
         this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
         this.intake = new Intake(loops, context.gitHub(), context.registrationTokens());
     }
 
-    /** Learns each scale set's instances; the pools act once they know them. */
+    /**
+     * Restores the busy runners from the busy store, then lists each scale set; the pools act once
+     * they know both. Restored markers go in first, as job starts, so that a listing after a restart
+     * finds those instances busy instead of fresh. While the store cannot be read, nothing is
+     * listed, so nothing is decided: the store is tried again with back-off.
+     */
     public void start() {
-        refresh();
+        restoreBusy(1);
+    }
+
+    /** Whether the busy runners were read back from the store at start. */
+    public boolean busyRestored() {
+        return busyRestored;
+    }
+
+    private void restoreBusy(int attempt) {
+        context.busyStore().loadAll().subscribe().with(markers -> {
+            for (BusyMarker m : markers) {
+                Optional<PoolLoop> loop = loop(m.pool());
+                if (loop.isEmpty()) {
+                    LOG.warnf("busy marker of runner %s names pool %s, which is not configured; ignored", m.runnerName(), m.pool());
+                    continue;
+                }
+                loop.get().offer(m.jobId() != 0 ? new PoolEvent.JobStarted(m.jobId(), m.runnerName())
+                        : new PoolEvent.RunnerJobStarted(m.runnerName()));
+            }
+            LOG.infof("busy store: %d busy runner(s) restored", markers.size());
+            busyRestored = true;
+            refresh();
+        }, failure -> {
+            Duration wait = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, attempt)));
+            LOG.warnf("busy store could not be read (%s); trying again in %s", failure.toString(), wait);
+            context.time().schedule(wait, () -> restoreBusy(attempt + 1));
+        });
     }
 
     /** Applies the time-based rules. */

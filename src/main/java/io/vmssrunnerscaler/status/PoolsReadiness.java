@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once every pool has listed its scale set: before that, it cannot tell a busy instance
- * from a spare one. Read from the loops' cached state; a probe makes no remote call.
+ * Ready once the busy runners were read back and every pool has listed its scale set: before
+ * that, it cannot tell a busy instance from a spare one. Read from the loops' cached state; a probe makes no remote call.
  */
 @Readiness
 @ApplicationScoped
@@ -26,6 +26,9 @@ public class PoolsReadiness implements HealthCheck {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("pools").up();
         if (runtime.scaler() == null) {
             return b.down().withData("reason", "starting").build();
+        }
+        if (!runtime.scaler().busyRestored()) {
+            b.down().withData("busy-store", "busy runners not read back yet");
         }
         for (PoolLoop loop : runtime.scaler().loops()) {
             boolean listed = loop.state().lastListApplied() > 0;

@@ -132,6 +132,28 @@ class PoolDefinitionsTest {
     }
 
     @Test
+    void azureModeNamesEveryMissingSettingInOneMessage() {
+        Map<String, String> p = valid();
+        p.put("scaler.cloud", "azure");
+        p.put("scaler.github.app-id", "12345");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p), true));
+        List<String> keys = e.problems().stream().map(m -> m.substring(0, m.indexOf(' '))).toList();
+        assertEquals(List.of("scaler.azure.queue.service-url", "scaler.azure.key-vault.url", "scaler.github.app-installation-id",
+                "scaler.pools.linux.scale-set.subscription", "scaler.pools.linux.scale-set.resource-group",
+                "scaler.pools.linux.scale-set.name"), keys);
+        assertTrue(e.getMessage().contains("SCALER_AZURE_KEY_VAULT_URL"), e::getMessage);
+
+        p.put("scaler.azure.queue.service-url", "https://acct.queue.core.windows.net");
+        p.put("scaler.azure.key-vault.url", "https://vault.vault.azure.net");
+        p.put("scaler.github.app-installation-id", "678");
+        p.put("scaler.pools.linux.scale-set.subscription", "00000000-0000-0000-0000-000000000000");
+        p.put("scaler.pools.linux.scale-set.resource-group", "runners");
+        p.put("scaler.pools.linux.scale-set.name", "linux-vmss");
+        assertEquals("linux-vmss", PoolDefinitions.from(config(p), true).get(0).scaleSet().name(),
+                "in azure mode the webhook secret comes from Key Vault");
+    }
+
+    @Test
     void noPoolAtAllIsAnError() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(Map.of())));
         assertEquals(List.of("scaler.pools (SCALER_POOLS): no pool is configured; define at least scaler.pools.<name>.max and .scope"), e.problems());
