@@ -1,6 +1,8 @@
 package io.vmssrunnerscaler.github;
 
 import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The GitHub calls the scaler makes. */
@@ -18,4 +20,13 @@ public interface GitHubPort {
      * runner exists.
      */
     Uni<Void> removeRunner(RunnerScope scope, String runnerName);
+
+    /** Every runner registered in the scope (all pages of GitHub's listing). */
+    Uni<List<RunnerInfo>> listRunners(RunnerScope scope);
+
+    /**
+     * A workflow job of a repository ({@code owner/name}: jobs belong to repositories, also for an
+     * organisation's runners); empty when GitHub does not know it.
+     */
+    Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId);
 }

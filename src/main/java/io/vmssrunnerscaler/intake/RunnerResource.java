@@ -152,6 +152,10 @@ public class RunnerResource {
 
     /** Source network and name checks shared by all runner endpoints. */
     private Optional<Response> refuse(String name, HttpServerRequest request) {
+        if (runtime.hookTokens() == null) {
+            return Optional.of(status(Response.Status.SERVICE_UNAVAILABLE, "starting",
+                    "the hook-token key has not been read from Key Vault yet; retry"));
+        }
         String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (!runtime.runnerNetworks().allows(source)) {
             return Optional.of(status(Response.Status.FORBIDDEN, "forbidden-network",

@@ -29,7 +29,6 @@ public class WebhookResource {
     private final MeterRegistry metrics;
     private final long maxBody;
     private final boolean enabled;
-    private final Optional<WebhookSignature> signature;
     private final DeliveryLog deliveries;
 
     WebhookResource(ScalerRuntime runtime, ObjectMapper json, MeterRegistry metrics, ScalerConfig config) {
@@ -38,7 +37,6 @@ public class WebhookResource {
         this.metrics = metrics;
         this.maxBody = config.github().webhookMaxBody().asLongValue();
         this.enabled = config.github().webhooksEnabled();
-        this.signature = config.github().webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new);
         this.deliveries = new DeliveryLog(config.github().deliveryCacheSize(), config.github().deliveryCacheTtl());
     }
 
@@ -57,8 +55,11 @@ public class WebhookResource {
             return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too-large",
                     "body of " + bytes.length + " bytes exceeds the limit of " + maxBody);
         }
+        Optional<WebhookSignature> signature = runtime.webhookSignature();
         if (signature.isEmpty()) {
-            return answer(Response.Status.UNAUTHORIZED, "unverifiable", "no webhook secret is configured");
+            return runtime.config().cloud() == ScalerConfig.Cloud.AZURE
+                    ? answer(Response.Status.SERVICE_UNAVAILABLE, "starting", "the webhook secret has not been read from Key Vault yet")
+                    : answer(Response.Status.UNAUTHORIZED, "unverifiable", "no webhook secret is configured");
         }
         if (signatureHeader == null) {
             return answer(Response.Status.UNAUTHORIZED, "unsigned", GitHubHeaders.SIGNATURE_256 + " is missing");

@@ -1,6 +1,10 @@
 package io.vmssrunnerscaler.runtime;
 
+import com.azure.core.credential.TokenCredential;
 import io.quarkus.runtime.LaunchMode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vmssrunnerscaler.intake.WebhookSignature;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vmssrunnerscaler.busy.InMemoryBusyStore;
@@ -42,22 +46,30 @@ public class ScalerRuntime {
     private volatile Scaler scaler;
     private volatile SimWorld world;
     private volatile SimWorkload workload;
-    private HookTokens hookTokens;
+    private volatile HookTokens hookTokens;
+    private volatile WebhookSignature webhookSignature;
+    private volatile AzurePorts azure;
+    private final TokenCredential credential;
+    private final Vertx vertx;
     private SourceNetworks runnerNetworks;
     private SystemTimeSource time;
 
-    ScalerRuntime(ScalerConfig config) {
+    ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx) {
         this.config = config;
+        this.credential = credential;
+        this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
         List<Pool> pools = PoolDefinitions.from(config, LaunchMode.current() == LaunchMode.NORMAL);
-        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
-            throw new IllegalStateException("scaler.cloud=azure is not available in this build yet; use scaler.cloud=simulated");
-        }
         runnerNetworks = SourceNetworks.parse(config.runners().allowedNetworks());
-        hookTokens = new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge());
-        startSimulated(pools);
+        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
+            startAzure(pools);
+        } else {
+            hookTokens = new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge());
+            webhookSignature = config.github().webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null);
+            startSimulated(pools);
+        }
         pools.forEach(p -> LOG.infof("pool %s: labels %s, min %d, max %d, free %d%%, scale set %s, scope %s",
                 p.name(), p.labels(), p.spec().min(), p.spec().max(), p.spec().freePercent(), p.scaleSet().name(), p.scope()));
         if (!config.github().webhooksEnabled()) {
@@ -96,6 +108,41 @@ public class ScalerRuntime {
         LOG.info("simulator: scaler runs against a simulated VM Scale Set and GitHub (scaler.cloud=simulated)");
     }
 
+    /**
+     * Azure mode: real ports, built lazily. The webhook secret and the hook-token key come from Key
+     * Vault; until both are read (retried with back-off while the vault is down) readiness stays
+     * down and webhooks are answered 503.
+     */
+    private void startAzure(List<Pool> pools) {
+        time = new SystemTimeSource(Clock.systemUTC(), "scaler-timer");
+        azure = AzurePorts.create(config, credential, vertx);
+        ShellContext context = new ShellContext(time, azure.scaleSet(), azure.busyStore(), azure.gitHub(),
+                config.batchWindow(), config.poolInboxLimit(),
+                RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
+        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()));
+        scaler.start();
+        loadVaultSecrets(1);
+        LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
+    }
+
+    private void loadVaultSecrets(int attempt) {
+        ScalerConfig.Azure.KeyVault vault = config.azure().keyVault();
+        Uni<String> webhook = config.github().webhooksEnabled() ? azure.secrets().get(vault.webhookSecretSecret())
+                : Uni.createFrom().item("");
+        Uni.combine().all().unis(azure.secrets().get(vault.hookTokenKeySecret()), webhook).asTuple().subscribe().with(
+                secrets -> {
+                    hookTokens = new HookTokens(secrets.getItem1().getBytes(StandardCharsets.UTF_8),
+                            config.runners().hookTokenMaxAge());
+                    webhookSignature = secrets.getItem2().isEmpty() ? null : new WebhookSignature(secrets.getItem2());
+                    LOG.info("key vault: webhook secret and hook-token key read");
+                },
+                failure -> {
+                    Duration wait = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, attempt)));
+                    LOG.warnf("key vault: secrets could not be read (%s); trying again in %s", failure.toString(), wait);
+                    time.schedule(wait, () -> loadVaultSecrets(attempt + 1));
+                });
+    }
+
     private byte[] hookTokenKey() {
         Optional<String> key = config.runners().hookTokenKey();
         if (key.isPresent()) {
@@ -118,8 +165,30 @@ public class ScalerRuntime {
         return scaler;
     }
 
+    public ScalerConfig config() {
+        return config;
+    }
+
+    /** Null until the hook-token key is known (in azure mode it is read from Key Vault). */
     public HookTokens hookTokens() {
         return hookTokens;
+    }
+
+    /** The webhook signature check; empty while no secret is known (not configured, or not read yet). */
+    public Optional<WebhookSignature> webhookSignature() {
+        return Optional.ofNullable(webhookSignature);
+    }
+
+    /** Whether the secrets the HTTP endpoints need are known. */
+    public boolean secretsReady() {
+        return hookTokens != null && (webhookSignature != null || !config.github().webhooksEnabled()
+                || config.cloud() == ScalerConfig.Cloud.SIMULATED);
+    }
+
+    /** The busy store's own health, where it has one (the storage queue). */
+    public Optional<String> busyStoreProblem() {
+        return azure == null || azure.busyStore().healthy() ? Optional.empty()
+                : Optional.of(String.valueOf(azure.busyStore().status()));
     }
 
     public SourceNetworks runnerNetworks() {

@@ -2,13 +2,16 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.intake.WorkflowJob;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +32,10 @@ public final class SimulatedGitHub implements GitHubPort {
     private static final int CONFIG_ATTEMPTS = 60;
     /** Between the completed-hook and the runner's final report of the job. */
     private static final Duration FINAL_REPORT = Duration.ofSeconds(1);
+    private static final long FIRST_JOB_ID = 1000;
+
+    /** What a listing shows of a runner configuration: its name as given, and its labels. */
+    private record Issued(String name, Set<String> labels) {}
 
     private record Job(long id, Set<String> labels, Duration duration, String repository, String organisation) {}
 
@@ -51,7 +58,9 @@ public final class SimulatedGitHub implements GitHubPort {
     private final LinkedHashMap<Long, Job> queued = new LinkedHashMap<>();
     private final Map<String, Runner> runners = new LinkedHashMap<>();
     private final Map<String, Long> issuedConfigs = new HashMap<>();
-    private long nextJobId = 1000;
+    /** Keyed like issuedConfigs; only read for listings, and pruned against issuedConfigs there. */
+    private final Map<String, Issued> issuedDetails = new HashMap<>();
+    private long nextJobId = FIRST_JOB_ID;
     private long nextRunnerId = 1;
 
     SimulatedGitHub(SimWorld world) {
@@ -69,6 +78,7 @@ public final class SimulatedGitHub implements GitHubPort {
             }
             long id = nextRunnerId++;
             issuedConfigs.put(runnerName.toLowerCase(Locale.ROOT), id);
+            issuedDetails.put(runnerName.toLowerCase(Locale.ROOT), new Issued(runnerName, Set.copyOf(labels)));
             emitter.complete(new RunnerConfig(id, "sim-jit-" + id + "-" + Long.toHexString(world.random().nextLong())));
         }));
     }
@@ -91,6 +101,49 @@ public final class SimulatedGitHub implements GitHubPort {
             runners.remove(runnerName);
             issuedConfigs.remove(runnerName.toLowerCase(Locale.ROOT));
             emitter.complete(null);
+        }));
+    }
+
+    /**
+     * The runners GitHub knows: every configuration issued and not yet removed, online once its VM
+     * started it. The simulator has one scope, so {@code scope} is not looked at.
+     */
+    @Override
+    public Uni<List<RunnerInfo>> listRunners(RunnerScope scope) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            issuedDetails.keySet().retainAll(issuedConfigs.keySet());
+            List<RunnerInfo> listed = new ArrayList<>();
+            issuedConfigs.forEach((key, id) -> {
+                Issued issued = issuedDetails.get(key);
+                Runner runner = issued == null ? null : runners.get(issued.name());
+                boolean online = runner != null && runner.alive();
+                listed.add(new RunnerInfo(id, issued == null ? key : issued.name(), online,
+                        online && runner.job != null, issued == null ? Set.of() : issued.labels()));
+            });
+            emitter.complete(List.copyOf(listed));
+        }));
+    }
+
+    /**
+     * A job: queued, in progress on a runner, or completed for any other job id this simulator
+     * issued (it does not remember conclusions, nor tell a lost job from a finished one).
+     */
+    @Override
+    public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            if (queued.containsKey(jobId)) {
+                emitter.complete(Optional.of(new JobInfo(jobId, "queued", null, null)));
+                return;
+            }
+            Optional<Runner> running = runners.values().stream()
+                    .filter(r -> r.alive() && r.job != null && r.job.id() == jobId).findFirst();
+            if (running.isPresent()) {
+                emitter.complete(Optional.of(new JobInfo(jobId, "in_progress", null, running.get().vm.name)));
+            } else if (jobId >= FIRST_JOB_ID && jobId < nextJobId) {
+                emitter.complete(Optional.of(new JobInfo(jobId, "completed", null, null)));
+            } else {
+                emitter.complete(Optional.empty());
+            }
         }));
     }
 

@@ -30,6 +30,10 @@ public class PoolsReadiness implements HealthCheck {
         if (!runtime.scaler().busyRestored()) {
             b.down().withData("busy-store", "busy runners not read back yet");
         }
+        runtime.busyStoreProblem().ifPresent(problem -> b.down().withData("busy-store", problem));
+        if (!runtime.secretsReady()) {
+            b.down().withData("secrets", "webhook secret or hook-token key not read from Key Vault yet");
+        }
         for (PoolLoop loop : runtime.scaler().loops()) {
             boolean listed = loop.state().lastListApplied() > 0;
             b.withData(loop.pool().name(), listed ? "scale set listed" : "waiting for the first listing");

@@ -1,0 +1,97 @@
+package io.vmssrunnerscaler.github.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends one GitHub call with everything around it: the rate-limit gate, the bearer token, a
+ * deadline per exchange, translation of failures, a single re-authentication after 401, bounded
+ * waits after rate-limit answers and bounded retries of transient failures.
+ */
+final class GitHubCaller {
+    private static final Logger LOG = Logger.getLogger(GitHubCaller.class);
+
+    private final GitHubCredentials credentials;
+    private final RateLimitGate gate;
+    private final GitHubSettings settings;
+    private final Clock clock;
+
+    GitHubCaller(GitHubCredentials credentials, RateLimitGate gate, GitHubSettings settings, Clock clock) {
+        this.credentials = credentials;
+        this.gate = gate;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * @param call names the call in messages ({@code METHOD /path}); no secrets
+     * @param send sends the request with the given {@code Authorization} header value
+     * @return the 2xx answer; fails with a {@link GitHubException} otherwise
+     */
+    Uni<Response> call(String call, Function<String, Uni<Response>> send) {
+        return attempt(new Call(call, send), new Tries(1, 0, false));
+    }
+
+    private record Call(String name, Function<String, Uni<Response>> send) {}
+
+    /** How far one call got: transient tries, rate-limit retries, whether it re-authenticated. */
+    private record Tries(int attempt, int throttled, boolean reauthenticated) {}
+
+    private Uni<Response> attempt(Call call, Tries tries) {
+        return gate.pass(call.name(), settings.maxRateLimitWait())
+                .chain(credentials::token)
+                .chain(token -> exchange(call, token))
+                .onFailure(GitHubException.class)
+                .recoverWithUni(e -> retryOrFail(call, tries, (GitHubException) e));
+    }
+
+    private Uni<Response> exchange(Call call, String token) {
+        Duration timeout = settings.requestTimeout();
+        return call.send().apply("Bearer " + token)
+                .ifNoItem().after(timeout)
+                .failWith(() -> new GitHubException.Transient(call.name(), "no answer within " + timeout, null))
+                .onFailure(e -> !(e instanceof GitHubException))
+                .transform(e -> new GitHubException.Transient(call.name(), "no answer (" + e.getClass().getSimpleName() + ")", e))
+                .chain(response -> check(call, response));
+    }
+
+    private Uni<Response> check(Call call, Response response) {
+        ResponseHeaders headers = ResponseHeaders.of(response);
+        gate.observe(headers);
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) {
+            return Uni.createFrom().item(response);
+        }
+        response.close();
+        return Uni.createFrom().failure(ErrorTranslator.translate(call.name(), status, headers, clock.instant()));
+    }
+
+    private Uni<Response> retryOrFail(Call call, Tries tries, GitHubException e) {
+        if (e instanceof GitHubException.Unauthorized && e.status() == 401 && !tries.reauthenticated()) {
+            LOG.debugf("%s: 401, renewing the credential and trying once more", call.name());
+            credentials.invalidate();
+            return attempt(call, new Tries(tries.attempt(), tries.throttled(), true));
+        }
+        if (e instanceof GitHubException.RateLimited limited && e.status() != 0) {
+            // GitHub's limits are per credential: every call waits, not only this one.
+            gate.blockUntil(limited.until(), limited.requestId());
+            Duration wait = gate.pending();
+            if (tries.throttled() < settings.maxThrottledRetries() && wait.compareTo(settings.maxRateLimitWait()) <= 0) {
+                LOG.debugf("%s: rate limited, waiting %s", call.name(), wait);
+                return attempt(call, new Tries(tries.attempt(), tries.throttled() + 1, tries.reauthenticated()));
+            }
+        }
+        if (e instanceof GitHubException.Transient && tries.attempt() < settings.maxAttempts()) {
+            Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(tries.attempt() - 1, 10));
+            LOG.debugf("%s failed (%s), try %d of %d in %s", call.name(), e.getMessage(), tries.attempt() + 1,
+                    settings.maxAttempts(), backoff);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
+                    .chain(() -> attempt(call, new Tries(tries.attempt() + 1, tries.throttled(), tries.reauthenticated())));
+        }
+        return Uni.createFrom().failure(e);
+    }
+}

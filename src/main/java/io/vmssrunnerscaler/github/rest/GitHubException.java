@@ -1,0 +1,80 @@
+package io.vmssrunnerscaler.github.rest;
+
+import java.time.Instant;
+
+/**
+ * A failed GitHub call, classified at the adapter boundary by status code and headers (never by
+ * message text). Messages name the call, the status and GitHub's request id, and never a token,
+ * a JIT configuration or a response body.
+ */
+public abstract sealed class GitHubException extends RuntimeException {
+    private final int status;
+    private final String requestId;
+
+    private GitHubException(String call, int status, String requestId, String detail, Throwable cause) {
+        super(call + ": " + detail + (requestId == null ? "" : " [x-github-request-id " + requestId + "]"), cause);
+        this.status = status;
+        this.requestId = requestId;
+    }
+
+    /** The HTTP status, 0 when no answer arrived. */
+    public int status() {
+        return status;
+    }
+
+    /** GitHub's {@code x-github-request-id}, for support requests; null without an answer. */
+    public String requestId() {
+        return requestId;
+    }
+
+    static String httpStatus(int status) {
+        return "HTTP " + status;
+    }
+
+    /** 404 or 410: no such resource (or no permission to see it: GitHub answers 404 then too). */
+    public static final class NotFound extends GitHubException {
+        NotFound(String call, int status, String requestId) {
+            super(call, status, requestId, httpStatus(status), null);
+        }
+    }
+
+    /** The request was refused as it is (409, 422, other 4xx): repeating it unchanged will not help. */
+    public static final class Conflict extends GitHubException {
+        Conflict(String call, int status, String requestId) {
+            super(call, status, requestId, httpStatus(status), null);
+        }
+    }
+
+    /** A primary or secondary rate limit: nothing should be sent before {@link #until()}. */
+    public static final class RateLimited extends GitHubException {
+        private final Instant until;
+
+        RateLimited(String call, int status, String requestId, Instant until) {
+            super(call, status, requestId, (status == 0 ? "waiting" : httpStatus(status)) + ", rate limited until " + until,
+                    null);
+            this.until = until;
+        }
+
+        public Instant until() {
+            return until;
+        }
+    }
+
+    /** 401 (the credential is wrong or expired) or 403 (it lacks a permission). */
+    public static final class Unauthorized extends GitHubException {
+        Unauthorized(String call, int status, String requestId) {
+            super(call, status, requestId, httpStatus(status), null);
+        }
+    }
+
+    /** 5xx, 408, no answer within the deadline, or no connection: worth trying again later. */
+    public static final class Transient extends GitHubException {
+        Transient(String call, int status, String requestId) {
+            super(call, status, requestId, httpStatus(status), null);
+        }
+
+        Transient(String call, String detail, Throwable cause) {
+            super(call, 0, null, detail, cause);
+        }
+    }
+}

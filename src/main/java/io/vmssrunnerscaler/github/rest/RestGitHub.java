@@ -1,0 +1,185 @@
+package io.vmssrunnerscaler.github.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.JobInfo;
+import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RunnerBusyException;
+import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.github.RunnerInfo;
+import io.vmssrunnerscaler.github.RunnerScope;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * {@link GitHubPort} on GitHub's REST API, for one credential (a token or one App installation)
+ * and any number of repository and organisation scopes. Non-blocking; close it to release its
+ * connections. See {@link GitHubCaller} for deadlines, retries and rate limits.
+ */
+public final class RestGitHub implements GitHubPort, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RestGitHub.class);
+    /** GitHub's answer to deleting a runner that runs a job. */
+    private static final int RUNNER_BUSY = 422;
+    /** GitHub's answer to a JIT configuration for a name that is registered already. */
+    private static final int NAME_TAKEN = 409;
+
+    private final GitHubApi api;
+    private final GitHubCaller caller;
+    private final GitHubSettings settings;
+    private final Clock clock;
+    private final RunnerGroups groups;
+    private final Map<RunnerScope, TokenCache<RegistrationToken>> registrationTokens = new ConcurrentHashMap<>();
+
+    RestGitHub(GitHubApi api, GitHubCredentials credentials, GitHubSettings settings, Clock clock) {
+        this.api = api;
+        this.settings = settings;
+        this.clock = clock;
+        this.caller = new GitHubCaller(credentials, new RateLimitGate(clock), settings, clock);
+        this.groups = new RunnerGroups(api, caller, settings.perPage());
+    }
+
+    /** A client of {@code settings.baseUri()} authenticating with {@code auth}. Makes no call yet. */
+    public static RestGitHub create(GitHubSettings settings, GitHubAuth auth) {
+        return create(settings, auth, Clock.systemUTC());
+    }
+
+    /** A client authenticating with custom credentials (a token source of its own). */
+    public static RestGitHub create(GitHubSettings settings, GitHubCredentials credentials) {
+        return new RestGitHub(GitHubApi.create(settings), credentials, settings, Clock.systemUTC());
+    }
+
+    static RestGitHub create(GitHubSettings settings, GitHubAuth auth, Clock clock) {
+        GitHubApi api = GitHubApi.create(settings);
+        GitHubCredentials credentials;
+        if (auth instanceof GitHubAuth.App app) {
+            // The App's own calls have a rate limit of their own, hence a gate of their own.
+            GitHubCaller appCaller = new GitHubCaller(new GitHubAppJwt(app.appId(), app.privateKeyPem(), app.forget(), clock),
+                    new RateLimitGate(clock), settings, clock);
+            credentials = new GitHubAppInstallation(app.installationId(), api, appCaller, settings.tokenRefreshMargin(), clock);
+        } else {
+            GitHubAuth.PersonalAccessToken pat = (GitHubAuth.PersonalAccessToken) auth;
+            credentials = GitHubCredentials.personalAccessToken(pat.token(), pat.forget());
+        }
+        return new RestGitHub(api, credentials, settings, clock);
+    }
+
+    @Override
+    public Uni<RunnerConfig> createRunnerConfig(RunnerScope scope, String runnerName, Set<String> labels, String runnerGroup) {
+        return groups.id(scope, runnerGroup)
+                .chain(groupId -> generate(scope, new JitConfigRequest(runnerName, groupId, List.copyOf(labels),
+                        settings.workFolder())))
+                .onFailure(GitHubException.NotFound.class).invoke(e -> groups.forget(scope, runnerGroup));
+    }
+
+    /**
+     * A 409 means a runner of that name is registered already: typically the previous life of a
+     * re-imaged VM whose runner never started, or a first attempt GitHub carried out although it
+     * answered 5xx. Such an idle leftover is removed and the configuration requested once more.
+     */
+    private Uni<RunnerConfig> generate(RunnerScope scope, JitConfigRequest request) {
+        return jitConfig(scope, request).onFailure(e -> isStatus(e, NAME_TAKEN)).recoverWithUni(conflict ->
+                findRunner(scope, request.name()).chain(existing -> {
+                    if (existing.isEmpty() || existing.get().busy()) {
+                        return Uni.createFrom().failure(conflict);
+                    }
+                    LOG.infof("runner %s is registered already at %s and idle: replacing it", request.name(), scope);
+                    return delete(scope, existing.get()).chain(() -> jitConfig(scope, request));
+                }));
+    }
+
+    private Uni<RunnerConfig> jitConfig(RunnerScope scope, JitConfigRequest request) {
+        ScopeEndpoints endpoints = new ScopeEndpoints(api, scope);
+        return caller.call(endpoints.name("POST", "/generate-jitconfig"), endpoints.jitConfig(request))
+                .map(response -> GitHubJson.jitConfig(GitHubJson.body(response)));
+    }
+
+    /** Kept per scope until {@code tokenRefreshMargin} before it expires: VMs may share one token. */
+    @Override
+    public Uni<RegistrationToken> createRegistrationToken(RunnerScope scope) {
+        return registrationTokens.computeIfAbsent(scope, s -> {
+            ScopeEndpoints endpoints = new ScopeEndpoints(api, s);
+            return new TokenCache<>(
+                    () -> caller.call(endpoints.name("POST", "/registration-token"), endpoints.registrationToken())
+                            .map(response -> GitHubJson.registrationToken(GitHubJson.body(response))),
+                    token -> clock.instant().plus(settings.tokenRefreshMargin()).isBefore(token.expiresAt()));
+        }).get();
+    }
+
+    /**
+     * Finds the runner by name (one filtered listing), then deletes it. A runner listed busy is
+     * refused without a DELETE; one that took a job since is refused by GitHub with 422.
+     */
+    @Override
+    public Uni<Void> removeRunner(RunnerScope scope, String runnerName) {
+        return findRunner(scope, runnerName).chain(runner -> {
+            if (runner.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (runner.get().busy()) {
+                return Uni.createFrom().failure(new RunnerBusyException(runnerName));
+            }
+            return delete(scope, runner.get());
+        });
+    }
+
+    private Uni<Void> delete(RunnerScope scope, RunnerInfo runner) {
+        ScopeEndpoints endpoints = new ScopeEndpoints(api, scope);
+        return caller.call(endpoints.name("DELETE", "/" + runner.id()), endpoints.delete(runner.id()))
+                .replaceWithVoid()
+                .onFailure(GitHubException.NotFound.class).recoverWithNull()
+                .onFailure(e -> isStatus(e, RUNNER_BUSY)).transform(e -> {
+                    LOG.debugf("%s", e.getMessage());
+                    return new RunnerBusyException(runner.name());
+                });
+    }
+
+    @Override
+    public Uni<List<RunnerInfo>> listRunners(RunnerScope scope) {
+        return runners(scope, null);
+    }
+
+    private Uni<Optional<RunnerInfo>> findRunner(RunnerScope scope, String runnerName) {
+        // The name filter is exact at GitHub; compared again here in case a server ignores it.
+        return runners(scope, runnerName)
+                .map(list -> list.stream().filter(r -> r.name().equalsIgnoreCase(runnerName)).findFirst());
+    }
+
+    private Uni<List<RunnerInfo>> runners(RunnerScope scope, String name) {
+        ScopeEndpoints endpoints = new ScopeEndpoints(api, scope);
+        return Pager.all(caller, endpoints.name("GET", ""), page -> endpoints.runners(name, settings.perPage(), page), "runners")
+                .map(nodes -> nodes.stream().map(GitHubJson::runner).toList());
+    }
+
+    @Override
+    public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
+        return Uni.createFrom().deferred(() -> {
+            RunnerScope repository = RunnerScope.parse(repositoryFullName);
+            if (repository.isOrganisation()) {
+                throw new IllegalArgumentException("a job belongs to a repository (owner/name), got " + repositoryFullName);
+            }
+            String call = "GET /repos/" + repository + "/actions/jobs/" + jobId;
+            return caller.call(call, auth -> api.job(auth, repository.owner(), repository.repository(), jobId))
+                    .map(response -> Optional.of(GitHubJson.job(GitHubJson.body(response))))
+                    .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
+        });
+    }
+
+    private static boolean isStatus(Throwable e, int status) {
+        return e instanceof GitHubException.Conflict c && c.status() == status;
+    }
+
+    @Override
+    public void close() {
+        GitHubApi.close(api);
+    }
+
+    @Override
+    public String toString() {
+        return "RestGitHub[" + settings.baseUri() + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package io.vmssrunnerscaler.scaleset.azure;
+
+import java.time.Duration;
+
+/**
+ * Microsoft.Compute throttling policies for scale sets and their per-scale-set token buckets
+ * (FACTS.md "Azure throttling"; Microsoft docs compute-throttling-limits). Azure counts every call
+ * against one of these, per scale set and per region, and answers 429 when the bucket is empty.
+ */
+public enum ArmPolicy {
+    /** Capacity PATCH and the set-level actions (reimage with instanceIds, start, restart). */
+    UPDATE_VMSS("UpdateVMScaleSet", 4, 12),
+    /** Deleting, powering off or deallocating the whole set. */
+    DELETE_VMSS("DeleteVMScaleSet", 4, 12),
+    /** Listing instances (each page), instance view. */
+    HIGH_COST_GET_VMSS("HighCostGetVMScaleSet", 10, 30),
+    /** GET of the scale set itself (also the final GET after a capacity PATCH). */
+    LOW_COST_GET_VMSS("LowCostGetVMScaleSet", 12, 36),
+    /** Per-VM reimage, restart, update. */
+    UPDATE_VMSS_VMS("UpdateVMScaleSetVMs", 4, 12),
+    /** Per-VM delete; this adapter also charges the batch delete here (see ArmCall). */
+    DELETE_VMSS_VMS("DeleteVMScaleSetVMs", 4, 12),
+    /** Per-VM GET. */
+    GET_VMSS_VMS("GetVMScaleSetVMs", 12, 36);
+
+    private final String azureName;
+    private final int refillPerMinute;
+    private final int bucket;
+
+    ArmPolicy(String azureName, int refillPerMinute, int bucket) {
+        this.azureName = azureName;
+        this.refillPerMinute = refillPerMinute;
+        this.bucket = bucket;
+    }
+
+    /** The name as in {@code x-ms-ratelimit-remaining-resource: Microsoft.Compute/<name>;<count>}. */
+    public String azureName() {
+        return azureName;
+    }
+
+    /** Azure's documented per-scale-set limit. */
+    public ThrottleBudget.Limit azureLimit() {
+        return new ThrottleBudget.Limit(bucket, refillPerMinute, Duration.ofMinutes(1));
+    }
+}

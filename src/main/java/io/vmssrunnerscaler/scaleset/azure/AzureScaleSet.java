@@ -1,0 +1,144 @@
+package io.vmssrunnerscaler.scaleset.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.management.polling.PollResult;
+import com.azure.core.util.polling.AsyncPollResponse;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollerFlux;
+import com.azure.resourcemanager.compute.fluent.ComputeManagementClient;
+import com.azure.resourcemanager.compute.models.Sku;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetReimageParameters;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstanceRequiredIDs;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
+import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.scaleset.ScaleSetPort;
+import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The scale-set port on Azure Resource Manager (Uniform orchestration), through
+ * azure-resourcemanager-compute. One listing call (all pages) per {@link #list}, one call per batch
+ * of re-images or deletes; long-running operations are polled at {@code pollInterval} until done.
+ * Every HTTP request waits for {@link ThrottleBudget} first, every call has a deadline, and every
+ * failure reaches the caller as a {@link ScaleSetException}. Nothing blocks the calling thread.
+ */
+public final class AzureScaleSet implements ScaleSetPort {
+    private final AzureScaleSetSettings settings;
+    private final ArmClients clients;
+    private final ArmErrors errors;
+
+    /**
+     * @param settings   ARM endpoint, token scope, poll interval, deadlines, retries
+     * @param credential e.g. a managed identity; asked for tokens only when a call is made
+     * @param vertx      the application's Vert.x, which carries the HTTP traffic
+     * @param budget     the throttling budget (share one per process: Azure counts per scale set)
+     */
+    public AzureScaleSet(AzureScaleSetSettings settings, TokenCredential credential, Vertx vertx, ThrottleBudget budget) {
+        this(settings, credential, vertx, budget, Clock.systemUTC(), Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** As above, with the clock for Retry-After dates and the executor that builds the SDK clients. */
+    public AzureScaleSet(AzureScaleSetSettings settings, TokenCredential credential, Vertx vertx, ThrottleBudget budget,
+            Clock clock, Executor clientBuilder) {
+        this.settings = settings;
+        this.clients = new ArmClients(settings, credential, vertx, budget, clock, clientBuilder);
+        this.errors = new ArmErrors(clock);
+    }
+
+    @Override
+    public Uni<List<ObservedInstance>> list(ScaleSetRef ref) {
+        return call("list instances", ref, settings.listDeadline(), c -> c.getVirtualMachineScaleSetVMs()
+                .listAsync(ref.resourceGroup(), ref.name(), null, null, "instanceView")
+                .map(InstanceMapping::observed)
+                .collectList());
+    }
+
+    @Override
+    public Uni<Void> setCapacity(ScaleSetRef ref, int capacity) {
+        if (capacity < 0) {
+            return Uni.createFrom().failure(new IllegalArgumentException("capacity must be >= 0: " + capacity));
+        }
+        // Only sku.capacity: Azure keeps the rest of the model, so nothing else can be changed by accident.
+        var update = new VirtualMachineScaleSetUpdate().withSku(new Sku().withCapacity((long) capacity));
+        return call("set capacity to " + capacity, ref, settings.operationDeadline(),
+                c -> untilDone(c.getVirtualMachineScaleSets().beginUpdateAsync(ref.resourceGroup(), ref.name(), update)));
+    }
+
+    @Override
+    public Uni<Void> reimage(ScaleSetRef ref, List<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return Uni.createFrom().voidItem(); // an empty list would re-image EVERY instance
+        }
+        var ids = new VirtualMachineScaleSetReimageParameters().withInstanceIds(List.copyOf(instanceIds));
+        return call("re-image " + instanceIds.size() + " instances", ref, settings.operationDeadline(),
+                c -> untilDone(c.getVirtualMachineScaleSets().beginReimageAsync(ref.resourceGroup(), ref.name(), ids)));
+    }
+
+    @Override
+    public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var ids = new VirtualMachineScaleSetVMInstanceRequiredIDs().withInstanceIds(List.copyOf(instanceIds));
+        return call("delete " + instanceIds.size() + " instances", ref, settings.operationDeadline(),
+                c -> untilDone(c.getVirtualMachineScaleSets().beginDeleteInstancesAsync(ref.resourceGroup(), ref.name(), ids)));
+    }
+
+    /** For tests: whether any SDK client was built (they are built on the first call only). */
+    boolean clientsBuilt() {
+        return clients.built() > 0;
+    }
+
+    /**
+     * The deadline starts once the client exists: it bounds the time spent on ARM (budget waits,
+     * tries, polling), not the one-time local build of the client, which does no I/O.
+     */
+    private <T> Uni<T> call(String operation, ScaleSetRef ref, Duration deadline, Function<ComputeManagementClient, Mono<T>> work) {
+        return clients.forSubscription(ref.subscription())
+                .chain(client -> toUni(work.apply(client))
+                        .ifNoItem().after(deadline).failWith(() -> deadlineExceeded(operation, ref, deadline)))
+                .onFailure().transform(e -> errors.translate(e, operation, ref));
+    }
+
+    /** Polls at our interval (a Retry-After from Azure still wins) and fails if the operation did. */
+    private <T> Mono<Void> untilDone(PollerFlux<PollResult<T>, T> poller) {
+        return poller.setPollInterval(settings.pollInterval())
+                .last()
+                .flatMap(this::finalOutcome);
+    }
+
+    private <T> Mono<Void> finalOutcome(AsyncPollResponse<PollResult<T>, T> last) {
+        if (last.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+            return last.getFinalResult().then();
+        }
+        PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
+        if (error == null) {
+            return Mono.error(new ArmErrors.OperationFailed(0, null, null));
+        }
+        return Mono.error(new ArmErrors.OperationFailed(error.getResponseStatusCode(), error.getResponseHeaders(),
+                error.getResponseBody()));
+    }
+
+    private static ScaleSetException deadlineExceeded(String operation, ScaleSetRef ref, Duration deadline) {
+        var details = new ScaleSetException.Details(operation, ref.toString(), 0, null, null,
+                "deadline of " + deadline.toMillis() + " ms exceeded");
+        return new ScaleSetException.Transient(details, null);
+    }
+
+    /** Subscribes to the Mono when the Uni is subscribed; cancelling the Uni disposes the Mono. */
+    private static <T> Uni<T> toUni(Mono<T> mono) {
+        return Uni.createFrom().emitter(emitter -> {
+            Disposable subscription = mono.subscribe(emitter::complete, emitter::fail, () -> emitter.complete(null));
+            emitter.onTermination(subscription::dispose);
+        });
+    }
+}

@@ -1,0 +1,145 @@
+package io.vmssrunnerscaler.scaleset.azure;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The local copy of Azure's per-scale-set token buckets, so that calls wait for budget instead of
+ * being throttled (a 429 from Compute can carry a Retry-After of 20 minutes).
+ *
+ * <p>Each bucket is kept as a GCRA schedule (one "theoretical arrival time"), which is equivalent
+ * to a token bucket with continuous refill but lets a caller <em>reserve</em> the next free token:
+ * concurrent callers queue in order and each learns how long it must wait.
+ *
+ * <p>Requests reach Azure some time after their token was reserved, and not always in that order
+ * (a new TLS connection, a busy connection pool). Two margins absorb that: {@code headroom} tokens
+ * of each bucket are never handed out, and a caller that has to wait is spaced by an extra
+ * {@code guard}. Against Azure's 6-15 s refill intervals one token and half a second cost little.
+ * Thread-safe; time comes from the injected clock only.
+ */
+public final class ThrottleBudget {
+
+    /** A bucket: {@code bucket} tokens at most, {@code refill} new tokens every {@code period}. */
+    public record Limit(int bucket, int refill, Duration period) {
+        public Limit {
+            if (bucket < 1 || refill < 1 || period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("bucket and refill must be >= 1 and period > 0: " + this);
+            }
+        }
+
+        long intervalNanos() {
+            return period.toNanos() / refill;
+        }
+    }
+
+    private final Clock clock;
+    private final Instant origin;
+    private final Map<ArmPolicy, Limit> limits;
+    private final long guardNanos;
+    private final int headroom;
+    private final Map<String, long[]> schedules = new HashMap<>(); // key -> per-policy arrival times
+
+    /** Azure's documented limits (FACTS.md), one token of headroom and a guard of 500 ms. */
+    public static ThrottleBudget azure(Clock clock) {
+        Map<ArmPolicy, Limit> limits = new EnumMap<>(ArmPolicy.class);
+        for (ArmPolicy p : ArmPolicy.values()) {
+            limits.put(p, p.azureLimit());
+        }
+        return new ThrottleBudget(clock, limits, Duration.ofMillis(500), 1);
+    }
+
+    /**
+     * Limits per policy (all policies required), e.g. scaled-down ones for tests and benchmarks;
+     * {@code headroom} tokens of each bucket are kept back (at most bucket - 1).
+     */
+    public ThrottleBudget(Clock clock, Map<ArmPolicy, Limit> limits, Duration guard, int headroom) {
+        for (ArmPolicy p : ArmPolicy.values()) {
+            Limit limit = limits.get(p);
+            if (limit == null) {
+                throw new IllegalArgumentException("no limit for " + p);
+            }
+            if (headroom < 0 || headroom >= limit.bucket()) {
+                throw new IllegalArgumentException("headroom must be >= 0 and below the bucket of " + p);
+            }
+        }
+        this.clock = clock;
+        this.origin = clock.instant();
+        this.limits = new EnumMap<>(limits);
+        this.guardNanos = guard.toNanos();
+        this.headroom = headroom;
+    }
+
+    /** The same limit for every policy. */
+    public static ThrottleBudget uniform(Clock clock, Limit limit, Duration guard, int headroom) {
+        Map<ArmPolicy, Limit> limits = new EnumMap<>(ArmPolicy.class);
+        for (ArmPolicy p : ArmPolicy.values()) {
+            limits.put(p, limit);
+        }
+        return new ThrottleBudget(clock, limits, guard, headroom);
+    }
+
+    /** The outcome of {@link #reserve}: wait {@code delay}, then send; or, if not granted, do not send now. */
+    public record Reservation(Duration delay, boolean granted) {
+    }
+
+    /**
+     * Takes a token for one call, now or reserved for later, and says how long the caller must wait
+     * before sending. If that wait would exceed {@code maxWait} nothing is taken, the reservation
+     * is not granted, and its delay says how long until a token would be free.
+     */
+    public synchronized Reservation reserve(String scaleSet, ArmPolicy policy, Duration maxWait) {
+        long now = now();
+        long[] tat = schedule(scaleSet);
+        Limit limit = limits.get(policy);
+        long interval = limit.intervalNanos();
+        long tolerance = tolerance(limit);
+        long start = Math.max(tat[policy.ordinal()], now);
+        long wait = Math.max(0, start - tolerance - now);
+        if (wait > 0) {
+            wait += guardNanos;
+        }
+        if (wait > maxWait.toNanos()) {
+            return new Reservation(Duration.ofNanos(wait), false);
+        }
+        tat[policy.ordinal()] = start + interval + (wait > 0 ? guardNanos : 0);
+        return new Reservation(Duration.ofNanos(wait), true);
+    }
+
+    /**
+     * Azure answered 429 with this Retry-After: its bucket is empty, so allow no call before then
+     * and, after that, one call per refill interval (the bucket is only refilling).
+     */
+    public synchronized void throttled(String scaleSet, ArmPolicy policy, Duration retryAfter) {
+        long[] tat = schedule(scaleSet);
+        Limit limit = limits.get(policy);
+        long tolerance = tolerance(limit);
+        long blockedUntil = now() + Math.max(0, retryAfter.toNanos());
+        tat[policy.ordinal()] = Math.max(tat[policy.ordinal()], blockedUntil + tolerance);
+    }
+
+    /** Whole tokens usable now, headroom excluded (0 when callers are waiting or the bucket is blocked). */
+    public synchronized int available(String scaleSet, ArmPolicy policy) {
+        long[] tat = schedule(scaleSet);
+        Limit limit = limits.get(policy);
+        long interval = limit.intervalNanos();
+        long free = (now() - (tat[policy.ordinal()] - tolerance(limit) - interval)) / interval;
+        return (int) Math.max(0, Math.min(limit.bucket() - headroom, free));
+    }
+
+    /** How far ahead of "now" the schedule may run: the usable bucket, less the call being made. */
+    private long tolerance(Limit limit) {
+        return (limit.bucket() - 1L - headroom) * limit.intervalNanos();
+    }
+
+    private long[] schedule(String scaleSet) {
+        return schedules.computeIfAbsent(scaleSet, k -> new long[ArmPolicy.values().length]);
+    }
+
+    private long now() {
+        return Duration.between(origin, clock.instant()).toNanos();
+    }
+}

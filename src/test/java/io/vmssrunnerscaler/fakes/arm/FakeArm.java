@@ -1,0 +1,275 @@
+package io.vmssrunnerscaler.fakes.arm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
+import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Write;
+import io.vmssrunnerscaler.fakes.arm.FakeHttp.Answer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local HTTPS stand-in for Azure Resource Manager, just enough of Microsoft.Compute for a Uniform
+ * scale set: GET the set, list its instances (pages with absolute nextLink), PATCH its capacity,
+ * batch re-image and delete as long-running operations (202 + Azure-AsyncOperation + Location)
+ * with an operation-status endpoint, api-version and bearer token checked, and Compute's
+ * per-scale-set throttling buckets (429 OperationNotAllowed + Retry-After). Faults can be injected
+ * ({@link #faults()}) and every call is counted ({@link #counters()}). Listens on a free port of
+ * 127.0.0.1; close it when done.
+ */
+public final class FakeArm implements AutoCloseable {
+    public static final String API_VERSION = "2025-04-01";
+
+    private static final Pattern SCALE_SET = Pattern.compile(
+            "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.compute/virtualmachinescalesets/([^/]+)(/[a-z]+)?/?");
+    private static final Pattern OPERATION = Pattern.compile(
+            "/subscriptions/([^/]+)/providers/microsoft\\.compute/locations/([^/]+)/operations/([^/]+)/?");
+
+    private final FakeArmOptions options;
+    private final HttpsServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("fake-arm"));
+    private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(daemon("fake-arm-delay"));
+    private final FakeThrottle throttle;
+    private final FakeFaults faults = new FakeFaults();
+    private final FakeArmCounters counters = new FakeArmCounters();
+    private final Map<String, FakeScaleSet> scaleSets = new ConcurrentHashMap<>();
+    private final FakeOperations operations;
+
+    private FakeArm(FakeArmOptions options) throws IOException {
+        this.options = options;
+        this.throttle = new FakeThrottle(options.limits(), options.clock());
+        this.operations = new FakeOperations(options);
+        this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.setHttpsConfigurator(new HttpsConfigurator(FakeTls.serverContext()));
+        server.createContext("/", this::handle);
+        server.setExecutor(handlers);
+    }
+
+    public static FakeArm start(FakeArmOptions options) {
+        try {
+            FakeArm arm = new FakeArm(options);
+            arm.server.start();
+            return arm;
+        } catch (IOException e) {
+            throw new IllegalStateException("fake ARM did not start", e);
+        }
+    }
+
+    /** {@code https://127.0.0.1:<port>/}: the resourceManagerEndpointUrl to give the client. */
+    public URI baseUri() {
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    /** Adds a Uniform scale set with {@code capacity} running instances. */
+    public FakeScaleSet addScaleSet(String subscription, String resourceGroup, String name, String computerNamePrefix, int capacity) {
+        FakeScaleSet s = new FakeScaleSet(subscription, resourceGroup, name, computerNamePrefix, capacity, options);
+        scaleSets.put(key(subscription, resourceGroup, name), s);
+        return s;
+    }
+
+    public FakeFaults faults() {
+        return faults;
+    }
+
+    public FakeArmCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+        delayer.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) {
+        Answer answer;
+        try {
+            answer = answer(exchange);
+        } catch (FakeArmError e) {
+            answer = e.answer();
+        } catch (RuntimeException e) {
+            answer = new FakeArmError(500, "InternalServerError", "fake ARM bug: " + e).answer();
+        }
+        answer.header("x-ms-correlation-request-id", UUID.randomUUID().toString())
+                .header("x-ms-request-id", UUID.randomUUID().toString());
+        Duration delay = faults.takeDelay();
+        Answer done = answer;
+        if (delay.isZero()) {
+            FakeHttp.send(exchange, done);
+        } else {
+            delayer.schedule(() -> FakeHttp.send(exchange, done), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Answer answer(HttpExchange exchange) {
+        counters.request();
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.equals("Bearer " + options.token())) {
+            throw new FakeArmError(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
+        }
+        Map<String, String> query = FakeHttp.query(exchange);
+        if (!API_VERSION.equals(query.get("api-version"))) {
+            throw new FakeArmError(400, "InvalidApiVersionParameter", "api-version must be " + API_VERSION);
+        }
+        String path = exchange.getRequestURI().getPath().replaceAll("//+", "/");
+        String lower = path.toLowerCase(Locale.ROOT);
+        Matcher op = OPERATION.matcher(lower);
+        if (op.matches() && exchange.getRequestMethod().equals("GET")) {
+            counters.route(Route.OPERATION_STATUS);
+            return operations.status(op.group(3), "true".equals(query.get("monitor")));
+        }
+        Matcher m = SCALE_SET.matcher(lower);
+        if (!m.matches()) {
+            throw new FakeArmError(404, "NotFound", "no such route: " + exchange.getRequestMethod() + " " + path);
+        }
+        String key = m.group(1) + "/" + m.group(2) + "/" + m.group(3);
+        FakeScaleSet set = scaleSets.get(key);
+        if (set == null) {
+            throw new FakeArmError(404, "ResourceNotFound", "scale set " + m.group(3) + " not found");
+        }
+        Route route = route(exchange.getRequestMethod(), m.group(4) == null ? "" : m.group(4));
+        counters.route(route);
+        FakeBucket bucket = bucket(route);
+        int remaining = admit(key, bucket);
+        if (faults.takeFailure()) {
+            throw new FakeArmError(500, "InternalExecutionError", "An internal execution error occurred.");
+        }
+        return dispatch(route, exchange, set, query)
+                .header("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/" + bucket.azureName() + ";" + remaining);
+    }
+
+    /** Takes a token or throws the 429; returns the tokens left. */
+    private int admit(String key, FakeBucket bucket) {
+        Duration injected = faults.takeThrottle();
+        Optional<Duration> retryAfter;
+        int remaining;
+        synchronized (throttle) {
+            retryAfter = injected != null ? Optional.of(injected) : throttle.take(key, bucket);
+            remaining = throttle.remaining(key, bucket);
+        }
+        if (retryAfter.isPresent()) {
+            counters.throttled(bucket, injected == null);
+            throw new FakeArmError(429, "OperationNotAllowed",
+                    "The server rejected the request because too many requests have been received for this scale set.")
+                    .header("Retry-After", Long.toString(Math.max(1, retryAfter.get().toSeconds())))
+                    .header("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/" + bucket.azureName() + ";" + remaining);
+        }
+        counters.accepted(bucket);
+        return remaining;
+    }
+
+    private Answer dispatch(Route route, HttpExchange exchange, FakeScaleSet set, Map<String, String> query) {
+        String id = resourceId(set);
+        return switch (route) {
+            case GET_SCALE_SET -> Answer.of(200, set.json(id));
+            case LIST_INSTANCES -> list(set, id, query);
+            case PATCH_SCALE_SET -> patch(set, id, FakeHttp.body(exchange));
+            case REIMAGE -> accepted(set, route, ids(FakeHttp.body(exchange)));
+            case DELETE_INSTANCES -> accepted(set, route, ids(FakeHttp.body(exchange)));
+            case OPERATION_STATUS -> throw new IllegalStateException("routed above");
+        };
+    }
+
+    private Answer list(FakeScaleSet set, String id, Map<String, String> query) {
+        boolean expand = "instanceView".equalsIgnoreCase(query.get("$expand"));
+        if (expand) {
+            counters.instanceViewPage();
+        }
+        int after = query.containsKey("$skiptoken") ? Integer.parseInt(query.get("$skiptoken")) : -1;
+        Object[] page = set.page(after, options.pageSize(), expand, id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("value", page[0]);
+        if (page[1] != null) {
+            body.put("nextLink", baseUri().resolve(id.substring(1) + "/virtualMachines") + "?api-version=" + API_VERSION
+                    + (expand ? "&$expand=instanceView" : "") + "&$skiptoken=" + page[1]);
+        }
+        return Answer.of(200, body);
+    }
+
+    private Answer patch(FakeScaleSet set, String id, JsonNode body) {
+        JsonNode capacity = body.path("sku").path("capacity");
+        if (!capacity.canConvertToInt() || capacity.asInt() < 0) {
+            throw new FakeArmError(400, "InvalidParameter", "sku.capacity must be a non-negative integer");
+        }
+        String failure = faults.operationFailure();
+        Instant due = set.setCapacity(capacity.asInt(), failure);
+        counters.write(new Write(Route.PATCH_SCALE_SET, set.name, capacity.asInt(), null));
+        return operations.start(Answer.of(200, set.json(id)), baseUri(), set.subscription, due, failure, false);
+    }
+
+    private Answer accepted(FakeScaleSet set, Route route, List<String> ids) {
+        String failure = faults.operationFailure();
+        Instant due = route == Route.REIMAGE ? set.reimage(ids, failure) : set.delete(ids, failure);
+        counters.write(new Write(route, set.name, null, ids));
+        return operations.start(Answer.of(202, null), baseUri(), set.subscription, due, failure, true);
+    }
+
+    private static Route route(String method, String suffix) {
+        return switch (method + " " + suffix) {
+            case "GET " -> Route.GET_SCALE_SET;
+            case "GET /virtualmachines" -> Route.LIST_INSTANCES;
+            case "PATCH " -> Route.PATCH_SCALE_SET;
+            case "POST /reimage" -> Route.REIMAGE;
+            case "POST /delete" -> Route.DELETE_INSTANCES;
+            default -> throw new FakeArmError(405, "MethodNotAllowed", "not supported by the fake: " + method + " " + suffix);
+        };
+    }
+
+    private static FakeBucket bucket(Route route) {
+        return switch (route) {
+            case GET_SCALE_SET -> FakeBucket.LOW_COST_GET;
+            case LIST_INSTANCES -> FakeBucket.HIGH_COST_GET;
+            case PATCH_SCALE_SET, REIMAGE -> FakeBucket.UPDATE_VMSS;
+            case DELETE_INSTANCES -> FakeBucket.DELETE_VMSS_VMS;
+            case OPERATION_STATUS -> throw new IllegalStateException("operation polls are not bucketed");
+        };
+    }
+
+    private static List<String> ids(JsonNode body) {
+        JsonNode ids = body.get("instanceIds");
+        if (ids == null || ids.isNull()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        ids.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String resourceId(FakeScaleSet s) {
+        return "/subscriptions/" + s.subscription + "/resourceGroups/" + s.resourceGroup
+                + "/providers/Microsoft.Compute/virtualMachineScaleSets/" + s.name;
+    }
+
+    private static String key(String subscription, String resourceGroup, String name) {
+        return (subscription + "/" + resourceGroup + "/" + name).toLowerCase(Locale.ROOT);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package io.vmssrunnerscaler.fakes.arm;
+
+import java.time.Duration;
+
+/**
+ * The Compute throttling policies the fake enforces per scale set, with Azure's documented limits
+ * (FACTS.md). Kept apart from the adapter's own mapping on purpose: the fake is the referee.
+ */
+public enum FakeBucket {
+    /** PATCH of the scale set, set-level POST reimage. */
+    UPDATE_VMSS("UpdateVMScaleSet", 12, 4),
+    /** Set-level POST delete with instanceIds. */
+    DELETE_VMSS_VMS("DeleteVMScaleSetVMs", 12, 4),
+    /** GET .../virtualMachines, every page. */
+    HIGH_COST_GET("HighCostGetVMScaleSet", 30, 10),
+    /** GET of the scale set. */
+    LOW_COST_GET("LowCostGetVMScaleSet", 36, 12);
+
+    /** {@code bucket} tokens at most, {@code refill} more every {@code period}. */
+    public record Limit(int bucket, int refill, Duration period) {
+    }
+
+    private final String azureName;
+    private final int bucket;
+    private final int refillPerMinute;
+
+    FakeBucket(String azureName, int bucket, int refillPerMinute) {
+        this.azureName = azureName;
+        this.bucket = bucket;
+        this.refillPerMinute = refillPerMinute;
+    }
+
+    public String azureName() {
+        return azureName;
+    }
+
+    public Limit azureLimit() {
+        return new Limit(bucket, refillPerMinute, Duration.ofMinutes(1));
+    }
+}

@@ -1,0 +1,265 @@
+package io.vmssrunnerscaler.fakes.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.vmssrunnerscaler.fakes.github.FakeLimits.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A local HTTPS GitHub for tests and benchmarks, on a free port of 127.0.0.1, speaking GitHub's
+ * wire format for the runner calls: JIT configurations, registration tokens, runner listings
+ * (Link-header paging, {@code per_page}, {@code name}), runner deletion (422 while busy), runner
+ * groups, jobs, and App installation tokens (JWT checked with the App's public key). Every answer
+ * carries {@code x-ratelimit-*} and {@code x-github-request-id}; a configurable primary limit is
+ * enforced (403 with remaining 0), and throttling, 5xx and slow answers can be ordered.
+ * The certificate is the tests' ({@code test.tls.keystore}), which the JVM trusts under surefire.
+ */
+public final class FakeGitHub implements AutoCloseable {
+    /** Route names, for {@link #calls(String)} and route-specific failures. */
+    public static final String JIT_CONFIG = "jitconfig", REGISTRATION_TOKEN = "registration-token",
+            RUNNERS = "runners", DELETE_RUNNER = "delete-runner", RUNNER_GROUPS = "runner-groups", JOB = "job",
+            ACCESS_TOKEN = "access-token";
+
+    /** One request the fake answered. */
+    public record Call(Instant at, String method, String path, String route, int status) {}
+
+    private final HttpsServer server;
+    private final ExecutorService handlers = Executors.newFixedThreadPool(8, daemon("fake-github"));
+    private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(daemon("fake-github-delay"));
+    private final Clock clock;
+    private final FakeAuth auth = new FakeAuth();
+    private final FakeRunners state = new FakeRunners();
+    private final FakeLimits limits = new FakeLimits();
+    private final FakeHandler handler;
+
+    private FakeGitHub(Clock clock) throws IOException {
+        this.clock = clock;
+        this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setHttpsConfigurator(new HttpsConfigurator(sslContext()));
+        server.setExecutor(handlers);
+        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, this::baseUri), delayer);
+        server.createContext("/", handler);
+        server.start();
+    }
+
+    /** Starts a fake on a free port. */
+    public static FakeGitHub start() {
+        return start(Clock.systemUTC());
+    }
+
+    public static FakeGitHub start(Clock clock) {
+        try {
+            return new FakeGitHub(clock);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake GitHub", e);
+        }
+    }
+
+    public URI baseUri() {
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+        delayer.shutdownNow();
+    }
+
+    // --- credentials -----------------------------------------------------------------------
+
+    /** Accepts this personal access token from now on. */
+    public FakeGitHub acceptToken(String token) {
+        auth.accept(token);
+        return this;
+    }
+
+    /** Stops accepting a token (rotation, revocation): calls with it get 401. */
+    public FakeGitHub revokeToken(String token) {
+        auth.revoke(token);
+        return this;
+    }
+
+    /** A GitHub App with one installation; its JWTs must verify with {@code publicKey}. */
+    public FakeGitHub registerApp(String appId, long installationId, PublicKey publicKey) {
+        auth.registerApp(appId, installationId, publicKey);
+        return this;
+    }
+
+    public FakeGitHub installationTokenLifetime(Duration lifetime) {
+        auth.installationTokenLifetime(lifetime);
+        return this;
+    }
+
+    /** Every installation token issued so far stops working (as after an expiry). */
+    public void revokeInstallationTokens() {
+        auth.revokeInstallationTokens();
+    }
+
+    /** Every secret the fake handed out (installation and registration tokens, JIT configurations). */
+    public List<String> issuedSecrets() {
+        List<String> all = new ArrayList<>(auth.issued());
+        all.addAll(state.issued());
+        return all;
+    }
+
+    /** The claims of the last App JWT accepted, or null. */
+    public JsonNode lastJwtClaims() {
+        return auth.lastJwtClaims();
+    }
+
+    // --- runners, groups, jobs -------------------------------------------------------------
+
+    /** Registers a runner in a scope ({@code owner/repo} or {@code org}), as if configured by hand. */
+    public long addRunner(String scope, String name, boolean online, boolean busy, List<String> labels) {
+        FakeRunners.Runner runner = state.add(FakeRunners.scopeKey(scope), name, labels, 1);
+        state.update(FakeRunners.scopeKey(scope), name, online, busy);
+        return runner.id;
+    }
+
+    /** The runner takes (or finishes) a job. */
+    public void setBusy(String scope, String name, boolean busy) {
+        state.update(FakeRunners.scopeKey(scope), name, true, busy);
+    }
+
+    public boolean hasRunner(String scope, String name) {
+        return state.find(FakeRunners.scopeKey(scope), name).isPresent();
+    }
+
+    public Optional<Long> runnerGroupOf(String scope, String name) {
+        return state.find(FakeRunners.scopeKey(scope), name).map(r -> r.groupId);
+    }
+
+    public int runnerCount(String scope) {
+        return state.all(FakeRunners.scopeKey(scope)).size();
+    }
+
+    public FakeGitHub runnerGroup(String org, String name, long id) {
+        state.group(org, name, id);
+        return this;
+    }
+
+    public FakeGitHub job(String repository, long jobId, String status, String conclusion, String runnerName) {
+        state.job(repository, jobId, status, conclusion, runnerName);
+        return this;
+    }
+
+    public FakeGitHub registrationTokenLifetime(Duration lifetime) {
+        state.registrationTokenLifetime(lifetime);
+        return this;
+    }
+
+    /** The body of the last {@code generate-jitconfig} request. */
+    public JsonNode lastJitRequest() {
+        return state.lastJitRequest();
+    }
+
+    // --- limits and failures ---------------------------------------------------------------
+
+    /** The primary limit: {@code limit} calls per {@code window} (GitHub: 5,000 per hour). */
+    public FakeGitHub primaryLimit(int limit, Duration window) {
+        limits.primary(limit, window);
+        return this;
+    }
+
+    /** Uses up the current window, as another client of the same token would. */
+    public void exhaustPrimaryLimit() {
+        limits.exhaust(clock.instant());
+    }
+
+    /** When the current window ends ({@code x-ratelimit-reset}). */
+    public Instant rateLimitReset() {
+        return limits.reset(clock.instant());
+    }
+
+    /** The next {@code count} calls get {@code status} (429 or 403) with {@code retry-after}. */
+    public FakeGitHub throttleNext(int count, int status, int retryAfterSeconds) {
+        limits.inject(Kind.THROTTLE, null, count, status, Duration.ofSeconds(retryAfterSeconds));
+        return this;
+    }
+
+    /**
+     * The next {@code count} calls (of {@code route}, or any when null) get {@code status}, e.g.
+     * 502. Installation token requests fail only when {@link #ACCESS_TOKEN} is named.
+     */
+    public FakeGitHub failNext(String route, int count, int status) {
+        limits.inject(Kind.FAIL, route, count, status, null);
+        return this;
+    }
+
+    /** The next {@code count} calls are answered only after {@code delay}. */
+    public FakeGitHub delayNext(int count, Duration delay) {
+        limits.inject(Kind.DELAY, null, count, 0, delay);
+        return this;
+    }
+
+    // --- counters --------------------------------------------------------------------------
+
+    /** How many requests of a route arrived (whatever the answer). */
+    public int calls(String route) {
+        return (int) handler.calls().stream().filter(c -> c.route().equals(route)).count();
+    }
+
+    public int totalCalls() {
+        return handler.calls().size();
+    }
+
+    public List<Call> callLog() {
+        return handler.calls();
+    }
+
+    /** The headers of the last request, names in lower case, without {@code authorization}. */
+    public Map<String, String> lastHeaders() {
+        return handler.lastHeaders();
+    }
+
+    private static SSLContext sslContext() {
+        String path = System.getProperty("test.tls.keystore");
+        if (path == null) {
+            throw new IllegalStateException("system property test.tls.keystore is not set (surefire sets it; see pom.xml)");
+        }
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            char[] password = "changeit".toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test TLS key store " + path, e);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

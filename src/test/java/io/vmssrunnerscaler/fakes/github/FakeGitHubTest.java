@@ -1,0 +1,107 @@
+package io.vmssrunnerscaler.fakes.github;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fake's wire behaviour, seen by a plain JDK client (no Quarkus), so that other suites can rely on it. */
+class FakeGitHubTest {
+    private static final String TOKEN = "ghp_fakeSelfTest";
+    private final FakeGitHub fake = FakeGitHub.start().acceptToken(TOKEN);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void close() {
+        fake.close();
+    }
+
+    @Test
+    void pagesWithLinkHeadersAndPerPage() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            fake.addRunner("o/r", "vm" + i, true, false, List.of("linux"));
+        }
+        HttpResponse<String> first = send("GET", "/repos/o/r/actions/runners?per_page=2", TOKEN, null);
+        assertEquals(200, first.statusCode());
+        assertTrue(first.body().contains("\"total_count\":5"), first.body());
+        String link = first.headers().firstValue("link").orElseThrow();
+        assertTrue(link.contains("per_page=2&page=2>; rel=\"next\""), link);
+        assertTrue(link.contains("page=3>; rel=\"last\""), link);
+        HttpResponse<String> last = send("GET", "/repos/o/r/actions/runners?per_page=2&page=3", TOKEN, null);
+        assertTrue(last.headers().firstValue("link").orElseThrow().contains("rel=\"prev\""));
+        assertTrue(last.body().contains("\"vm4\""), last.body());
+    }
+
+    @Test
+    void refusesToDeleteABusyRunnerAndAWrongToken() throws Exception {
+        long id = fake.addRunner("octo", "vm1", true, true, List.of("linux"));
+        assertEquals(422, send("DELETE", "/orgs/octo/actions/runners/" + id, TOKEN, null).statusCode());
+        assertEquals(401, send("DELETE", "/orgs/octo/actions/runners/" + id, "ghp_wrong", null).statusCode());
+        fake.setBusy("octo", "vm1", false);
+        assertEquals(204, send("DELETE", "/orgs/octo/actions/runners/" + id, TOKEN, null).statusCode());
+        assertEquals(404, send("DELETE", "/orgs/octo/actions/runners/" + id, TOKEN, null).statusCode());
+    }
+
+    @Test
+    void enforcesThePrimaryLimitWithGitHubsHeaders() throws Exception {
+        fake.primaryLimit(1, Duration.ofMinutes(1));
+        HttpResponse<String> ok = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals("0", ok.headers().firstValue("x-ratelimit-remaining").orElseThrow());
+        assertNotNull(ok.headers().firstValue("x-github-request-id").orElse(null));
+        HttpResponse<String> refused = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals(403, refused.statusCode());
+        assertEquals(String.valueOf(fake.rateLimitReset().getEpochSecond()),
+                refused.headers().firstValue("x-ratelimit-reset").orElseThrow());
+        assertNull(refused.headers().firstValue("retry-after").orElse(null));
+    }
+
+    @Test
+    void issuesInstallationTokensOnlyForAValidJwt() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        fake.registerApp("99", 5, keys.getPublic());
+        long now = Instant.now().getEpochSecond();
+
+        String path = "/app/installations/5/access_tokens";
+        assertEquals(201, send("POST", path, jwt(keys, "99", now - 60, now + 540), "").statusCode());
+        assertEquals(401, send("POST", path, jwt(keys, "98", now - 60, now + 540), "").statusCode()); // wrong iss
+        assertEquals(401, send("POST", path, jwt(keys, "99", now - 60, now + 900), "").statusCode()); // too long
+        assertEquals(401, send("POST", path, jwt(keys, "99", now - 700, now - 100), "").statusCode()); // expired
+        assertEquals(1, fake.issuedSecrets().size());
+    }
+
+    private static String jwt(KeyPair keys, String iss, long iat, long exp) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String head = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes());
+        String body = b64.encodeToString(("{\"iss\":\"" + iss + "\",\"iat\":" + iat + ",\"exp\":" + exp + "}").getBytes());
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(keys.getPrivate());
+        rsa.update((head + "." + body).getBytes());
+        return head + "." + body + "." + b64.encodeToString(rsa.sign());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fake.baseUri() + path))
+                .header("Authorization", "Bearer " + token).header("User-Agent", "fake-self-test")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,142 @@
+package io.vmssrunnerscaler.fakes.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The fake's endpoints: which request is which route, and the answer of each. */
+final class FakeRoutes {
+    /** {@code group(1)} of every runner route is the scope key ({@code repos/o/r} or {@code orgs/o}). */
+    private static final String SCOPE = "^/((?:repos/[^/]+/[^/]+)|(?:orgs/[^/]+))/actions/runners";
+
+    private record Route(String method, Pattern path, String name) {}
+
+    private static final List<Route> ROUTES = List.of(
+            new Route("POST", Pattern.compile(SCOPE + "/generate-jitconfig$"), FakeGitHub.JIT_CONFIG),
+            new Route("POST", Pattern.compile(SCOPE + "/registration-token$"), FakeGitHub.REGISTRATION_TOKEN),
+            new Route("GET", Pattern.compile(SCOPE + "$"), FakeGitHub.RUNNERS),
+            new Route("DELETE", Pattern.compile(SCOPE + "/(\\d+)$"), FakeGitHub.DELETE_RUNNER),
+            new Route("GET", Pattern.compile("^/orgs/([^/]+)/actions/runner-groups$"), FakeGitHub.RUNNER_GROUPS),
+            new Route("GET", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/jobs/(\\d+)$"), FakeGitHub.JOB),
+            new Route("POST", Pattern.compile("^/app/installations/(\\d+)/access_tokens$"), FakeGitHub.ACCESS_TOKEN));
+
+    /** A request, with its route ("unknown" if none) and the route's path groups. */
+    record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body,
+            String route, List<String> groups) {
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        int intQuery(String name, int fallback) {
+            try {
+                return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+    }
+
+    private final FakeAuth auth;
+    private final FakeRunners state;
+    private final Supplier<URI> baseUri;
+
+    FakeRoutes(FakeAuth auth, FakeRunners state, Supplier<URI> baseUri) {
+        this.auth = auth;
+        this.state = state;
+        this.baseUri = baseUri;
+    }
+
+    Request request(HttpExchange exchange, byte[] body) {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = exchange.getRequestURI().getRawPath();
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+        for (Route route : ROUTES) {
+            Matcher m = route.path().matcher(path);
+            if (route.method().equals(method) && m.matches()) {
+                List<String> groups = new ArrayList<>();
+                for (int i = 1; i <= m.groupCount(); i++) {
+                    groups.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+                }
+                Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+                return new Request(method, path, query, headers, body, route.name(), groups);
+            }
+        }
+        return new Request(method, path, Map.of(), headers, body, "unknown", List.of());
+    }
+
+    FakeReply serve(Request r, Instant now) {
+        List<String> g = r.groups();
+        return switch (r.route()) {
+            case FakeGitHub.JIT_CONFIG -> jitConfig(g.get(0), r.body());
+            case FakeGitHub.REGISTRATION_TOKEN -> state.registrationToken(now);
+            case FakeGitHub.RUNNERS -> page(r, "runners", state.listed(g.get(0), r.query().get("name")));
+            case FakeGitHub.DELETE_RUNNER -> state.delete(g.get(0), Long.parseLong(g.get(1)));
+            case FakeGitHub.RUNNER_GROUPS -> page(r, "runner_groups", state.groupsOf(g.get(0)));
+            case FakeGitHub.JOB -> state.job(g.get(0), Long.parseLong(g.get(1)));
+            case FakeGitHub.ACCESS_TOKEN -> auth.issueInstallationToken(r.header("authorization"), Long.parseLong(g.get(0)), now);
+            default -> FakeReply.error(404, "Not Found");
+        };
+    }
+
+    private FakeReply jitConfig(String scopeKey, byte[] body) {
+        try {
+            return state.jitConfig(scopeKey, FakeReply.JSON.readTree(body));
+        } catch (IOException e) {
+            return FakeReply.error(400, "Problems parsing JSON");
+        }
+    }
+
+    /** One page of {@code items} under {@code field}, with {@code total_count} and GitHub's Link header. */
+    private FakeReply page(Request r, String field, List<Object> items) {
+        int perPage = Math.max(1, Math.min(100, r.intQuery("per_page", 30)));
+        int page = Math.max(1, r.intQuery("page", 1));
+        int last = Math.max(1, (items.size() + perPage - 1) / perPage);
+        List<Object> slice = items.subList(Math.min(items.size(), (page - 1) * perPage), Math.min(items.size(), page * perPage));
+        FakeReply reply = FakeReply.json(200, Map.of("total_count", items.size(), field, slice));
+        List<String> links = new ArrayList<>();
+        if (page < last) {
+            links.add(link(r, perPage, page + 1, "next"));
+            links.add(link(r, perPage, last, "last"));
+        }
+        if (page > 1) {
+            links.add(link(r, perPage, page - 1, "prev"));
+            links.add(link(r, perPage, 1, "first"));
+        }
+        return links.isEmpty() ? reply : reply.header("Link", String.join(", ", links));
+    }
+
+    private String link(Request r, int perPage, int page, String rel) {
+        String name = r.query().get("name");
+        String filter = name == null ? "" : "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&";
+        return "<" + baseUri.get() + r.path() + "?" + filter + "per_page=" + perPage + "&page=" + page + ">; rel=\"" + rel + "\"";
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,52 @@
+package io.vmssrunnerscaler.github.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Classification by status and headers only: the table GitHub's rate-limit guide implies. */
+class ErrorTranslatorTest {
+    private static final Instant NOW = Instant.parse("2026-01-05T08:00:00Z");
+
+    @ParameterizedTest(name = "{0} remaining={1} reset={2} retry-after={3} -> {4} until {5}")
+    @CsvSource(nullValues = "-", value = {
+        "401, -,    -,          -,  Unauthorized, -",
+        "403, 12,   1767600100, -,  Unauthorized, -",
+        "403, -,    -,          -,  Unauthorized, -",
+        "403, 0,    1767600100, -,  RateLimited,  2026-01-05T08:01:40Z",
+        "403, 7,    1767600100, 30, RateLimited,  2026-01-05T08:00:30Z",
+        "429, -,    -,          5,  RateLimited,  2026-01-05T08:00:05Z",
+        "429, 0,    1767600100, -,  RateLimited,  2026-01-05T08:01:40Z",
+        "429, -,    -,          -,  RateLimited,  2026-01-05T08:01:00Z",
+        "404, -,    -,          -,  NotFound,     -",
+        "410, -,    -,          -,  NotFound,     -",
+        "409, -,    -,          -,  Conflict,     -",
+        "422, -,    -,          -,  Conflict,     -",
+        "400, -,    -,          -,  Conflict,     -",
+        "408, -,    -,          -,  Transient,    -",
+        "500, -,    -,          -,  Transient,    -",
+        "502, 0,    1767600100, -,  Transient,    -",
+        "503, -,    -,          9,  Transient,    -",
+    })
+    void classifies(int status, String remaining, String reset, String retryAfter, String kind, String until) {
+        GitHubException e = ErrorTranslator.translate("GET /x", status,
+                ResponseHeaders.parse(remaining, reset, retryAfter, "ABCD:1234"), NOW);
+
+        assertEquals(kind, e.getClass().getSimpleName());
+        assertEquals(status, e.status());
+        assertEquals("ABCD:1234", e.requestId());
+        if (until != null) {
+            assertEquals(Instant.parse(until), assertInstanceOf(GitHubException.RateLimited.class, e).until());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {"abc, -1", "-, -1", "' 3 ', 3"})
+    void malformedHeadersCountAsAbsent(String remaining, long parsed) {
+        assertEquals(parsed, ResponseHeaders.parse(remaining, "soon", "later", null).remaining());
+        assertEquals(null, ResponseHeaders.parse(remaining, "soon", "later", null).retryAfter());
+    }
+}

@@ -1,0 +1,36 @@
+package io.vmssrunnerscaler.github.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class PagerTest {
+
+    @Test
+    void readsTheNextPageFromGitHubsLinkHeader() {
+        String link = "<https://api.github.com/repositories/1300192/actions/runners?per_page=100&page=2>; rel=\"next\", "
+                + "<https://api.github.com/repositories/1300192/actions/runners?per_page=100&page=5>; rel=\"last\"";
+        assertEquals(OptionalInt.of(2), Pager.nextPage(link));
+    }
+
+    @Test
+    void findsNextAfterPrevAndFirst() {
+        String link = "<https://h/x?page=2&per_page=2>; rel=\"prev\", <https://h/x?per_page=2&page=4>; rel=\"next\", "
+                + "<https://h/x?per_page=2&page=9>; rel=\"last\", <https://h/x?per_page=2&page=1>; rel=\"first\"";
+        assertEquals(OptionalInt.of(4), Pager.nextPage(link));
+    }
+
+    @Test
+    void theLastPageHasNoNext() {
+        assertEquals(OptionalInt.empty(), Pager.nextPage(null));
+        assertEquals(OptionalInt.empty(), Pager.nextPage("<https://h/x?per_page=2&page=1>; rel=\"first\""));
+    }
+
+    @Test
+    void aNextLinkWithoutAPageNumberIsAnError() {
+        // A cursor (after=...) instead of page numbers: silently stopping would lose runners.
+        assertThrows(IllegalStateException.class, () -> Pager.nextPage("<https://h/x?after=abc>; rel=\"next\""));
+    }
+}

@@ -1,0 +1,65 @@
+package io.vmssrunnerscaler.runtime;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vmssrunnerscaler.fakes.arm.FakeArm;
+import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
+import io.vmssrunnerscaler.fakes.azurite.Azurite;
+import io.vmssrunnerscaler.fakes.github.FakeGitHub;
+import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Azure and GitHub for an azure-mode scaler under test: the local HTTPS fakes of Resource Manager,
+ * Key Vault and GitHub, and a real Azurite for the busy queue, each on a free port.
+ */
+public class AzureWorld implements QuarkusTestResourceLifecycleManager {
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000a2b3";
+    static final String WEBHOOK_SECRET = "webhook-secret-from-the-vault";
+    static final String GITHUB_TOKEN = "ghp_fakeTokenFromTheVault";
+    static final String HOOK_KEY = "hook-token-key-from-the-vault-0123456789";
+
+    static FakeArm arm;
+    static FakeKeyVault vault;
+    static FakeGitHub gitHub;
+    static Azurite azurite;
+
+    @Override
+    public Map<String, String> start() {
+        arm = FakeArm.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(200)));
+        arm.addScaleSet(SUBSCRIPTION, "runners", "linux-vmss", "linux", 1);
+        vault = FakeKeyVault.start();
+        vault.setSecret("github-token", GITHUB_TOKEN);
+        vault.setSecret("github-webhook-secret", WEBHOOK_SECRET);
+        vault.setSecret("runner-hook-token-key", HOOK_KEY);
+        gitHub = FakeGitHub.start().acceptToken(GITHUB_TOKEN);
+        azurite = Azurite.inMemory();
+        azurite.start();
+        Map<String, String> config = new HashMap<>();
+        config.put("scaler.cloud", "azure");
+        config.put("scaler.azure.resource-manager-endpoint", arm.baseUri().toString());
+        config.put("scaler.azure.poll-interval", "200ms");
+        config.put("scaler.azure.key-vault.url", vault.vaultUrl());
+        config.put("scaler.azure.queue.connection-string", azurite.connectionString());
+        config.put("scaler.github.api-url", gitHub.baseUri().toString());
+        config.put("scaler.pools.linux.scale-set.subscription", SUBSCRIPTION);
+        config.put("scaler.pools.linux.scale-set.resource-group", "runners");
+        config.put("scaler.pools.linux.scale-set.name", "linux-vmss");
+        config.put("scaler.pools.linux.max", "4");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {arm, vault, gitHub, azurite}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // the next test resource starts on other ports
+            }
+        }
+    }
+}
