@@ -13,8 +13,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "scaler")
 public interface ScalerConfig {
 
-    /** Which world the scaler drives: the built-in simulator, or Azure and GitHub. */
-    @WithDefault("simulated")
+    /**
+     * Which world the scaler drives: Azure and GitHub (the production default), or the built-in
+     * simulator (the default of {@code quarkus:dev} and the tests).
+     */
+    @WithDefault("azure")
     Cloud cloud();
 
     /** How often the time-based rules (cool-down, boot timeout, grace periods) are applied. */

@@ -33,6 +33,7 @@ class PoolDefinitionsTest {
 
     static Map<String, String> valid() {
         Map<String, String> p = new HashMap<>();
+        p.put("scaler.cloud", "simulated");
         p.put("scaler.pools.linux.labels", "Linux,x64");
         p.put("scaler.pools.linux.min", "1");
         p.put("scaler.pools.linux.max", "4");
@@ -155,7 +156,7 @@ class PoolDefinitionsTest {
 
     @Test
     void noPoolAtAllIsAnError() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(Map.of())));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(Map.of("scaler.cloud", "simulated"))));
         assertEquals(List.of("scaler.pools (SCALER_POOLS): no pool is configured; define at least scaler.pools.<name>.max and .scope"), e.problems());
     }
 }

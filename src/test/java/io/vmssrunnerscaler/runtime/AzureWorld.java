@@ -21,6 +21,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     static final String HOOK_KEY = "hook-token-key-from-the-vault-0123456789";
 
     static FakeArm arm;
+    static io.vmssrunnerscaler.fakes.arm.FakeScaleSet scaleSet;
     static FakeKeyVault vault;
     static FakeGitHub gitHub;
     static Azurite azurite;
@@ -28,7 +29,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         arm = FakeArm.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(200)));
-        arm.addScaleSet(SUBSCRIPTION, "runners", "linux-vmss", "linux", 1);
+        scaleSet = arm.addScaleSet(SUBSCRIPTION, "runners", "linux-vmss", "linux", 1);
         vault = FakeKeyVault.start();
         vault.setSecret("github-token", GITHUB_TOKEN);
         vault.setSecret("github-webhook-secret", WEBHOOK_SECRET);

@@ -1,0 +1,204 @@
+package io.vmssrunnerscaler.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
+import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
+import io.vmssrunnerscaler.intake.GitHubHeaders;
+import io.vmssrunnerscaler.intake.WebhookSignature;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays GitHub and the runner VMs around the fakes, the way the simulator does around its own
+ * world: VMs the fake ARM created or re-imaged boot and fetch their configuration, queued jobs
+ * go to idle runners, run, and are reported by hooks and signed webhooks. Remembers every job's
+ * fate and every re-image or delete that hit a runner with a job. One thread; test-only.
+ */
+final class FakeFleet implements AutoCloseable {
+    private static final String SCOPE = "octo-org/app";
+
+    private record Job(long id, Duration duration) {}
+
+    private final class Runner {
+        final String name;
+        String hookToken;
+        Job job;
+        Instant doneAt;
+        boolean retired;
+
+        Runner(String name) {
+            this.name = name;
+        }
+    }
+
+    private final URI scaler;
+    private final FakeScaleSet scaleSet;
+    private final FakeArmCounters arm;
+    private final WebhookSignature signature;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+    private final Map<String, String> states = new HashMap<>();
+    /** A VM whose configuration request was refused asks again after a pause, like cloud-init. */
+    private final Map<String, Instant> retryAt = new HashMap<>();
+    private final Map<String, Runner> runners = new HashMap<>();
+    private final ArrayDeque<Job> queued = new ArrayDeque<>();
+    private int writesSeen;
+    final Set<Long> completed = ConcurrentHashMap.newKeySet();
+    final List<String> busyTouched = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    FakeFleet(URI scaler, FakeScaleSet scaleSet, FakeArmCounters arm, String webhookSecret) {
+        this.scaler = scaler;
+        this.scaleSet = scaleSet;
+        this.arm = arm;
+        this.signature = new WebhookSignature(webhookSecret);
+        thread.scheduleWithFixedDelay(this::step, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    void submit(int count, long firstId, Duration duration) {
+        thread.execute(() -> {
+            for (long id = firstId; id < firstId + count; id++) {
+                queued.add(new Job(id, duration));
+                webhook("queued", id, null);
+            }
+        });
+    }
+
+    private void step() {
+        try {
+            checkWrites();
+            bootVms();
+            finishJobs();
+            assignJobs();
+        } catch (RuntimeException e) {
+            busyTouched.add("driver failed: " + e);
+        }
+    }
+
+    /** A re-image or delete that names an instance whose runner runs a job is the one thing that must never happen. */
+    private void checkWrites() {
+        List<FakeArmCounters.Write> writes = arm.writes();
+        for (FakeArmCounters.Write w : writes.subList(writesSeen, writes.size())) {
+            if (w.route() == FakeArmCounters.Route.REIMAGE || w.route() == FakeArmCounters.Route.DELETE_INSTANCES) {
+                for (FakeScaleSet.Instance i : scaleSet.instances()) {
+                    if (w.instanceIds() != null && w.instanceIds().contains(i.instanceId())) {
+                        Runner r = runners.remove(i.computerName());
+                        if (r != null && r.job != null) {
+                            busyTouched.add(w.route() + " of " + i.computerName() + " running job " + r.job.id());
+                        }
+                        states.put(i.instanceId(), "gone-or-reimaging");
+                    }
+                }
+            }
+        }
+        writesSeen = writes.size();
+    }
+
+    /** A VM that finished provisioning (first boot or after a re-image) fetches its configuration. */
+    private void bootVms() {
+        for (FakeScaleSet.Instance i : scaleSet.instances()) {
+            String before = states.put(i.instanceId(), i.provisioningState());
+            if ("retry".equals(before) && Instant.now().isBefore(retryAt.getOrDefault(i.instanceId(), Instant.MIN))) {
+                states.put(i.instanceId(), "retry");
+                continue;
+            }
+            if ("Succeeded".equals(i.provisioningState()) && !"Succeeded".equals(before) && !runners.containsKey(i.computerName())) {
+                HttpResponse<String> r = post("/runners/" + i.computerName() + "/jitconfig", null, null);
+                if (r.statusCode() == 200) {
+                    Runner runner = new Runner(i.computerName());
+                    runner.hookToken = read(r.body(), "hookToken");
+                    runners.put(runner.name, runner);
+                } else {
+                    states.put(i.instanceId(), "retry"); // not listed yet, or still re-imaging: ask again soon
+                    retryAt.put(i.instanceId(), Instant.now().plusSeconds(2));
+                }
+            }
+        }
+    }
+
+    private void assignJobs() {
+        for (Runner r : runners.values()) {
+            if (queued.isEmpty()) {
+                return;
+            }
+            if (r.job == null && !r.retired && AzureWorld.gitHub.hasRunner(SCOPE, r.name)) {
+                AzureWorld.gitHub.setBusy(SCOPE, r.name, true);
+                r.job = queued.poll();
+                r.doneAt = Instant.now().plus(r.job.duration());
+                post("/runners/" + r.name + "/job-started", r.hookToken, null);
+                webhook("in_progress", r.job.id(), r.name);
+            }
+        }
+    }
+
+    private void finishJobs() {
+        for (Runner r : runners.values()) {
+            if (r.job != null && Instant.now().isAfter(r.doneAt)) {
+                post("/runners/" + r.name + "/job-completed", r.hookToken, null);
+                AzureWorld.gitHub.setBusy(SCOPE, r.name, false);
+                webhook("completed", r.job.id(), r.name);
+                completed.add(r.job.id());
+                r.job = null;
+                r.retired = true; // a JIT runner runs one job
+            }
+        }
+    }
+
+    private void webhook(String action, long jobId, String runner) {
+        String body = "{\"action\":\"" + action + "\",\"workflow_job\":{\"id\":" + jobId + ",\"run_id\":1,"
+                + "\"labels\":[\"self-hosted\",\"linux\"],\"runner_name\":" + (runner == null ? "null" : "\"" + runner + "\"")
+                + "},\"repository\":{\"full_name\":\"" + SCOPE + "\"},\"organization\":{\"login\":\"octo-org\"}}";
+        post("/github/webhook", null, body);
+    }
+
+    private HttpResponse<String> post(String path, String hookToken, String webhookBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(scaler.resolve(path)).timeout(Duration.ofSeconds(10));
+        if (hookToken != null) {
+            b.header("Authorization", "Bearer " + hookToken);
+        }
+        if (webhookBody != null) {
+            byte[] bytes = webhookBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.header("Content-Type", "application/json").header(GitHubHeaders.EVENT, "workflow_job")
+                    .header(GitHubHeaders.DELIVERY, UUID.randomUUID().toString())
+                    .header(GitHubHeaders.SIGNATURE_256, signature.sign(bytes));
+            b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        } else {
+            b.POST(HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String read(String body, String field) {
+        try {
+            return json.readTree(body).path(field).asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
