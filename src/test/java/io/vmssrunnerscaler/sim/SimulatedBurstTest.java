@@ -31,8 +31,10 @@ class SimulatedBurstTest {
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> log.of(SimEvent.Kind.JOB_COMPLETED).size() == before + 50);
+        // back to min, and the one instance left has booted again (it may have been re-imaged last)
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> pool().state().live() == 1 && runtime.world().orElseThrow().azure().instanceCount("linux") == 1);
+                .until(() -> pool().state().live() == 1 && runtime.world().orElseThrow().azure().instanceCount("linux") == 1
+                        && pool().state().instances().values().stream().allMatch(i -> i.phase() == io.vmssrunnerscaler.engine.Phase.IDLE));
 
         WorldInvariants.everyJobRan(log);
         WorldInvariants.nothingBusyTouched(log);
