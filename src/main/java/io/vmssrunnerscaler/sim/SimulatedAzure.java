@@ -69,45 +69,44 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     @Override
     public Uni<Void> reimage(ScaleSetRef ref, List<String> instanceIds) {
-        return later(Duration.ZERO, () -> {
-            ScaleSetSim s = set(ref);
-            world.failIfInjected("reimage");
-            List<SimVm> vms = find(s, instanceIds);
-            for (SimVm vm : vms) {
-                world.log(Kind.REIMAGE_REQUESTED, vm.jobId, ref.name(), vm.instanceId, 0, "");
-                touch(vm, "re-image");
-                world.gitHub().vmGone(vm);
-                vm.generation++;
-                vm.state = ProvisioningState.UPDATING;
-            }
-            return vms;
-        }).flatMap(vms -> later(world.settings().reimageDelay(), () -> {
-            vms.forEach(this::provisioned);
-            return null;
-        }));
+        return takeDown(ref, instanceIds, "reimage", Kind.REIMAGE_REQUESTED, ProvisioningState.UPDATING)
+                .flatMap(vms -> later(world.settings().reimageDelay(), () -> {
+                    vms.forEach(this::provisioned);
+                    return null;
+                }));
     }
 
     @Override
     public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
+        return takeDown(ref, instanceIds, "delete", Kind.DELETE_REQUESTED, ProvisioningState.DELETING)
+                .flatMap(vms -> later(world.settings().deleteDelay(), () -> {
+                    vms.forEach(vm -> {
+                        s(vm).vms.remove(Integer.parseInt(vm.instanceId));
+                        world.log(Kind.INSTANCE_DELETED, 0, vm.scaleSet, vm.instanceId, 0, "");
+                    });
+                    return null;
+                }));
+    }
+
+    /**
+     * The common first half of a re-image or delete: the runners on these VMs are gone (and a
+     * busy one is logged as touched), and the VMs enter {@code state} in a new generation.
+     */
+    private Uni<List<SimVm>> takeDown(ScaleSetRef ref, List<String> instanceIds, String call, Kind requested,
+            ProvisioningState state) {
         return later(Duration.ZERO, () -> {
             ScaleSetSim s = set(ref);
-            world.failIfInjected("delete");
+            world.failIfInjected(call);
             List<SimVm> vms = find(s, instanceIds);
             for (SimVm vm : vms) {
-                world.log(Kind.DELETE_REQUESTED, vm.jobId, ref.name(), vm.instanceId, 0, "");
-                touch(vm, "delete");
+                world.log(requested, vm.jobId, ref.name(), vm.instanceId, 0, "");
+                touch(vm, call);
                 world.gitHub().vmGone(vm);
                 vm.generation++;
-                vm.state = ProvisioningState.DELETING;
+                vm.state = state;
             }
             return vms;
-        }).flatMap(vms -> later(world.settings().deleteDelay(), () -> {
-            vms.forEach(vm -> {
-                s(vm).vms.remove(Integer.parseInt(vm.instanceId));
-                world.log(Kind.INSTANCE_DELETED, 0, vm.scaleSet, vm.instanceId, 0, "");
-            });
-            return null;
-        }));
+        });
     }
 
     /** How many instances the scale set holds now (any state). */

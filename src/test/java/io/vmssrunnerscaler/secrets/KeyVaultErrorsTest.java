@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.secrets;
 
+import io.vmssrunnerscaler.fakes.StubAzureResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,12 +10,8 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpHeaders;
-import com.azure.core.http.HttpMethod;
-import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import java.net.ConnectException;
-import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,8 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 class KeyVaultErrorsTest {
     static final OffsetDateTime NOW = OffsetDateTime.of(2026, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
@@ -87,42 +82,6 @@ class KeyVaultErrorsTest {
     private static HttpResponse response(int status, Map<String, String> extra) {
         HttpHeaders headers = new HttpHeaders().set("x-ms-request-id", "req-1");
         extra.forEach(headers::set);
-        return new HttpResponse(new HttpRequest(HttpMethod.GET, "https://kv.vault.azure.net/secrets/x/")) {
-            @Override
-            public int getStatusCode() {
-                return status;
-            }
-
-            @Override
-            @SuppressWarnings("deprecation")
-            public String getHeaderValue(String name) {
-                return headers.getValue(name);
-            }
-
-            @Override
-            public HttpHeaders getHeaders() {
-                return headers;
-            }
-
-            @Override
-            public Flux<ByteBuffer> getBody() {
-                return Flux.empty();
-            }
-
-            @Override
-            public Mono<byte[]> getBodyAsByteArray() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString(Charset charset) {
-                return Mono.empty();
-            }
-        };
+        return StubAzureResponse.of("https://kv.vault.azure.net/secrets/x/", status, headers);
     }
 }

@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.busy.queue;
 
+import io.vmssrunnerscaler.fakes.StubAzureResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpHeaders;
-import com.azure.core.http.HttpMethod;
-import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.storage.queue.models.QueueErrorCode;
 import com.azure.storage.queue.models.QueueStorageException;
 import java.net.ConnectException;
-import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -22,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /** Translation by status and error code, never by text; messages carry no request details. */
 class QueueErrorsTest {
@@ -93,42 +88,6 @@ class QueueErrorsTest {
         if (retryAfter != null) {
             headers.set("Retry-After", retryAfter);
         }
-        return new HttpResponse(new HttpRequest(HttpMethod.GET, "http://127.0.0.1/devstoreaccount1/q")) {
-            @Override
-            public int getStatusCode() {
-                return status;
-            }
-
-            @Override
-            @SuppressWarnings("deprecation")
-            public String getHeaderValue(String name) {
-                return headers.getValue(name);
-            }
-
-            @Override
-            public HttpHeaders getHeaders() {
-                return headers;
-            }
-
-            @Override
-            public Flux<ByteBuffer> getBody() {
-                return Flux.empty();
-            }
-
-            @Override
-            public Mono<byte[]> getBodyAsByteArray() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString(Charset charset) {
-                return Mono.empty();
-            }
-        };
+        return StubAzureResponse.of("http://127.0.0.1/devstoreaccount1/q", status, headers);
     }
 }

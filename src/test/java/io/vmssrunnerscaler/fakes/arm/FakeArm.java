@@ -60,7 +60,7 @@ public final class FakeArm implements AutoCloseable {
         this.throttle = new FakeThrottle(options.limits(), options.clock());
         this.operations = new FakeOperations(options);
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-        server.setHttpsConfigurator(new HttpsConfigurator(FakeTls.serverContext()));
+        server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
         server.createContext("/", this::handle);
         server.setExecutor(handlers);
     }

@@ -5,14 +5,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.vmssrunnerscaler.fakes.github.FakeLimits.Kind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A local HTTPS GitHub for tests and benchmarks, on a free port of 127.0.0.1, speaking GitHub's
@@ -58,7 +51,7 @@ public final class FakeGitHub implements AutoCloseable {
     private FakeGitHub(Clock clock) throws IOException {
         this.clock = clock;
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setHttpsConfigurator(new HttpsConfigurator(sslContext()));
+        server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
         server.setExecutor(handlers);
         this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, this::baseUri), delayer);
         server.createContext("/", handler);
@@ -234,25 +227,6 @@ public final class FakeGitHub implements AutoCloseable {
     /** The headers of the last request, names in lower case, without {@code authorization}. */
     public Map<String, String> lastHeaders() {
         return handler.lastHeaders();
-    }
-
-    private static SSLContext sslContext() {
-        String path = System.getProperty("test.tls.keystore");
-        if (path == null) {
-            throw new IllegalStateException("system property test.tls.keystore is not set (surefire sets it; see pom.xml)");
-        }
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
-            char[] password = "changeit".toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test TLS key store " + path, e);
-        }
     }
 
     private static ThreadFactory daemon(String name) {

@@ -112,7 +112,7 @@ public final class FakeKeyVault implements AutoCloseable {
     /** Starts a fake on a free port of 127.0.0.1. */
     public static FakeKeyVault start() {
         try {
-            return new FakeKeyVault(TestTls.serverContext());
+            return new FakeKeyVault(io.vmssrunnerscaler.fakes.TestTls.serverContext());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

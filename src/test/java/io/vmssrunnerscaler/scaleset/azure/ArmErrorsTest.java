@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
+import io.vmssrunnerscaler.fakes.StubAzureResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -7,16 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
-import com.azure.core.http.HttpMethod;
-import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.scaleset.azure.ArmErrors.Kind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -24,8 +21,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /** Errors are classified by status and error code, never by message, and carry the correlation id. */
 class ArmErrorsTest {
@@ -124,42 +119,6 @@ class ArmErrorsTest {
     private static HttpResponse response(int status, Map<String, String> headers) {
         HttpHeaders h = new HttpHeaders();
         headers.forEach((k, v) -> h.set(HttpHeaderName.fromString(k), v));
-        return new HttpResponse(new HttpRequest(HttpMethod.GET, "https://management.azure.com/")) {
-            @Override
-            public int getStatusCode() {
-                return status;
-            }
-
-            @Override
-            @Deprecated
-            public String getHeaderValue(String name) {
-                return h.getValue(HttpHeaderName.fromString(name));
-            }
-
-            @Override
-            public HttpHeaders getHeaders() {
-                return h;
-            }
-
-            @Override
-            public Flux<ByteBuffer> getBody() {
-                return Flux.empty();
-            }
-
-            @Override
-            public Mono<byte[]> getBodyAsByteArray() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString() {
-                return Mono.empty();
-            }
-
-            @Override
-            public Mono<String> getBodyAsString(Charset charset) {
-                return Mono.empty();
-            }
-        };
+        return StubAzureResponse.of("https://management.azure.com/", status, h);
     }
 }

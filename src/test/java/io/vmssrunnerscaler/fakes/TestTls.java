@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.fakes.keyvault;
+package io.vmssrunnerscaler.fakes;
 
 import java.io.IOException;
 import java.io.InputStream;
