@@ -1,9 +1,11 @@
 package io.vmssrunnerscaler.busy;
 
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 
-/** The set of busy runners, kept outside the process so that a restart loses nothing. */
+/**
+ * The pools' demand kept outside the process, so that a restart loses nothing: the busy runners
+ * and the jobs waiting for one.
+ */
 public interface BusyStore {
 
     /** Records the marker, replacing any earlier one for the same runner. */
@@ -12,6 +14,12 @@ public interface BusyStore {
     /** Removes the runner's marker; removing an absent one succeeds. */
     Uni<Void> clearBusy(String pool, String runnerName);
 
-    /** Every marker, for rebuilding state on start. */
-    Uni<List<BusyMarker>> loadAll();
+    /** Records a waiting job, replacing any earlier marker of the same job. */
+    Uni<Void> markQueued(QueuedMarker marker);
+
+    /** Removes the job's marker; removing an absent one succeeds. */
+    Uni<Void> clearQueued(String pool, long jobId);
+
+    /** Every marker, for rebuilding state on start and for the reconcile loop. */
+    Uni<StoredMarkers> loadAll();
 }

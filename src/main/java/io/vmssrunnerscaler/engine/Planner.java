@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.engine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 
 /**
@@ -34,7 +35,8 @@ final class Planner {
     /** Queued jobs that never started stop counting as demand; memory of ended jobs is bounded. */
     private static void forgetOld(PoolDraft d) {
         var cutoff = d.now.minus(d.spec.queuedMaxAge());
-        d.queued.values().removeIf(at -> at.isBefore(cutoff));
+        d.queued.entrySet().stream().filter(e -> e.getValue().since().isBefore(cutoff)).map(Map.Entry::getKey)
+                .toList().forEach(d::dequeue);
         d.endedJobs.values().removeIf(at -> at.isBefore(cutoff));
         d.orphanStarts.values().removeIf(o -> o.at().isBefore(cutoff));
     }

@@ -23,6 +23,18 @@ public sealed interface PoolCommand {
     /** Remove the runner's busy marker. */
     record ClearBusy(String runnerName) implements PoolCommand {}
 
+    /** Record in the store that this job waits for a runner, so that a restart still counts it. */
+    record RememberQueued(long jobId, String repository, java.time.Instant since) implements PoolCommand {}
+
+    /** The job no longer waits: remove it from the store. */
+    record ForgetQueued(long jobId) implements PoolCommand {}
+
+    /**
+     * Remove a runner GitHub still lists although no instance of the pool is behind it. Not
+     * answered: the next reconcile sees it again if the removal failed.
+     */
+    record RemoveStaleRunner(String runnerName) implements PoolCommand {}
+
     /**
      * Remove this idle runner at GitHub before its VM is deleted; answered by RunnerRemoved /
      * RunnerRemovalRefused carrying the same drain operation id.

@@ -15,7 +15,7 @@ final class PoolDraft {
     final PoolSpec spec;
     final Instant now;
     final TreeMap<String, Instance> instances;
-    final Map<Long, Instant> queued;
+    final Map<Long, PoolState.QueuedJob> queued;
     final Map<Long, Instant> endedJobs;
     final Map<String, PoolState.OrphanStart> orphanStarts;
     final List<Operation> operations;
@@ -79,6 +79,20 @@ final class PoolDraft {
         }
         if (wasBusy) {
             commands.add(new PoolCommand.ClearBusy(instance.name()));
+        }
+    }
+
+    /** Records a newly queued job, here and in the store. */
+    void enqueue(long jobId, PoolState.QueuedJob job) {
+        if (queued.putIfAbsent(jobId, job) == null) {
+            commands.add(new PoolCommand.RememberQueued(jobId, job.repository(), job.since()));
+        }
+    }
+
+    /** The job no longer waits (started, over, or too old): here and in the store. */
+    void dequeue(long jobId) {
+        if (queued.remove(jobId) != null) {
+            commands.add(new PoolCommand.ForgetQueued(jobId));
         }
     }
 

@@ -1,12 +1,24 @@
 package io.vmssrunnerscaler.engine;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** Everything that can happen to a pool. Each is handled idempotently by {@link ScalingEngine}. */
 public sealed interface PoolEvent {
 
-    /** Webhook {@code workflow_job} {@code queued} (or {@code waiting}) for a job this pool serves. */
-    record JobQueued(long jobId) implements PoolEvent {}
+    /**
+     * Webhook {@code workflow_job} {@code queued} (or {@code waiting}) for a job this pool serves,
+     * or a waiting job read back from the store after a restart.
+     *
+     * @param repository {@code owner/name}, so that the job can be looked up at GitHub; may be empty
+     * @param queuedAt when it was first seen queued, or null for now
+     */
+    record JobQueued(long jobId, String repository, Instant queuedAt) implements PoolEvent {
+        public JobQueued(long jobId) {
+            this(jobId, "", null);
+        }
+    }
 
     /** Webhook {@code in_progress}: GitHub assigned the job to a runner. */
     record JobStarted(long jobId, String runnerName) implements PoolEvent {}
@@ -51,6 +63,24 @@ public sealed interface PoolEvent {
 
     /** A scale-set call failed for good (after the shell's own retries). */
     record OperationFailed(long operationId, String reason) implements PoolEvent {}
+
+    /**
+     * GitHub's runners of this pool (reconcile). {@code listedAt} is when the listing was asked
+     * for: only instances whose phase began before it are judged by it.
+     */
+    record RunnersObserved(Instant listedAt, List<ObservedRunner> runners) implements PoolEvent {
+        public RunnersObserved {
+            runners = List.copyOf(runners);
+        }
+    }
+
+    /** What the busy store holds for this pool (reconcile): busy runners and waiting jobs. */
+    record MarkersObserved(Set<String> busyRunners, Set<Long> queuedJobs) implements PoolEvent {
+        public MarkersObserved {
+            busyRunners = Set.copyOf(busyRunners);
+            queuedJobs = Set.copyOf(queuedJobs);
+        }
+    }
 
     /** Ask for a fresh listing of the scale set (start-up, reconcile). */
     record RefreshRequested() implements PoolEvent {}

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * @param spec the pool's rules
  * @param instances by instance id, in Azure's numeric order
- * @param queued jobs seen queued and not yet started, with when they were first seen
+ * @param queued jobs seen queued and not yet started, with when they were first seen and their repository
  * @param endedJobs recently completed jobs, so that late or repeated deliveries change nothing
  * @param orphanStarts runners that started a job before their instance was listed, by lower-cased runner name
  * @param operations scale-set calls in flight
@@ -29,7 +29,7 @@ import java.util.TreeMap;
 public record PoolState(
         PoolSpec spec,
         SortedMap<String, Instance> instances,
-        Map<Long, Instant> queued,
+        Map<Long, QueuedJob> queued,
         Map<Long, Instant> endedJobs,
         Map<String, OrphanStart> orphanStarts,
         List<Operation> operations,
@@ -39,6 +39,19 @@ public record PoolState(
         int consecutiveFailures,
         Instant backoffUntil,
         Optional<Failure> lastFailure) {
+
+    /**
+     * A job waiting for a runner.
+     *
+     * @param since when it was first seen queued
+     * @param repository {@code owner/name}, for asking GitHub about it; empty when not known
+     */
+    public record QueuedJob(Instant since, String repository) {
+        public QueuedJob {
+            java.util.Objects.requireNonNull(since, "since");
+            repository = repository == null ? "" : repository;
+        }
+    }
 
     /** A job start reported for a runner whose instance is not listed yet. */
     public record OrphanStart(long jobId, Instant at) {}

@@ -25,7 +25,7 @@ public final class ScalingEngine {
 
     private void apply(PoolDraft d, PoolEvent event) {
         if (event instanceof PoolEvent.JobQueued e) {
-            jobQueued(d, e.jobId());
+            jobQueued(d, e);
         } else if (event instanceof PoolEvent.JobStarted e) {
             jobStarted(d, e.jobId(), e.runnerName());
         } else if (event instanceof PoolEvent.JobCompleted e) {
@@ -53,6 +53,10 @@ public final class ScalingEngine {
             d.removeOperation(e.operationId()).ifPresent(op -> operationSucceeded(d, op));
         } else if (event instanceof PoolEvent.OperationFailed e) {
             d.removeOperation(e.operationId()).ifPresent(op -> operationFailed(d, op, e.reason()));
+        } else if (event instanceof PoolEvent.RunnersObserved e) {
+            Reconciliation.runnersObserved(d, e);
+        } else if (event instanceof PoolEvent.MarkersObserved e) {
+            Reconciliation.markersObserved(d, e);
         } else if (event instanceof PoolEvent.RefreshRequested) {
             d.requestList();
         }
@@ -70,12 +74,15 @@ public final class ScalingEngine {
         });
     }
 
-    private void jobQueued(PoolDraft d, long jobId) {
+    private void jobQueued(PoolDraft d, PoolEvent.JobQueued e) {
+        long jobId = e.jobId();
         boolean known = d.endedJobs.containsKey(jobId)
                 || d.instances.values().stream().anyMatch(i -> i.jobId() == jobId)
                 || d.orphanStarts.values().stream().anyMatch(o -> o.jobId() == jobId);
         if (!known) {
-            d.queued.putIfAbsent(jobId, d.now);
+            // A job read back from the store keeps its age, so that it still expires in time.
+            Instant since = e.queuedAt() != null && e.queuedAt().isBefore(d.now) ? e.queuedAt() : d.now;
+            d.enqueue(jobId, new PoolState.QueuedJob(since, e.repository()));
         }
     }
 
@@ -83,11 +90,11 @@ public final class ScalingEngine {
         if (d.endedJobs.containsKey(jobId)) {
             return; // in_progress after completed: the job is over already
         }
-        d.queued.remove(jobId);
+        d.dequeue(jobId);
         runnerStarted(d, runnerName, jobId);
     }
 
-    private void runnerStarted(PoolDraft d, String runnerName, long jobId) {
+    static void runnerStarted(PoolDraft d, String runnerName, long jobId) {
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
             if (runnerName != null) {
@@ -118,7 +125,7 @@ public final class ScalingEngine {
             return; // a repeated completed changes nothing
         }
         d.endedJobs.put(jobId, d.now);
-        d.queued.remove(jobId);
+        d.dequeue(jobId);
         if (runnerName == null) {
             return; // cancelled while queued
         }
@@ -221,7 +228,7 @@ public final class ScalingEngine {
     }
 
     /** Runner names match without regard to case (as in {@link PoolDraft#byName}), orphan starts too. */
-    private static String orphanKey(String runnerName) {
+    static String orphanKey(String runnerName) {
         return runnerName.toLowerCase(Locale.ROOT);
     }
 

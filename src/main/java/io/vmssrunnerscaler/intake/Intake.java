@@ -47,7 +47,7 @@ public final class Intake {
             });
         }
         PoolEvent event = switch (action) {
-            case "queued", "waiting" -> new PoolEvent.JobQueued(job.jobId());
+            case "queued", "waiting" -> new PoolEvent.JobQueued(job.jobId(), job.repositoryFullName(), null);
             case "in_progress" -> new PoolEvent.JobStarted(job.jobId(), job.runnerName());
             default -> new PoolEvent.JobCompleted(job.jobId(), job.runnerName());
         };

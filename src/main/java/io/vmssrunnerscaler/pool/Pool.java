@@ -3,10 +3,40 @@ package io.vmssrunnerscaler.pool;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** A validated pool: the engine's rules plus where its runners register and which scale set it drives. */
-public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet) {
+/**
+ * A validated pool: the engine's rules plus where its runners register and which scale set it drives.
+ *
+ * @param runnerNamePrefix the scale set's computer-name prefix: its instances, and so its runners,
+ *     are named this plus six base-36 characters (Azure's naming for Uniform scale sets)
+ */
+public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix) {
+
+    /** With the default prefix, derived from the scale set's name. */
+    public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet) {
+        this(spec, scope, runnerGroup, scaleSet, defaultRunnerNamePrefix(scaleSet.name()));
+    }
+
+    /** Lower-case letters and digits of the scale set's name, at most 9 (what fits a Windows name too). */
+    public static String defaultRunnerNamePrefix(String scaleSetName) {
+        String p = scaleSetName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return p.substring(0, Math.min(9, p.length()));
+    }
+
+    /**
+     * Whether GitHub's runner of this name is one of this pool's: the prefix and exactly six
+     * base-36 characters, so that a pool whose prefix starts another's never claims its runners.
+     */
+    public boolean ownsRunner(String runnerName) {
+        return runnerName != null && runnerName.length() == runnerNamePrefix.length() + 6
+                && runnerName.regionMatches(true, 0, runnerNamePrefix, 0, runnerNamePrefix.length())
+                && SUFFIX.matcher(runnerName.substring(runnerNamePrefix.length())).matches();
+    }
+
+    private static final Pattern SUFFIX = Pattern.compile("[0-9a-zA-Z]{6}");
 
     public String name() {
         return spec.name();

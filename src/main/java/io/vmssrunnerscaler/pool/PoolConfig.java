@@ -61,5 +61,12 @@ public interface PoolConfig {
 
         /** Scale set name; defaults to the pool's name in the simulator. */
         Optional<String> name();
+
+        /**
+         * The scale set's computer-name prefix ({@code osProfile.computerNamePrefix}): runners are
+         * named this plus six characters. Defaults to the letters and digits of the scale set's
+         * name, at most 9. Reconcile removes offline runners of this name pattern that no instance is behind.
+         */
+        Optional<String> computerNamePrefix();
     }
 }

@@ -41,6 +41,7 @@ public final class PoolDefinitions {
             problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.max and .scope"));
         }
         Map<String, String> scaleSetOwners = new HashMap<>();
+        Map<String, String> prefixOwners = new HashMap<>();
         for (var entry : new TreeMap<>(config.pools()).entrySet()) {
             String name = entry.getKey();
             PoolConfig pool = entry.getValue();
@@ -57,7 +58,15 @@ public final class PoolDefinitions {
                         + "; two pools on one scale set would fight over it"));
                 continue;
             }
-            pools.add(toPool(name, pool, ref));
+            Pool built = toPool(name, pool, ref);
+            String prefixOwner = prefixOwners.putIfAbsent(built.scope() + "/" + built.runnerNamePrefix(), name);
+            if (prefixOwner != null) {
+                problems.add(problem(prefix + "scale-set.computer-name-prefix", "runner names starting '"
+                        + built.runnerNamePrefix() + "' in " + built.scope() + " are already pool " + prefixOwner
+                        + "'s; give each scale set its own computer-name prefix"));
+                continue;
+            }
+            pools.add(built);
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -126,6 +135,9 @@ public final class PoolDefinitions {
         if (afterJob(pool.afterJob()).isEmpty()) {
             problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
         }
+        pool.scaleSet().computerNamePrefix().filter(p -> !p.trim().matches("[A-Za-z0-9][A-Za-z0-9-]{0,57}")).ifPresent(p ->
+                problems.add(problem(prefix + "scale-set.computer-name-prefix", "must be 1 to 58 letters, digits or "
+                        + "hyphens, starting with a letter or digit, got '" + p + "'")));
         if (pool.labels().stream().allMatch(String::isBlank)) {
             problems.add(problem(prefix + "labels", "must name at least one label"));
         }
@@ -154,7 +166,9 @@ public final class PoolDefinitions {
         PoolSpec spec = new PoolSpec(name, labels, pool.min(), pool.max(), pool.freePercent(),
                 afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
                 pool.finishGrace(), pool.queuedMaxAge());
-        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), ref);
+        String prefix = pool.scaleSet().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
+                .orElse(Pool.defaultRunnerNamePrefix(ref.name()));
+        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), ref, prefix);
     }
 
     private static ScaleSetRef scaleSetOf(String pool, PoolConfig config) {

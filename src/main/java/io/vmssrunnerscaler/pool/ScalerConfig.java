@@ -169,9 +169,20 @@ public interface ScalerConfig {
     }
 
     interface Reconcile {
-        /** How often each scale set is listed (one high-cost GET; Azure allows 10 a minute per set). */
+        /**
+         * How often each pool is reconciled: its scale set listed (one high-cost GET; Azure allows 10
+         * a minute per set), the busy store read, and GitHub's runners listed (one call per 100 runners).
+         */
         @WithDefault("60s")
         Duration interval();
+
+        /** A job queued this long without news is looked up at GitHub, in case its deliveries were missed. */
+        @WithDefault("10m")
+        Duration jobCheckAge();
+
+        /** At most this many job look-ups an hour, so that a flood of stuck jobs cannot eat GitHub's rate limit. */
+        @WithDefault("300")
+        int jobChecksPerHour();
     }
 
     interface SimConfig {

@@ -15,6 +15,7 @@ import io.vmssrunnerscaler.pool.PoolDefinitions;
 import io.vmssrunnerscaler.pool.RunnerConfigMode;
 import io.vmssrunnerscaler.pool.ScalerConfig;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
+import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
 import io.vmssrunnerscaler.shell.SystemTimeSource;
@@ -92,7 +93,7 @@ public class ScalerRuntime {
         ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
-        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()));
+        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()), reconcileSettings());
         URI self = selfUri();
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
         scaler.start();
@@ -119,10 +120,14 @@ public class ScalerRuntime {
         ShellContext context = new ShellContext(time, azure.scaleSet(), azure.busyStore(), azure.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
-        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()));
+        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()), reconcileSettings());
         scaler.start();
         loadVaultSecrets(1);
         LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
+    }
+
+    private Reconciler.Settings reconcileSettings() {
+        return new Reconciler.Settings(config.reconcile().jobCheckAge(), config.reconcile().jobChecksPerHour());
     }
 
     private void loadVaultSecrets(int attempt) {

@@ -3,7 +3,7 @@ package io.vmssrunnerscaler.runtime;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Drives the time-based rules and the periodic listing from configuration. */
+/** Drives the time-based rules and the reconcile loop from configuration. */
 @ApplicationScoped
 public class ScalerTicks {
     private final ScalerRuntime runtime;
@@ -23,7 +23,7 @@ public class ScalerTicks {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reconcile() {
         if (runtime.scaler() != null) {
-            runtime.scaler().refresh();
+            runtime.scaler().reconcile();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.engine.Decision;
 import io.vmssrunnerscaler.engine.PoolCommand;
 import io.vmssrunnerscaler.engine.PoolEvent;
@@ -40,6 +41,7 @@ public final class PoolLoop {
     private final int inboxLimit;
     private final ScaleSetBatcher batcher;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong storeWriteFailures = new java.util.concurrent.atomic.AtomicLong();
     private final SerializedProcessor<Message, Message> inbox;
     private final SerializedProcessor<PoolCommand, PoolCommand> busyWrites;
     private volatile PoolState state;
@@ -130,10 +132,13 @@ public final class PoolLoop {
     private void execute(PoolCommand command) {
         if (command instanceof PoolCommand.ScaleSetCall call) {
             batcher.submit(call);
-        } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy) {
+        } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy
+                || command instanceof PoolCommand.RememberQueued || command instanceof PoolCommand.ForgetQueued) {
             busyWrites.onNext(command);
         } else if (command instanceof PoolCommand.RemoveRunner r) {
             removeRunner(r.runnerName(), r.drainId());
+        } else if (command instanceof PoolCommand.RemoveStaleRunner r) {
+            removeStaleRunner(r.runnerName());
         }
         // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
     }
@@ -144,14 +149,34 @@ public final class PoolLoop {
                 e -> offerResult(new PoolEvent.RunnerRemovalRefused(runnerName, drainId, String.valueOf(e.getMessage()))));
     }
 
+    private void removeStaleRunner(String runnerName) {
+        gitHub.removeRunner(pool.scope(), runnerName).subscribe().with(
+                ok -> LOG.infof("pool %s: removed runner %s at GitHub: no instance is behind it", pool.name(), runnerName),
+                e -> LOG.warnf("pool %s: could not remove stale runner %s (%s); the next reconcile tries again",
+                        pool.name(), runnerName, e.toString()));
+    }
+
     private Uni<Void> writeBusy(PoolCommand command) {
-        Uni<Void> write = command instanceof PoolCommand.MarkBusy m
-                ? busyStore.markBusy(new BusyMarker(pool.name(), m.runnerName(), m.instanceId(), m.jobId(), m.since()))
-                : busyStore.clearBusy(pool.name(), ((PoolCommand.ClearBusy) command).runnerName());
+        Uni<Void> write;
+        if (command instanceof PoolCommand.MarkBusy m) {
+            write = busyStore.markBusy(new BusyMarker(pool.name(), m.runnerName(), m.instanceId(), m.jobId(), m.since()));
+        } else if (command instanceof PoolCommand.ClearBusy c) {
+            write = busyStore.clearBusy(pool.name(), c.runnerName());
+        } else if (command instanceof PoolCommand.RememberQueued q) {
+            write = busyStore.markQueued(new QueuedMarker(pool.name(), q.jobId(), q.repository(), q.since()));
+        } else {
+            write = busyStore.clearQueued(pool.name(), ((PoolCommand.ForgetQueued) command).jobId());
+        }
         return write.onFailure().recoverWithUni(e -> {
-            LOG.warnf("pool %s: busy store write failed (%s); the reconcile loop repairs it", pool.name(), e.toString());
+            storeWriteFailures.incrementAndGet();
+            LOG.warnf("pool %s: store write failed (%s); the reconcile loop repairs it", pool.name(), e.toString());
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /** Store writes that failed since start; the reconcile loop repairs what they missed. */
+    public long storeWriteFailures() {
+        return storeWriteFailures.get();
     }
 
     /** Thrown by {@link #ask} when the pool cannot take more events now. */

@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.shell;
 
 import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.intake.Intake;
 import io.vmssrunnerscaler.pool.Pool;
@@ -17,12 +18,19 @@ public final class Scaler {
     private final List<PoolLoop> loops;
     private final Intake intake;
     private final ShellContext context;
+    private final Reconciler reconciler;
     private volatile boolean busyRestored;
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
+        this(pools, context, listeners, Reconciler.Settings.defaults());
+    }
+
+    public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
+            Reconciler.Settings reconcile) {
         this.context = context;
         this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
         this.intake = new Intake(loops, context.gitHub(), context.registrationTokens());
+        this.reconciler = new Reconciler(loops, context, reconcile);
     }
 
     /**
@@ -41,8 +49,8 @@ public final class Scaler {
     }
 
     private void restoreBusy(int attempt) {
-        context.busyStore().loadAll().subscribe().with(markers -> {
-            for (BusyMarker m : markers) {
+        context.busyStore().loadAll().subscribe().with(stored -> {
+            for (BusyMarker m : stored.busy()) {
                 Optional<PoolLoop> loop = loop(m.pool());
                 if (loop.isEmpty()) {
                     LOG.warnf("busy marker of runner %s names pool %s, which is not configured; ignored", m.runnerName(), m.pool());
@@ -51,7 +59,13 @@ public final class Scaler {
                 loop.get().offer(m.jobId() != 0 ? new PoolEvent.JobStarted(m.jobId(), m.runnerName())
                         : new PoolEvent.RunnerJobStarted(m.runnerName()));
             }
-            LOG.infof("busy store: %d busy runner(s) restored", markers.size());
+            for (QueuedMarker q : stored.queued()) {
+                loop(q.pool()).ifPresentOrElse(
+                        l -> l.offer(new PoolEvent.JobQueued(q.jobId(), q.repository(), q.since())),
+                        () -> LOG.warnf("waiting job %d names pool %s, which is not configured; ignored", q.jobId(), q.pool()));
+            }
+            LOG.infof("busy store: %d busy runner(s) and %d waiting job(s) restored", stored.busy().size(),
+                    stored.queued().size());
             busyRestored = true;
             refresh();
         }, failure -> {
@@ -64,6 +78,16 @@ public final class Scaler {
     /** Applies the time-based rules. */
     public void tick() {
         loops.forEach(l -> l.offer(new PoolEvent.Tick()));
+    }
+
+    /**
+     * Heals drift: lists every scale set, reads the busy store, lists GitHub's runners and looks up
+     * jobs that have waited too long; the engine decides the repairs.
+     */
+    public void reconcile() {
+        if (busyRestored) {
+            reconciler.run();
+        }
     }
 
     /** Lists every scale set again. */

@@ -117,7 +117,7 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     private void create(ScaleSetSim s) {
         int id = s.nextId++;
-        String name = prefix(s.pool.name()) + base36(id);
+        String name = s.pool.runnerNamePrefix() + base36(id);
         SimVm vm = new SimVm(s.pool.scaleSet().name(), Integer.toString(id), name, s.pool.labels());
         s.vms.put(id, vm);
         world.log(Kind.INSTANCE_CREATED, 0, vm.scaleSet, vm.instanceId, 0, name);
@@ -189,11 +189,6 @@ public final class SimulatedAzure implements ScaleSetPort {
     }
 
     /** Azure's computer-name prefix: letters and digits of the pool name, at most 9. */
-    static String prefix(String pool) {
-        String p = pool.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        return p.substring(0, Math.min(9, p.length()));
-    }
-
     static String base36(int id) {
         String digits = Integer.toString(id, 36);
         return "0".repeat(Math.max(0, 6 - digits.length())) + digits;

@@ -165,7 +165,7 @@ class DemandTest {
     void aRepeatedQueuedDeliveryDoesNotRestartTheAge() {
         Scenario s = Scenario.with(Pools.spec().min(0).build()).queued(1);
         s.at(Duration.ofMinutes(50)).queued(1);
-        assertEquals(T0, s.state().queued().get(1L));
+        assertEquals(T0, s.state().queued().get(1L).since());
         s.tickAt(Pools.QUEUED_MAX_AGE.plusSeconds(1));
         assertFalse(s.state().queued().containsKey(1L));
     }

@@ -40,8 +40,8 @@ final class Scenario {
     static Scenario withQueued(PoolSpec spec, List<Long> queuedJobs, Instance... instances) {
         TreeMap<String, Instance> byId = new TreeMap<>();
         Arrays.stream(instances).forEach(i -> byId.put(i.instanceId(), i));
-        Map<Long, Instant> queued = new LinkedHashMap<>();
-        queuedJobs.forEach(j -> queued.put(j, Pools.T0));
+        Map<Long, PoolState.QueuedJob> queued = new LinkedHashMap<>();
+        queuedJobs.forEach(j -> queued.put(j, new PoolState.QueuedJob(Pools.T0, "octo-org/app")));
         // Listed once (operation 1), so that the engine knows the scale set's size.
         return new Scenario(new PoolState(spec, byId, queued, Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
                 Instant.EPOCH, Optional.empty()));

@@ -5,45 +5,63 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.Marker;
+import io.vmssrunnerscaler.busy.QueuedMarker;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * The message body of a busy marker: a small versioned JSON object. Written through Jackson's tree
- * model, so no reflection needs registering for a native image.
- * <pre>{"v":1,"pool":"linux","runner":"vm00002s","instanceId":"7","jobId":42,"since":"2025-01-01T10:00:00Z"}</pre>
+ * The message body of a marker: a small versioned JSON object. Written through Jackson's tree
+ * model, so no reflection needs registering for a native image. A marker without {@code kind} is
+ * a busy runner (the first format), so markers written before waiting jobs were kept still load.
+ * <pre>{"v":1,"pool":"linux","runner":"vm00002s","instanceId":"7","jobId":42,"since":"2025-01-01T10:00:00Z"}
+ * {"v":1,"kind":"queued","pool":"linux","jobId":43,"repository":"octo-org/app","since":"2025-01-01T10:00:01Z"}</pre>
  */
 final class MarkerCodec {
     static final int VERSION = 1;
+    private static final String QUEUED = "queued";
     private final ObjectMapper mapper = new ObjectMapper();
 
-    String encode(BusyMarker marker) {
-        ObjectNode node = mapper.createObjectNode()
-                .put("v", VERSION)
-                .put("pool", marker.pool())
-                .put("runner", marker.runnerName())
-                .put("instanceId", marker.instanceId())
-                .put("jobId", marker.jobId())
-                .put("since", marker.since() == null ? null : marker.since().toString());
-        return node.toString();
+    String encode(Marker marker) {
+        ObjectNode node = mapper.createObjectNode().put("v", VERSION);
+        if (marker instanceof BusyMarker b) {
+            node.put("pool", b.pool()).put("runner", b.runnerName()).put("instanceId", b.instanceId())
+                    .put("jobId", b.jobId());
+        } else if (marker instanceof QueuedMarker q) {
+            node.put("kind", QUEUED).put("pool", q.pool()).put("jobId", q.jobId()).put("repository", q.repository());
+        }
+        Instant since = since(marker);
+        return node.put("since", since == null ? null : since.toString()).toString();
     }
 
     /** The marker, or empty for a message this store did not write (or a later version it cannot read). */
-    Optional<BusyMarker> decode(String text) {
+    Optional<Marker> decode(String text) {
         try {
             JsonNode node = mapper.readTree(text);
-            if (node == null || !node.isObject() || node.path("v").asInt() != VERSION
-                    || !node.path("pool").isTextual() || !node.path("runner").isTextual()) {
+            if (node == null || !node.isObject() || node.path("v").asInt() != VERSION || !node.path("pool").isTextual()) {
                 return Optional.empty();
             }
-            JsonNode since = node.path("since");
-            return Optional.of(new BusyMarker(node.get("pool").asText(), node.get("runner").asText(),
+            JsonNode sinceNode = node.path("since");
+            Instant since = sinceNode.isTextual() ? Instant.parse(sinceNode.asText()) : null;
+            String pool = node.get("pool").asText();
+            if (QUEUED.equals(node.path("kind").asText(null))) {
+                return node.path("jobId").canConvertToLong() && node.path("jobId").asLong() > 0
+                        ? Optional.of(new QueuedMarker(pool, node.get("jobId").asLong(), node.path("repository").asText(""), since))
+                        : Optional.empty();
+            }
+            if (!node.path("kind").isMissingNode() || !node.path("runner").isTextual()) {
+                return Optional.empty();
+            }
+            return Optional.of(new BusyMarker(pool, node.get("runner").asText(),
                     node.path("instanceId").isTextual() ? node.get("instanceId").asText() : null,
-                    node.path("jobId").asLong(),
-                    since.isTextual() ? Instant.parse(since.asText()) : null));
+                    node.path("jobId").asLong(), since));
         } catch (JsonProcessingException | DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    static Instant since(Marker marker) {
+        return marker instanceof BusyMarker b ? b.since() : ((QueuedMarker) marker).since();
     }
 }

@@ -1,6 +1,6 @@
 package io.vmssrunnerscaler.busy.queue;
 
-import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.Marker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Reads every marker in the queue (on start), keeps one message per runner and deletes the extras.
+ * Reads every marker in the queue (on start), keeps one message per runner or job and deletes the extras.
  * Duplicates appear when a send succeeded but its answer was lost and the write was re-driven.
  */
 final class MarkerLoader {
@@ -21,11 +21,11 @@ final class MarkerLoader {
     /** Bounds the memory of one load; far above any pool's runner count. */
     static final int MAX_MESSAGES = 100_000;
     private static final Comparator<Candidate> NEWEST = Comparator
-            .comparing((Candidate c) -> c.marker().since(), Comparator.nullsFirst(Comparator.naturalOrder()))
+            .comparing((Candidate c) -> MarkerCodec.since(c.marker()), Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(c -> c.message().insertedAt(), Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(c -> c.message().messageId());
 
-    private record Candidate(MessageOps.Received message, BusyMarker marker) {}
+    private record Candidate(MessageOps.Received message, Marker marker) {}
 
     private final MessageOps ops;
     private final Receipts receipts;
@@ -46,7 +46,7 @@ final class MarkerLoader {
      * Every marker: those in the queue, plus any this store wrote that another reader hides now.
      * Exclusive (no writes run meanwhile), so the receipts it records cannot race a write.
      */
-    Mono<List<BusyMarker>> load() {
+    Mono<List<Marker>> load() {
         Map<String, MessageOps.Received> seen = new LinkedHashMap<>();
         return readFrom(seen).then(Mono.defer(() -> collapse(seen.values()))).then(Mono.fromCallable(receipts::markers));
     }
@@ -75,15 +75,15 @@ final class MarkerLoader {
     }
 
     private Mono<Void> collapse(Iterable<MessageOps.Received> messages) {
-        Map<RunnerKey, List<Candidate>> byRunner = new HashMap<>();
+        Map<MarkerKey, List<Candidate>> byRunner = new HashMap<>();
         int foreign = 0;
         for (MessageOps.Received m : messages) {
-            Optional<BusyMarker> marker = codec.decode(m.text());
+            Optional<Marker> marker = codec.decode(m.text());
             if (marker.isEmpty()) {
                 foreign++;
                 continue;
             }
-            byRunner.computeIfAbsent(RunnerKey.of(marker.get()), k -> new ArrayList<>()).add(new Candidate(m, marker.get()));
+            byRunner.computeIfAbsent(MarkerKey.of(marker.get()), k -> new ArrayList<>()).add(new Candidate(m, marker.get()));
         }
         if (foreign > 0) {
             LOG.warnf("busy queue %s: %d message(s) are not busy markers; left alone", settings.queueName(), foreign);
@@ -102,7 +102,7 @@ final class MarkerLoader {
                 Flux.fromIterable(kept).flatMap(this::reveal, 8)).then();
     }
 
-    private String adopt(RunnerKey key, List<Candidate> candidates) {
+    private String adopt(MarkerKey key, List<Candidate> candidates) {
         Candidate newest = candidates.stream().max(NEWEST).orElseThrow();
         receipts.put(key, new Receipts.Entry(newest.message().messageId(), newest.message().popReceipt(),
                 newest.marker()));

@@ -5,15 +5,17 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.busy.Marker;
+import io.vmssrunnerscaler.busy.QueuedMarker;
+import io.vmssrunnerscaler.busy.StoredMarkers;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
- * Busy markers in an Azure Storage queue, one message per busy runner, so that a restarted scaler
- * knows which runners have a job (ARCHITECTURE.md). Messages never expire (TTL -1) and stay
+ * Busy markers in an Azure Storage queue, one message per busy runner and per waiting job, so that
+ * a restarted scaler knows which runners have a job and which jobs wait (ARCHITECTURE.md). Messages never expire (TTL -1) and stay
  * visible; a write presents the latest pop receipt this store was handed and, when another reader
  * made it stale, gets a fresh one ({@link ReceiptRefresher}). Writes for one runner are applied in
  * the order their Unis are subscribed; writes for different runners run concurrently. Call
@@ -34,7 +36,7 @@ public final class QueueBusyStore implements BusyStore {
     private final ReceiptRefresher refresher;
     private final MarkerLoader loader;
     private final QueueConnection connection;
-    private final KeyedSequencer<RunnerKey> sequencer = new KeyedSequencer<>();
+    private final KeyedSequencer<MarkerKey> sequencer = new KeyedSequencer<>();
 
     /** With a storage connection string (account key or Azurite), on the SDK's own Vert.x. */
     public QueueBusyStore(String connectionString, QueueStoreSettings settings) {
@@ -59,20 +61,32 @@ public final class QueueBusyStore implements BusyStore {
 
     @Override
     public Uni<Void> markBusy(BusyMarker marker) {
-        RunnerKey key = RunnerKey.of(marker);
+        MarkerKey key = MarkerKey.of(marker);
         return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
     }
 
     @Override
     public Uni<Void> clearBusy(String pool, String runnerName) {
-        RunnerKey key = new RunnerKey(pool, runnerName);
+        MarkerKey key = new MarkerKey(pool, runnerName);
         return inOrder(key, () -> remove(key, 0));
     }
 
     @Override
-    public Uni<List<BusyMarker>> loadAll() {
+    public Uni<Void> markQueued(QueuedMarker marker) {
+        MarkerKey key = MarkerKey.of(marker);
+        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+    }
+
+    @Override
+    public Uni<Void> clearQueued(String pool, long jobId) {
+        MarkerKey key = new MarkerKey(pool, QueuedMarker.subjectOf(jobId));
+        return inOrder(key, () -> remove(key, 0));
+    }
+
+    @Override
+    public Uni<StoredMarkers> loadAll() {
         return Uni.createFrom().completionStage(() -> sequencer.submitExclusive(
-                () -> policy.within(settings.loadDeadline(), loader.load()).toFuture()));
+                () -> policy.within(settings.loadDeadline(), loader.load().map(StoredMarkers::of)).toFuture()));
     }
 
     /** Not known to be down; read from cached state, for a readiness check. */
@@ -96,13 +110,13 @@ public final class QueueBusyStore implements BusyStore {
         return Uni.createFrom().completionStage(call::toFuture);
     }
 
-    private Uni<Void> inOrder(RunnerKey key, Supplier<Mono<Void>> write) {
+    private Uni<Void> inOrder(MarkerKey key, Supplier<Mono<Void>> write) {
         return Uni.createFrom().completionStage(() -> sequencer.submit(key,
                 () -> policy.within(settings.callDeadline(), Mono.defer(write)).toFuture()));
     }
 
     /** Sends the first marker of a runner, else replaces its message's text: never a second message. */
-    private Mono<Void> upsert(RunnerKey key, BusyMarker marker, String text, int staleRounds) {
+    private Mono<Void> upsert(MarkerKey key, Marker marker, String text, int staleRounds) {
         Receipts.Entry held = receipts.get(key);
         if (held == null) {
             return ops.send(text)
@@ -123,7 +137,7 @@ public final class QueueBusyStore implements BusyStore {
         });
     }
 
-    private Mono<Void> remove(RunnerKey key, int staleRounds) {
+    private Mono<Void> remove(MarkerKey key, int staleRounds) {
         Receipts.Entry held = receipts.get(key);
         if (held == null) {
             return Mono.empty(); // absent (or never written by this store since its loadAll): done
@@ -139,10 +153,10 @@ public final class QueueBusyStore implements BusyStore {
     }
 
     /** Replaces a stale receipt; gives up after a few rounds, as another reader keeps taking it. */
-    private Mono<Void> refreshed(RunnerKey key, Receipts.Entry held, int staleRounds) {
+    private Mono<Void> refreshed(MarkerKey key, Receipts.Entry held, int staleRounds) {
         if (staleRounds >= 3) {
             return Mono.error(new QueueStoreException.Transient(
-                    "another reader keeps receiving the marker of " + key.runner(), null));
+                    "another reader keeps receiving the marker of " + key.subject(), null));
         }
         return refresher.refresh(held.messageId(), held.popReceipt())
                 .doOnNext(fresh -> receipts.put(key, held.withReceipt(fresh)))

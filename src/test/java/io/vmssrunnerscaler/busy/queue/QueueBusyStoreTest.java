@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.QueuedMarker;
+import io.vmssrunnerscaler.busy.StoredMarkers;
 import io.vmssrunnerscaler.fakes.azurite.Azurite;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +57,7 @@ class QueueBusyStoreTest {
     }
 
     private Set<BusyMarker> loadedByAFreshStore() {
-        return Set.copyOf(await(store().loadAll()));
+        return Set.copyOf(await(store().loadAll()).busy());
     }
 
     @Test
@@ -67,7 +69,7 @@ class QueueBusyStoreTest {
         await(first.markBusy(b));
 
         assertEquals(Set.of(a, b), loadedByAFreshStore());
-        assertEquals(Set.of(a, b), Set.copyOf(await(first.loadAll())));
+        assertEquals(Set.of(a, b), Set.copyOf(await(first.loadAll()).busy()));
     }
 
     @Test
@@ -125,7 +127,7 @@ class QueueBusyStoreTest {
         sendRaw(raw, codec.encode(marker("vm-b", 3)));
 
         QueueBusyStore store = store();
-        assertEquals(Set.of(newest, marker("vm-b", 3)), Set.copyOf(await(store.loadAll())));
+        assertEquals(Set.of(newest, marker("vm-b", 3)), Set.copyOf(await(store.loadAll()).busy()));
         assertEquals(2, messageCount(raw));
         // Kept markers are visible again at once: a scaler restarted right now sees them all.
         assertEquals(Set.of(newest, marker("vm-b", 3)), loadedByAFreshStore());
@@ -170,6 +172,35 @@ class QueueBusyStoreTest {
     }
 
     @Test
+    void waitingJobsAreKeptBesideBusyRunnersAndSurviveARestart() {
+        QueueBusyStore store = store();
+        QueuedMarker waiting = new QueuedMarker("linux", 77, "octo-org/app", T0);
+        QueuedMarker other = new QueuedMarker("linux", 78, "octo-org/app", T0.plusSeconds(1));
+        await(store.markBusy(marker("vm-a", 1)));
+        await(store.markQueued(waiting));
+        await(store.markQueued(other));
+        await(store.markQueued(waiting)); // an upsert, not a second message
+
+        StoredMarkers restarted = await(store().loadAll());
+        assertEquals(Set.of(marker("vm-a", 1)), Set.copyOf(restarted.busy()));
+        assertEquals(Set.of(waiting, other), Set.copyOf(restarted.queued()));
+        assertEquals(3, messageCount(raw));
+
+        QueueBusyStore second = store();
+        await(second.loadAll());
+        await(second.clearQueued("linux", 77));
+        assertEquals(Set.of(other), Set.copyOf(await(store().loadAll()).queued()));
+        assertEquals(2, messageCount(raw));
+    }
+
+    @Test
+    void aBusyMarkerOfTheFirstFormatStillLoads() {
+        sendRaw(raw, "{\"v\":1,\"pool\":\"linux\",\"runner\":\"vm-a\",\"instanceId\":\"i-vm-a\",\"jobId\":1,"
+                + "\"since\":\"" + T0.plusSeconds(1) + "\"}");
+        assertEquals(Set.of(marker("vm-a", 1)), loadedByAFreshStore());
+    }
+
+    @Test
     void messagesThatAreNotMarkersAreLeftAlone() {
         sendRaw(raw, "not json");
         sendRaw(raw, "{\"v\":99,\"pool\":\"linux\",\"runner\":\"vm-a\"}");
@@ -185,7 +216,7 @@ class QueueBusyStoreTest {
         String missing = QueueFixture.uniqueQueueName();
         QueueBusyStore store = QueueFixture.store(azurite, missing);
 
-        assertEquals(List.of(), await(store.loadAll()));
+        assertEquals(List.of(), await(store.loadAll()).busy());
         assertEquals(0, messageCount(QueueFixture.rawClient(azurite, missing)));
         assertTrue(store.healthy());
         assertEquals(QueueStatus.State.UP, store.status().state());

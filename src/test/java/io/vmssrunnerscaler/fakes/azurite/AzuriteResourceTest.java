@@ -28,7 +28,7 @@ class AzuriteResourceTest {
             assertEquals("e2e-busy", config.get(AzuriteResource.QUEUE_NAME_KEY));
             QueueBusyStore store = new QueueBusyStore(config.get(AzuriteResource.CONNECTION_STRING_KEY),
                     QueueStoreSettings.defaults(config.get(AzuriteResource.QUEUE_NAME_KEY)));
-            assertEquals(List.of(), store.loadAll().await().atMost(Duration.ofSeconds(30)));
+            assertEquals(List.of(), store.loadAll().await().atMost(Duration.ofSeconds(30)).busy());
             resource.inject(new TestInjector() {
                 @Override
                 public void injectIntoFields(Object value, Predicate<Field> predicate) {

@@ -1,0 +1,27 @@
+package io.vmssrunnerscaler.busy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** Everything the store holds, split by kind. */
+public record StoredMarkers(List<BusyMarker> busy, List<QueuedMarker> queued) {
+
+    public StoredMarkers {
+        busy = List.copyOf(busy);
+        queued = List.copyOf(queued);
+    }
+
+    public static StoredMarkers of(Collection<? extends Marker> markers) {
+        List<BusyMarker> busy = new ArrayList<>();
+        List<QueuedMarker> queued = new ArrayList<>();
+        for (Marker m : markers) {
+            if (m instanceof BusyMarker b) {
+                busy.add(b);
+            } else if (m instanceof QueuedMarker q) {
+                queued.add(q);
+            }
+        }
+        return new StoredMarkers(busy, queued);
+    }
+}

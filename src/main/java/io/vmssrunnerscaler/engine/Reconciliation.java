@@ -1,0 +1,114 @@
+package io.vmssrunnerscaler.engine;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Heals drift between what the pool believes and what GitHub and the busy store report. Nothing
+ * is judged before the scale set has been listed once, and an instance is judged by a GitHub
+ * listing only if its phase began before that listing was asked for: a newer fact always wins.
+ */
+final class Reconciliation {
+    private Reconciliation() {}
+
+    static void runnersObserved(PoolDraft d, PoolEvent.RunnersObserved e) {
+        if (d.lastListApplied == 0) {
+            return;
+        }
+        Map<String, ObservedRunner> byName = new HashMap<>();
+        e.runners().forEach(r -> byName.put(key(r.name()), r));
+        Set<String> known = new HashSet<>();
+        for (Instance i : d.instances.values().toArray(Instance[]::new)) {
+            known.add(key(i.name()));
+            if (i.since().isBefore(e.listedAt())) {
+                judge(d, i, byName.get(key(i.name())), e);
+            }
+        }
+        for (ObservedRunner r : e.runners()) {
+            // Offline and idle with no instance behind it: its VM is gone, only the registration is left.
+            if (!known.contains(key(r.name())) && !r.online() && !r.busy()) {
+                d.commands.add(new PoolCommand.RemoveStaleRunner(r.name()));
+            }
+        }
+    }
+
+    private static void judge(PoolDraft d, Instance i, ObservedRunner runner, PoolEvent.RunnersObserved e) {
+        boolean online = runner != null && runner.online();
+        switch (i.phase()) {
+            // After a restart an instance whose runner is already up is listed as provisioning:
+            // take it for what GitHub says it is, so it is neither recycled at the boot timeout nor
+            // counted as free when it runs a job.
+            case PROVISIONING -> {
+                if (online && runner.busy()) {
+                    ScalingEngine.runnerStarted(d, i.name(), 0);
+                } else if (online && d.move(i, Phase.IDLE)) {
+                    d.instances.put(i.instanceId(), d.instances.get(i.instanceId()).withConfigIssued());
+                }
+            }
+            // The job is over when the runner is gone (GitHub removes a JIT runner after its job) or
+            // offline with no job. An offline runner that GitHub still shows busy may come back.
+            case BUSY, FINISHING -> {
+                if (runner == null || (!runner.online() && !runner.busy())) {
+                    d.endJob(i);
+                }
+            }
+            // Configured, yet no runner came up within the boot timeout: drain it like a surplus
+            // idle runner (GitHub refuses if it just took a job), then recycle it.
+            case IDLE -> {
+                if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
+                    d.startOperation(Operation.Kind.DRAIN, java.util.List.of(i.instanceId()), 0);
+                }
+            }
+            default -> { } // in the middle of an operation: its own answer decides
+        }
+    }
+
+    /**
+     * Repairs the store from the pool's state, which is newer: markers of runners that are not busy
+     * are cleared (their instance is gone, or a clear was lost), busy runners without one are
+     * marked again, and waiting jobs are added or removed to match. Writes are idempotent, so a
+     * write that raced the store's read is only repeated.
+     */
+    static void markersObserved(PoolDraft d, PoolEvent.MarkersObserved e) {
+        if (d.lastListApplied == 0) {
+            return;
+        }
+        Set<String> stored = new HashSet<>();
+        for (String runner : e.busyRunners()) {
+            stored.add(key(runner));
+            boolean busy = d.byName(runner).filter(i -> i.phase().isBusy()).isPresent();
+            if (!busy && !awaitingListing(d, runner)) {
+                d.orphanStarts.remove(ScalingEngine.orphanKey(runner));
+                d.commands.add(new PoolCommand.ClearBusy(runner));
+            }
+        }
+        d.instances.values().stream().filter(i -> i.phase().isBusy() && !stored.contains(key(i.name())))
+                .forEach(d::markBusy);
+        for (long job : e.queuedJobs()) {
+            if (!d.queued.containsKey(job)) {
+                d.commands.add(new PoolCommand.ForgetQueued(job));
+            }
+        }
+        d.queued.forEach((job, q) -> {
+            if (!e.queuedJobs().contains(job)) {
+                d.commands.add(new PoolCommand.RememberQueued(job, q.repository(), q.since()));
+            }
+        });
+    }
+
+    /**
+     * A start reported for an instance not listed yet is kept until a listing shows it; one that no
+     * listing has shown within the boot timeout belongs to an instance that is gone.
+     */
+    private static boolean awaitingListing(PoolDraft d, String runner) {
+        PoolState.OrphanStart orphan = d.orphanStarts.get(ScalingEngine.orphanKey(runner));
+        return orphan != null && orphan.at().plus(d.spec.bootTimeout()).isAfter(d.now);
+    }
+
+    private static String key(String runnerName) {
+        return runnerName.toLowerCase(Locale.ROOT);
+    }
+}
