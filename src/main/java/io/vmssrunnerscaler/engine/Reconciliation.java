@@ -29,7 +29,7 @@ final class Reconciliation {
         }
         for (ObservedRunner r : e.runners()) {
             // Offline and idle with no instance behind it: its VM is gone, only the registration is left.
-            if (!known.contains(key(r.name())) && !r.online() && !r.busy()) {
+            if (r.poolNamed() && !known.contains(key(r.name())) && !r.online() && !r.busy()) {
                 d.commands.add(new PoolCommand.RemoveStaleRunner(r.name()));
             }
         }

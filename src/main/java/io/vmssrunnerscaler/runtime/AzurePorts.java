@@ -26,16 +26,18 @@ import java.util.function.Supplier;
  * the busy runners in a storage queue, secrets in Key Vault, GitHub's REST API. Every client is
  * built on first use, not here, so that start-up stays fast.
  */
-record AzurePorts(AzureScaleSet scaleSet, QueueBusyStore busyStore, RestGitHub gitHub, SecretStore secrets) {
+record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStore busyStore, RestGitHub gitHub,
+        SecretStore secrets) {
 
     static AzurePorts create(ScalerConfig config, TokenCredential credential, Vertx vertx) {
         ScalerConfig.Azure azure = config.azure();
         String vaultUrl = azure.keyVault().url().orElseThrow();
         SecretStore secrets = new KeyVaultSecretStore(vaultUrl, credential, vertx,
                 KeyVaultSettings.defaults().withCacheTtl(azure.keyVault().cacheTtl()), challengeCheck(vaultUrl));
+        ThrottleBudget throttle = ThrottleBudget.azure(Clock.systemUTC());
         AzureScaleSet scaleSet = new AzureScaleSet(AzureScaleSetSettings.defaults()
                 .withArmEndpoint(URI.create(azure.resourceManagerEndpoint()))
-                .withPollInterval(azure.pollInterval()), credential, vertx, ThrottleBudget.azure(Clock.systemUTC()));
+                .withPollInterval(azure.pollInterval()), credential, vertx, throttle);
         QueueStoreSettings queueSettings = QueueStoreSettings.defaults(azure.queue().name());
         QueueAccess access = azure.queue().connectionString()
                 .map(QueueAccess::connectionString)
@@ -43,7 +45,7 @@ record AzurePorts(AzureScaleSet scaleSet, QueueBusyStore busyStore, RestGitHub g
         QueueBusyStore busyStore = new QueueBusyStore(access, queueSettings, vertx);
         RestGitHub gitHub = RestGitHub.create(GitHubSettings.defaults().withBaseUri(URI.create(config.github().apiUrl())),
                 gitHubAuth(config, secrets));
-        return new AzurePorts(scaleSet, busyStore, gitHub, secrets);
+        return new AzurePorts(scaleSet, throttle, busyStore, gitHub, secrets);
     }
 
     /**

@@ -15,6 +15,10 @@ import io.vmssrunnerscaler.pool.PoolDefinitions;
 import io.vmssrunnerscaler.pool.RunnerConfigMode;
 import io.vmssrunnerscaler.pool.ScalerConfig;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
+import io.vmssrunnerscaler.shell.PoolListener;
+import io.vmssrunnerscaler.status.PoolMetricsListener;
+import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
@@ -52,18 +56,30 @@ public class ScalerRuntime {
     private volatile AzurePorts azure;
     private final TokenCredential credential;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
     private SourceNetworks runnerNetworks;
     private SystemTimeSource time;
 
-    ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx) {
+    ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.credential = credential;
         this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    /**
+     * Builds the ports and the pools' loops from nothing but the settings, and starts them: what
+     * the scaler knows afterwards it has read from the scale sets, the busy store and GitHub.
+     */
+    public synchronized void start() {
         List<Pool> pools = PoolDefinitions.from(config, LaunchMode.current() == LaunchMode.NORMAL);
         runnerNetworks = SourceNetworks.parse(config.runners().allowedNetworks());
+        hookTokens = null;
+        webhookSignature = null;
         if (config.cloud() == ScalerConfig.Cloud.AZURE) {
             startAzure(pools);
         } else {
@@ -93,7 +109,7 @@ public class ScalerRuntime {
         ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
-        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()), reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
         URI self = selfUri();
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
         scaler.start();
@@ -120,10 +136,19 @@ public class ScalerRuntime {
         ShellContext context = new ShellContext(time, azure.scaleSet(), azure.busyStore(), azure.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
-        scaler = new Scaler(pools, context, p -> new LoggingPoolListener(p.name()), reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
         scaler.start();
         loadVaultSecrets(1);
         LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
+    }
+
+    private PoolListener listener(Pool pool) {
+        PoolListener log = new LoggingPoolListener(pool.name());
+        PoolListener metered = new PoolMetricsListener(pool.name(), metrics, time);
+        return (before, event, decision) -> {
+            log.decided(before, event, decision);
+            metered.decided(before, event, decision);
+        };
     }
 
     private Reconciler.Settings reconcileSettings() {
@@ -161,6 +186,14 @@ public class ScalerRuntime {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops deciding and drops the timers; calls already sent finish at Azure, their answers are not awaited. */
+    public synchronized void stop() {
+        if (scaler != null) {
+            scaler.stop();
+        }
         if (time != null) {
             time.close();
         }
@@ -168,6 +201,11 @@ public class ScalerRuntime {
 
     public Scaler scaler() {
         return scaler;
+    }
+
+    /** The local copy of Azure's throttling budget, in azure mode. */
+    public Optional<ThrottleBudget> throttle() {
+        return Optional.ofNullable(azure).map(AzurePorts::throttle);
     }
 
     public ScalerConfig config() {

@@ -45,6 +45,7 @@ public final class PoolLoop {
     private final SerializedProcessor<Message, Message> inbox;
     private final SerializedProcessor<PoolCommand, PoolCommand> busyWrites;
     private volatile PoolState state;
+    private volatile boolean stopped;
 
     public PoolLoop(Pool pool, ShellContext context, PoolListener listener) {
         this.pool = pool;
@@ -105,7 +106,18 @@ public final class PoolLoop {
         inbox.onNext(message);
     }
 
+    /**
+     * Stops deciding: events and the answers to calls in flight are dropped from now on, as they
+     * would be by a process that exits. The state is kept for reading.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
     private void handle(Message message) {
+        if (stopped) {
+            return;
+        }
         if (message instanceof Message.FlushBatch) {
             batcher.flush();
             return;

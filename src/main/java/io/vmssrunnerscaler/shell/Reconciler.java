@@ -28,6 +28,9 @@ public final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     /** @param jobCheckAge a queued job this old is looked up; and at most once per this period */
+    /** The outcome of the latest listing of GitHub's runners; {@code problem} is empty when it worked. */
+    public record GitHubStatus(Instant at, java.util.Optional<String> problem) {}
+
     public record Settings(Duration jobCheckAge, int jobChecksPerHour) {
         public static Settings defaults() {
             return new Settings(Duration.ofMinutes(10), 300);
@@ -40,6 +43,7 @@ public final class Reconciler {
     private final CallBudget jobChecks;
     /** When each job was last looked up; entries go with the job. */
     private final Map<Long, Instant> lastChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile GitHubStatus gitHubStatus;
 
     public Reconciler(List<PoolLoop> loops, ShellContext context, Settings settings) {
         this.loops = loops;
@@ -79,14 +83,29 @@ public final class Reconciler {
         byScope.forEach((scope, scopeLoops) -> {
             Instant listedAt = context.time().now();
             context.gitHub().listRunners(scope).subscribe().with(
-                    runners -> scopeLoops.forEach(l -> l.offer(new PoolEvent.RunnersObserved(listedAt, ownRunners(l, runners)))),
-                    e -> LOG.warnf("reconcile: runners of %s could not be listed (%s); next pass tries again", scope, e.toString()));
+                    runners -> {
+                        gitHubStatus = new GitHubStatus(context.time().now(), java.util.Optional.empty());
+                        scopeLoops.forEach(l -> l.offer(new PoolEvent.RunnersObserved(listedAt, ownRunners(l, runners))));
+                    },
+                    e -> {
+                        gitHubStatus = new GitHubStatus(context.time().now(), java.util.Optional.of(e.toString()));
+                        LOG.warnf("reconcile: runners of %s could not be listed (%s); next pass tries again", scope, e.toString());
+                    });
         });
     }
 
+    /** The latest listing of GitHub's runners, or empty before the first pass. */
+    public java.util.Optional<GitHubStatus> gitHubStatus() {
+        return java.util.Optional.ofNullable(gitHubStatus);
+    }
+
+    /**
+     * Every runner of the scope: instances are matched by exact name, so a wrong prefix setting can
+     * only keep stale runners from being removed, never make a busy runner look gone.
+     */
     private static List<ObservedRunner> ownRunners(PoolLoop loop, List<RunnerInfo> runners) {
-        return runners.stream().filter(r -> loop.pool().ownsRunner(r.name()))
-                .map(r -> new ObservedRunner(r.name(), r.online(), r.busy())).toList();
+        return runners.stream()
+                .map(r -> new ObservedRunner(r.name(), r.online(), r.busy(), loop.pool().ownsRunner(r.name()))).toList();
     }
 
     /**

@@ -75,6 +75,11 @@ public final class Scaler {
         });
     }
 
+    /** Stops every pool loop (shutdown): nothing more is decided or sent. */
+    public void stop() {
+        loops.forEach(PoolLoop::stop);
+    }
+
     /** Applies the time-based rules. */
     public void tick() {
         loops.forEach(l -> l.offer(new PoolEvent.Tick()));
@@ -93,6 +98,10 @@ public final class Scaler {
     /** Lists every scale set again. */
     public void refresh() {
         loops.forEach(l -> l.offer(new PoolEvent.RefreshRequested()));
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
     }
 
     public List<PoolLoop> loops() {

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class ReconcileTest {
 
     private static ObservedRunner online(String id, boolean busy) {
-        return new ObservedRunner(name(id), true, busy);
+        return new ObservedRunner(name(id), true, busy, true);
     }
 
     private static ObservedRunner offline(String id) {
-        return new ObservedRunner(name(id), false, false);
+        return new ObservedRunner(name(id), false, false, true);
     }
 
     private static PoolEvent.RunnersObserved runners(Instant listedAt, ObservedRunner... runners) {
@@ -85,7 +85,7 @@ class ReconcileTest {
         @Test
         void anOfflineRunnerThatGitHubStillShowsBusyIsLeftAlone() {
             Scenario s = Scenario.with(Pools.seed(), busy("1", 7)).at(Duration.ofMinutes(3))
-                    .on(runners(T0.plusSeconds(60), new ObservedRunner(name("1"), false, true)));
+                    .on(runners(T0.plusSeconds(60), new ObservedRunner(name("1"), false, true, true)));
 
             assertEquals(Phase.BUSY, s.phase("1"));
         }
@@ -123,11 +123,12 @@ class ReconcileTest {
         void anOfflineRunnerWithNoInstanceIsRemovedAtGitHub() {
             Scenario s = Scenario.with(Pools.seed(), busy("1", 7)).at(Duration.ofMinutes(1))
                     .on(runners(T0.plusSeconds(30), online("1", true), offline("9"), online("8", false),
-                            new ObservedRunner(name("7"), false, true)));
+                            new ObservedRunner(name("7"), false, true, true), new ObservedRunner("manual-1", false, false, false)));
 
             assertEquals(List.of(name("9")), commands(s, PoolCommand.RemoveStaleRunner.class).stream()
                     .map(PoolCommand.RemoveStaleRunner::runnerName).toList(),
-                    "only the offline idle one: an online or busy runner may still be working");
+                    "only the offline idle one of the pool's naming: an online or busy runner may still be working, "
+                            + "and a runner named otherwise is not the pool's");
         }
 
         @Test

@@ -47,6 +47,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
         config.put("scaler.pools.linux.scale-set.subscription", SUBSCRIPTION);
         config.put("scaler.pools.linux.scale-set.resource-group", "runners");
         config.put("scaler.pools.linux.scale-set.name", "linux-vmss");
+        config.put("scaler.pools.linux.scale-set.computer-name-prefix", "linux");
         config.put("scaler.pools.linux.max", "4");
         return config;
     }

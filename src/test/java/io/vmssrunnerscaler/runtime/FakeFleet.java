@@ -149,7 +149,7 @@ final class FakeFleet implements AutoCloseable {
         for (Runner r : runners.values()) {
             if (r.job != null && Instant.now().isAfter(r.doneAt)) {
                 post("/runners/" + r.name + "/job-completed", r.hookToken, null);
-                AzureWorld.gitHub.setBusy(SCOPE, r.name, false);
+                AzureWorld.gitHub.jobDone(SCOPE, r.name);
                 webhook("completed", r.job.id(), r.name);
                 completed.add(r.job.id());
                 r.job = null;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The local copy of Azure's per-scale-set token buckets, so that calls wait for budget instead of
@@ -22,6 +23,9 @@ import java.util.Map;
  * Thread-safe; time comes from the injected clock only.
  */
 public final class ThrottleBudget {
+    private final LongAdder[] waits = adders();
+    private final LongAdder[] waitNanos = adders();
+    private final LongAdder[] throttledCalls = adders();
 
     /** A bucket: {@code bucket} tokens at most, {@code refill} new tokens every {@code period}. */
     public record Limit(int bucket, int refill, Duration period) {
@@ -105,6 +109,10 @@ public final class ThrottleBudget {
         if (wait > maxWait.toNanos()) {
             return new Reservation(Duration.ofNanos(wait), false);
         }
+        if (wait > 0) {
+            waits[policy.ordinal()].increment();
+            waitNanos[policy.ordinal()].add(wait);
+        }
         tat[policy.ordinal()] = start + interval + (wait > 0 ? guardNanos : 0);
         return new Reservation(Duration.ofNanos(wait), true);
     }
@@ -114,11 +122,33 @@ public final class ThrottleBudget {
      * and, after that, one call per refill interval (the bucket is only refilling).
      */
     public synchronized void throttled(String scaleSet, ArmPolicy policy, Duration retryAfter) {
+        throttledCalls[policy.ordinal()].increment();
         long[] tat = schedule(scaleSet);
         Limit limit = limits.get(policy);
         long tolerance = tolerance(limit);
         long blockedUntil = now() + Math.max(0, retryAfter.toNanos());
         tat[policy.ordinal()] = Math.max(tat[policy.ordinal()], blockedUntil + tolerance);
+    }
+
+    /** Calls that had to wait for budget under this policy, since start (for metrics). */
+    public long waits(ArmPolicy policy) {
+        return waits[policy.ordinal()].sum();
+    }
+
+    /** Time calls spent waiting for budget under this policy, since start. */
+    public Duration waited(ArmPolicy policy) {
+        return Duration.ofNanos(waitNanos[policy.ordinal()].sum());
+    }
+
+    /** 429 answers Azure gave under this policy, since start. */
+    public long throttledCalls(ArmPolicy policy) {
+        return throttledCalls[policy.ordinal()].sum();
+    }
+
+    private static LongAdder[] adders() {
+        LongAdder[] a = new LongAdder[ArmPolicy.values().length];
+        java.util.Arrays.setAll(a, i -> new LongAdder());
+        return a;
     }
 
     /** Whole tokens usable now, headroom excluded (0 when callers are waiting or the bucket is blocked). */

@@ -138,6 +138,11 @@ public final class FakeGitHub implements AutoCloseable {
         state.update(FakeRunners.scopeKey(scope), name, true, busy);
     }
 
+    /** A JIT runner ran its one job: GitHub removes it. */
+    public void jobDone(String scope, String name) {
+        state.remove(FakeRunners.scopeKey(scope), name);
+    }
+
     public boolean hasRunner(String scope, String name) {
         return state.find(FakeRunners.scopeKey(scope), name).isPresent();
     }

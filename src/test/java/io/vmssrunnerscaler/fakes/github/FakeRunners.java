@@ -73,6 +73,10 @@ final class FakeRunners {
         runner.busy = busy;
     }
 
+    synchronized void remove(String scopeKey, String name) {
+        runners.getOrDefault(scopeKey, new LinkedHashMap<>()).remove(name.toLowerCase(Locale.ROOT));
+    }
+
     synchronized Optional<Runner> find(String scopeKey, String name) {
         return Optional.ofNullable(runners.getOrDefault(scopeKey, Map.of()).get(name.toLowerCase(Locale.ROOT)));
     }

@@ -1,0 +1,84 @@
+package io.vmssrunnerscaler.status;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vmssrunnerscaler.engine.Phase;
+import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.scaleset.azure.ArmPolicy;
+import io.vmssrunnerscaler.shell.PoolLoop;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Each pool's state as gauges, read from the loop's latest snapshot when scraped (no locks, no
+ * calls), and Azure's throttling as counters. Registered once the scaler has started.
+ */
+@ApplicationScoped
+public class PoolMetrics {
+    private final ScalerRuntime runtime;
+    private final MeterRegistry registry;
+
+    PoolMetrics(ScalerRuntime runtime, MeterRegistry registry) {
+        this.runtime = runtime;
+        this.registry = registry;
+    }
+
+    void register(@Observes @Priority(3000) StartupEvent event) {
+        if (runtime.scaler() == null) {
+            return;
+        }
+        for (PoolLoop loop : runtime.scaler().loops()) {
+            String pool = loop.pool().name();
+            for (Phase phase : Phase.values()) {
+                gauge("scaler.pool.instances", "Instances of the pool's scale set by lifecycle phase", pool,
+                        s -> s.instances().values().stream().filter(i -> i.phase() == phase).count(),
+                        "phase", phase.name().toLowerCase(Locale.ROOT));
+            }
+            gauge("scaler.pool.busy", "Runners running a job", pool, PoolState::busy);
+            gauge("scaler.pool.queued", "Jobs waiting for a runner", pool, s -> s.queued().size());
+            gauge("scaler.pool.desired", "The size the pool should have now", pool, PoolState::desired);
+            gauge("scaler.pool.live", "Instances serving or about to", pool, PoolState::live);
+            gauge("scaler.pool.operations.in.flight", "Scale-set and GitHub calls awaiting an answer", pool,
+                    s -> s.operations().size());
+            FunctionCounter.builder("scaler.store.write.failures", runtime, r -> loopOf(r, pool) == null ? 0
+                            : loopOf(r, pool).storeWriteFailures())
+                    .description("Busy-store writes that failed; the reconcile loop repairs them")
+                    .tag("pool", pool).register(registry);
+        }
+        runtime.throttle().ifPresent(budget -> {
+            for (ArmPolicy policy : ArmPolicy.values()) {
+                String name = policy.azureName();
+                FunctionCounter.builder("scaler.arm.throttle.waits", budget, b -> b.waits(policy))
+                        .description("Calls that waited for the local copy of Azure's throttling budget")
+                        .tag("policy", name).register(registry);
+                FunctionCounter.builder("scaler.arm.throttle.wait.seconds", budget,
+                                b -> b.waited(policy).toNanos() / (double) TimeUnit.SECONDS.toNanos(1))
+                        .description("Time calls spent waiting for Azure's throttling budget")
+                        .tag("policy", name).register(registry);
+                FunctionCounter.builder("scaler.arm.throttled", budget, b -> b.throttledCalls(policy))
+                        .description("429 answers from Azure Resource Manager")
+                        .tag("policy", name).register(registry);
+            }
+        });
+    }
+
+    private void gauge(String name, String description, String pool, ToDoubleFunction<PoolState> value, String... tags) {
+        Gauge.builder(name, runtime, r -> {
+                    PoolLoop loop = loopOf(r, pool);
+                    return loop == null ? Double.NaN : value.applyAsDouble(loop.state());
+                })
+                .description(description).tag("pool", pool).tags(tags).register(registry);
+    }
+
+    /** Looked up on every scrape: the loops are replaced when the scaler restarts. */
+    private static PoolLoop loopOf(ScalerRuntime runtime, String pool) {
+        return runtime.scaler() == null ? null : runtime.scaler().loop(pool).orElse(null);
+    }
+}
