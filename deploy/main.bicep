@@ -109,8 +109,8 @@ param runnerVmSize string = 'Standard_D2s_v5'
 @description('Custom runner image (gallery image, image version or managed image id, e.g. from runner-image.yml); empty: Ubuntu 24.04 from the marketplace.')
 param runnerImageId string = ''
 
-@description('OS disk size of a runner, GB.')
-param runnerOsDiskSizeGb int = 64
+@description('OS disk size of a runner, GB (an image from runner-image.yml needs at least 75).')
+param runnerOsDiskSizeGb int = 80
 
 @description('Run the runners as Spot VMs (evicted VMs are deleted).')
 param useSpot bool = false

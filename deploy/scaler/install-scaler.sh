@@ -45,4 +45,6 @@ else
   log "native build: installing $install_dir/vmss-runner-scaler"
   install -m 0755 "$download/artifact" "$install_dir/vmss-runner-scaler"
 fi
-chown -R root:root "$install_dir"
+if [[ $(id -u) == 0 ]]; then
+  chown -R root:root "$install_dir"
+fi
