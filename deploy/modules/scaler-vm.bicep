@@ -1,5 +1,6 @@
-// The scaler VM (small, Ubuntu, SSH key only) running vmss-runner-scaler as a systemd unit under a
-// non-root user (deploy/scaler/cloud-init.yaml), behind a Standard load balancer whose health probe
+// The scaler VM (small, Ubuntu, SSH key only) running vmss-runner-scaler as a hardened systemd
+// unit under a non-root user (deploy/scaler/: cloud-init.yaml at first boot, configure-scaler.sh
+// on every deployment), behind a Standard load balancer whose health probe
 // is the service's readiness, /q/health/ready.
 param location string
 
@@ -175,22 +176,6 @@ resource nic 'Microsoft.Network/networkInterfaces@2024-05-01' = {
   }
 }
 
-var publicHost = publicIp.properties.dnsSettings.fqdn
-
-// The same placeholders as deploy/scaler/render-cloud-init.sh fills in.
-var cloudInitValues = [
-  { key: '__SCALER_ENV_B64__', value: base64(scalerEnvironment) }
-  { key: '__SCALER_ARTIFACT_URL__', value: scalerArtifactUrl }
-  { key: '__SCALER_ARTIFACT_SHA256__', value: scalerArtifactSha256 }
-  { key: '__PUBLIC_HOST__', value: publicHost }
-  { key: '__ACME_EMAIL__', value: acmeEmail }
-  { key: '__WEBHOOK_PORT__', value: string(webhookPort) }
-  { key: '__SERVICE_PORT__', value: string(servicePort) }
-  { key: '__INSTALL_SCALER_SH_B64__', value: loadFileAsBase64('../scaler/install-scaler.sh') }
-  { key: '__RUN_SCALER_SH_B64__', value: loadFileAsBase64('../scaler/run-scaler.sh') }
-]
-var cloudInit = reduce(cloudInitValues, loadTextContent('../scaler/cloud-init.yaml'), (text, item) => replace(string(text), item.key, item.value))
-
 resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {
   name: scalerVmName
   location: location
@@ -208,7 +193,8 @@ resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {
     osProfile: {
       computerName: scalerVmName
       adminUsername: adminUsername
-      customData: base64(string(cloudInit))
+      // Never changes between deployments: Azure refuses to change a VM's custom data.
+      customData: base64(loadTextContent('../scaler/cloud-init.yaml'))
       linuxConfiguration: {
         disablePasswordAuthentication: true
         ssh: {
@@ -257,8 +243,41 @@ resource vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {
   }
 }
 
+// Everything that may change between deployments, applied on the VM by configure-scaler.sh, run
+// again whenever one of these values changes. Parameters reach the script as environment variables.
+resource configure 'Microsoft.Compute/virtualMachines/runCommands@2024-07-01' = {
+  parent: vm
+  name: 'configure-scaler'
+  location: location
+  tags: tags
+  properties: {
+    source: {
+      script: loadTextContent('../scaler/configure-scaler.sh')
+    }
+    parameters: [
+      { name: 'SCALER_ENV_B64', value: base64(scalerEnvironment) }
+      { name: 'SCALER_ARTIFACT_SHA256', value: scalerArtifactSha256 }
+      { name: 'PUBLIC_HOST', value: publicIp.properties.dnsSettings.fqdn }
+      { name: 'ACME_EMAIL', value: acmeEmail }
+      { name: 'WEBHOOK_PORT', value: string(webhookPort) }
+      { name: 'SERVICE_PORT', value: string(servicePort) }
+      { name: 'INSTALL_SCALER_SH_B64', value: loadFileAsBase64('../scaler/install-scaler.sh') }
+      { name: 'RUN_SCALER_SH_B64', value: loadFileAsBase64('../scaler/run-scaler.sh') }
+      { name: 'SERVICE_UNIT_B64', value: loadFileAsBase64('../scaler/vmss-runner-scaler.service') }
+      { name: 'CADDYFILE_B64', value: loadFileAsBase64('../scaler/Caddyfile') }
+    ]
+    // a storage blob URL may carry a SAS token
+    protectedParameters: [
+      { name: 'SCALER_ARTIFACT_URL', value: scalerArtifactUrl }
+    ]
+    asyncExecution: false
+    timeoutInSeconds: 1800
+    treatFailureAsDeploymentFailure: true
+  }
+}
+
 output vmId string = vm.id
 output vmName string = vm.name
 output privateIp string = nic.properties.ipConfigurations[0].properties.privateIPAddress
-output publicFqdn string = publicHost
+output publicFqdn string = publicIp.properties.dnsSettings.fqdn
 output publicIpAddress string = publicIp.properties.ipAddress

@@ -98,6 +98,54 @@ class VmScriptsTest {
                 Tools.ok(List.of("bash", "deploy/scaler/run-scaler.sh"), env), "later runs use it");
     }
 
+    @Test
+    void configureScalerInstallsTheFilesTheSettingsAndTheBuildThenRestartsTheService() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path artifact = dir.resolve("vmss-runner-scaler-linux-x64");
+        Files.writeString(artifact, "native build\n");
+        Path calls = dir.resolve("systemctl.calls");
+        Path systemctl = dir.resolve("systemctl");
+        Files.writeString(systemctl, "#!/bin/sh\necho \"$@\" >> " + calls + "\n");
+        systemctl.toFile().setExecutable(true);
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ROOT", root.toString(), "SYSTEMCTL", systemctl.toString(),
+                "WAIT_FOR_CLOUD_INIT", "0", "SCALER_ENV_B64", b64("SCALER_CLOUD=azure\nSCALER_POOLS_LINUX_MAX=10\n"),
+                "SCALER_ARTIFACT_URL", artifact.toUri() + "?sv=2024&sig=x", "PUBLIC_HOST", "scaler.westeurope.cloudapp.azure.com",
+                "ACME_EMAIL", "ops@example.com", "WEBHOOK_PORT", "443", "SERVICE_PORT", "8080"));
+        env.put("SCALER_ARTIFACT_URL", artifact.toUri().toString());
+        for (String[] file : new String[][] {{"INSTALL_SCALER_SH_B64", "install-scaler.sh"}, {"RUN_SCALER_SH_B64", "run-scaler.sh"},
+                {"SERVICE_UNIT_B64", "vmss-runner-scaler.service"}, {"CADDYFILE_B64", "Caddyfile"}}) {
+            env.put(file[0], b64(Files.readString(Tools.DEPLOY.resolve("scaler").resolve(file[1]))));
+        }
+
+        Tools.Run first = Tools.run(List.of("bash", "deploy/scaler/configure-scaler.sh"), env);
+        assertEquals(0, first.exitCode(), first.output());
+        assertEquals("native build\n", Files.readString(root.resolve("opt/vmss-runner-scaler/vmss-runner-scaler")));
+        assertEquals("SCALER_CLOUD=azure\nSCALER_POOLS_LINUX_MAX=10\nQUARKUS_HTTP_PORT=8080\n",
+                Files.readString(root.resolve("etc/vmss-runner-scaler/scaler.env")));
+        assertEquals(Files.readString(Tools.DEPLOY.resolve("scaler/vmss-runner-scaler.service")),
+                Files.readString(root.resolve("etc/systemd/system/vmss-runner-scaler.service")));
+        String caddy = Files.readString(root.resolve("etc/caddy/Caddyfile"));
+        assertTrue(caddy.contains("https://scaler.westeurope.cloudapp.azure.com:443 {") && caddy.contains("email ops@example.com")
+                && caddy.contains("reverse_proxy 127.0.0.1:8080") && caddy.contains("handle /github/webhook {")
+                && caddy.contains("respond 404") && !caddy.contains("__"), caddy);
+        assertTrue(Files.isExecutable(root.resolve("opt/vmss-runner-scaler/run-scaler.sh")));
+        assertEquals("daemon-reload\nenable vmss-runner-scaler.service\nrestart vmss-runner-scaler.service\n"
+                + "reload-or-restart caddy.service\n", Files.readString(calls));
+
+        // a second deployment with the same build only updates the settings and restarts
+        Files.writeString(artifact, "changed, but not downloaded again\n");
+        env.put("SCALER_ENV_B64", b64("SCALER_CLOUD=azure\nSCALER_POOLS_LINUX_MAX=20\n"));
+        Tools.Run second = Tools.run(List.of("bash", "deploy/scaler/configure-scaler.sh"), env);
+        assertEquals(0, second.exitCode(), second.output());
+        assertTrue(second.output().contains("build unchanged"), second.output());
+        assertEquals("native build\n", Files.readString(root.resolve("opt/vmss-runner-scaler/vmss-runner-scaler")));
+        assertTrue(Files.readString(root.resolve("etc/vmss-runner-scaler/scaler.env")).contains("MAX=20"));
+    }
+
+    private static String b64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private void tarGz(Path archive, String marker) throws IOException {
         Path content = Files.createDirectories(dir.resolve("pkg-" + marker));
         Files.writeString(content.resolve("run.sh"), "#!/bin/sh\n" + marker + "\n");
