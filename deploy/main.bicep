@@ -1,0 +1,333 @@
+// vmss-runner-scaler: the whole system in one resource group. deploy/README.md walks through it;
+// `azd up` (azure.yaml) and .github/workflows/deploy.yml deploy this file.
+targetScope = 'resourceGroup'
+
+// ---- The original design's parameters -------------------------------------------------------
+
+@description('Name of the runner scale set (the original vmss-runner-name).')
+param runnerScaleSetName string = 'vmss-runners'
+
+@description('Name of the scaler VM (the original vmss-scaler-name).')
+param scalerVmName string = 'vmss-scaler'
+
+@description('Where the runners register: a repository owner/name, or an organisation (the original github-repo).')
+param githubRepository string
+
+@description('Comma-separated runner labels (the original runner-labels); self-hosted is implied.')
+param runnerLabels string = 'linux,x64'
+
+@minValue(0)
+@description('Runners kept even with no demand (the original pool-min-instances; 0 is fine with webhooks).')
+param poolMinInstances int = 1
+
+@minValue(1)
+@description('Most runners the scale set may hold (the original pool-max-instances).')
+param poolMaxInstances int = 10
+
+@minValue(0)
+@description('Percentage of busy + queued runners kept free on top (the original pool-free-target-percentage).')
+param poolFreeTargetPercentage int = 25
+
+// ---- Access --------------------------------------------------------------------------------
+
+@description('Admin user of the scaler VM and the runners (SSH key only, no password).')
+param adminUsername string = 'azureuser'
+
+@description('SSH public key of the admin user (ssh-ed25519 or ssh-rsa).')
+param sshPublicKey string
+
+@description('Source ranges (CIDR) allowed to SSH to the scaler VM; empty: none from outside the virtual network.')
+param sshSourceRanges array = []
+
+@description('Object id of whoever sets the Key Vault secrets (gets Key Vault Secrets Officer); empty: nobody.')
+param secretsOfficerPrincipalId string = ''
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+@description('Kind of secretsOfficerPrincipalId.')
+param secretsOfficerPrincipalType string = 'User'
+
+// ---- GitHub --------------------------------------------------------------------------------
+
+@description('GitHub App id; empty: a personal access token (Key Vault secret github-token).')
+param githubAppId string = ''
+
+@description('GitHub App installation id (with githubAppId).')
+param githubAppInstallationId string = ''
+
+@description('GitHub REST API (GitHub Enterprise Server: https://<host>/api/v3).')
+param githubApiUrl string = 'https://api.github.com'
+
+@description('Runner group for organisation runners.')
+param runnerGroup string = 'Default'
+
+@description('Source ranges (CIDR) of GitHub\'s webhook deliveries: the "hooks" list of GET https://api.github.com/meta.')
+param webhookSourceRanges array = [
+  '192.30.252.0/22'
+  '185.199.108.0/22'
+  '140.82.112.0/20'
+  '143.55.64.0/20'
+]
+
+// ---- The service ---------------------------------------------------------------------------
+
+@description('Pool name: lower-case letters and digits (the SCALER_POOLS_<NAME>_* settings).')
+param poolName string = 'linux'
+
+@description('Download URL of the scaler: the native binary (default) or the JVM build (.tar.gz), a GitHub release asset or a storage blob URL.')
+param scalerArtifactUrl string
+
+@description('SHA-256 of that artifact; empty: not checked.')
+param scalerArtifactSha256 string = ''
+
+@description('E-mail address for the Let\'s Encrypt account of the webhook\'s certificate.')
+param acmeEmail string
+
+@description('Open port 80 for the ACME HTTP-01 challenge (needed unless a certificate is provided otherwise).')
+param acmeHttpChallenge bool = true
+
+@description('DNS label of the webhook\'s public IP: <label>.<region>.cloudapp.azure.com.')
+param publicDnsLabel string = toLower('${scalerVmName}-${uniqueString(resourceGroup().id)}')
+
+@description('Webhook port on the load balancer (HTTPS).')
+param webhookPort int = 443
+
+@description('The service\'s HTTP port on the scaler VM (runner endpoints and health probe; virtual network only).')
+param servicePort int = 8080
+
+@description('Size of the scaler VM.')
+param scalerVmSize string = 'Standard_B2s'
+
+// ---- Runners -------------------------------------------------------------------------------
+
+@description('Size of the runner VMs.')
+param runnerVmSize string = 'Standard_D2s_v5'
+
+@description('Custom runner image (gallery image, image version or managed image id, e.g. from runner-image.yml); empty: Ubuntu 24.04 from the marketplace.')
+param runnerImageId string = ''
+
+@description('OS disk size of a runner, GB (an image from runner-image.yml needs at least 75).')
+param runnerOsDiskSizeGb int = 80
+
+@description('Run the runners as Spot VMs (evicted VMs are deleted).')
+param useSpot bool = false
+
+@description('Highest Spot price per hour in USD; -1: up to the pay-as-you-go price.')
+param spotMaxPrice string = '-1'
+
+@description('Capacity to deploy the scale set with: 0 at first, its current capacity later (deploy/scripts/current-capacity.sh).')
+param runnerCapacity int = 0
+
+@description('Where the GitHub runner lives on a runner VM.')
+param runnerDir string = '/opt/actions-runner'
+
+@description('GitHub runner version a runner downloads when its image has none.')
+param runnerVersion string = '2.330.0'
+
+@description('SHA-256 of actions-runner-linux-x64-<runnerVersion>.tar.gz.')
+param runnerSha256 string = 'af5c33fa94f3cc33b8e97937939136a6b04197e6dadfcfb3b6e33ae1bf41e79a'
+
+// ---- Names, network, logging ---------------------------------------------------------------
+
+param location string = resourceGroup().location
+
+@description('Key Vault name (globally unique).')
+param keyVaultName string = 'kv-${uniqueString(resourceGroup().id)}'
+
+@description('Storage account of the busy-runner queue (globally unique).')
+param storageAccountName string = 'st${uniqueString(resourceGroup().id)}'
+
+@description('Queue of the busy runners.')
+param queueName string = 'busy-runners'
+
+param vnetAddressPrefix string = '10.40.0.0/16'
+param scalerSubnetPrefix string = '10.40.0.0/24'
+param runnerSubnetPrefix string = '10.40.16.0/20'
+
+@description('Send the scaler VM\'s logs to a Log Analytics workspace.')
+param enableMonitoring bool = true
+
+@description('Days the workspace keeps logs.')
+param logRetentionInDays int = 30
+
+param tags object = {
+  application: 'vmss-runner-scaler'
+}
+
+// The Key Vault secrets the service reads (scaler.azure.key-vault.*-secret).
+var secretNames = {
+  githubToken: 'github-token'
+  githubAppKey: 'github-app-private-key'
+  webhookSecret: 'github-webhook-secret'
+  hookTokenKey: 'runner-hook-token-key'
+}
+
+var namePrefix = toLower(scalerVmName)
+var poolKey = toUpper(poolName)
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    vnetAddressPrefix: vnetAddressPrefix
+    scalerSubnetPrefix: scalerSubnetPrefix
+    runnerSubnetPrefix: runnerSubnetPrefix
+    webhookSourceRanges: webhookSourceRanges
+    webhookPort: webhookPort
+    servicePort: servicePort
+    acmeHttpChallenge: acmeHttpChallenge
+    sshSourceRanges: sshSourceRanges
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    storageAccountName: storageAccountName
+    queueName: queueName
+    tags: tags
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    keyVaultName: keyVaultName
+    tags: tags
+  }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    location: location
+    name: '${namePrefix}-identity'
+    tags: tags
+  }
+}
+
+// The service's settings (scaler.* keys as environment variables; README.md, "Configuration reference").
+var scalerEnvironmentLines = concat([
+  'SCALER_CLOUD=azure'
+  'SCALER_AZURE_CLIENT_ID=${identity.outputs.clientId}'
+  'SCALER_AZURE_QUEUE_SERVICE_URL=${storage.outputs.queueServiceUrl}'
+  'SCALER_AZURE_QUEUE_NAME=${queueName}'
+  'SCALER_AZURE_KEY_VAULT_URL=${vault.outputs.keyVaultUri}'
+  'SCALER_AZURE_KEY_VAULT_GITHUB_TOKEN_SECRET=${secretNames.githubToken}'
+  'SCALER_AZURE_KEY_VAULT_GITHUB_APP_KEY_SECRET=${secretNames.githubAppKey}'
+  'SCALER_AZURE_KEY_VAULT_WEBHOOK_SECRET_SECRET=${secretNames.webhookSecret}'
+  'SCALER_AZURE_KEY_VAULT_HOOK_TOKEN_KEY_SECRET=${secretNames.hookTokenKey}'
+  'SCALER_GITHUB_API_URL=${githubApiUrl}'
+  'SCALER_RUNNERS_ALLOWED_NETWORKS=${runnerSubnetPrefix}'
+  'SCALER_POOLS_${poolKey}_LABELS=${runnerLabels}'
+  'SCALER_POOLS_${poolKey}_MIN=${poolMinInstances}'
+  'SCALER_POOLS_${poolKey}_MAX=${poolMaxInstances}'
+  'SCALER_POOLS_${poolKey}_FREE_PERCENT=${poolFreeTargetPercentage}'
+  'SCALER_POOLS_${poolKey}_SCOPE=${githubRepository}'
+  'SCALER_POOLS_${poolKey}_RUNNER_GROUP=${runnerGroup}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_SUBSCRIPTION=${subscription().subscriptionId}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_RESOURCE_GROUP=${resourceGroup().name}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_NAME=${runnerScaleSetName}'
+], empty(githubAppId) ? [] : [
+  'SCALER_GITHUB_APP_ID=${githubAppId}'
+  'SCALER_GITHUB_APP_INSTALLATION_ID=${githubAppInstallationId}'
+])
+
+module scaler 'modules/scaler-vm.bicep' = {
+  name: 'scaler-vm'
+  params: {
+    location: location
+    scalerVmName: scalerVmName
+    vmSize: scalerVmSize
+    adminUsername: adminUsername
+    sshPublicKey: sshPublicKey
+    subnetId: network.outputs.scalerSubnetId
+    identityId: identity.outputs.id
+    scalerEnvironment: '${join(scalerEnvironmentLines, '\n')}\n'
+    scalerArtifactUrl: scalerArtifactUrl
+    scalerArtifactSha256: scalerArtifactSha256
+    acmeEmail: acmeEmail
+    publicDnsLabel: publicDnsLabel
+    webhookPort: webhookPort
+    servicePort: servicePort
+    acmeHttpChallenge: acmeHttpChallenge
+    tags: tags
+  }
+}
+
+module runners 'modules/runners.bicep' = {
+  name: 'runners'
+  params: {
+    location: location
+    runnerScaleSetName: runnerScaleSetName
+    computerNamePrefix: poolName
+    vmSize: runnerVmSize
+    adminUsername: adminUsername
+    sshPublicKey: sshPublicKey
+    subnetId: network.outputs.runnerSubnetId
+    capacity: runnerCapacity
+    imageId: runnerImageId
+    marketplaceImage: {
+      publisher: 'Canonical'
+      offer: 'ubuntu-24_04-lts'
+      sku: 'server'
+      version: 'latest'
+    }
+    osDiskSizeGb: runnerOsDiskSizeGb
+    useSpot: useSpot
+    spotMaxPrice: spotMaxPrice
+    scalerUrl: 'http://${scaler.outputs.privateIp}:${servicePort}'
+    runnerDir: runnerDir
+    runnerVersion: runnerVersion
+    runnerSha256: runnerSha256
+    tags: tags
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    runnerScaleSetName: runners.outputs.name
+    storageAccountName: storage.outputs.storageAccountName
+    queueName: storage.outputs.queueName
+    keyVaultName: vault.outputs.keyVaultName
+    vnetName: network.outputs.vnetName
+    runnerSubnetName: network.outputs.runnerSubnetName
+    customImage: !empty(runnerImageId)
+    scalerPrincipalId: identity.outputs.principalId
+    secretsOfficerPrincipalId: secretsOfficerPrincipalId
+    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = if (enableMonitoring) {
+  name: 'monitoring'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    scalerVmName: scaler.outputs.vmName
+    identityId: identity.outputs.id
+    retentionInDays: logRetentionInDays
+    tags: tags
+  }
+}
+
+output webhookUrl string = webhookPort == 443 ? 'https://${scaler.outputs.publicFqdn}/github/webhook' : 'https://${scaler.outputs.publicFqdn}:${webhookPort}/github/webhook'
+output scalerPublicFqdn string = scaler.outputs.publicFqdn
+output scalerPrivateUrl string = 'http://${scaler.outputs.privateIp}:${servicePort}'
+output keyVaultName string = vault.outputs.keyVaultName
+output keyVaultUri string = vault.outputs.keyVaultUri
+output scalerIdentityClientId string = identity.outputs.clientId
+output runnerScaleSetName string = runners.outputs.name
+output storageAccountName string = storage.outputs.storageAccountName
+output githubTokenSecretName string = secretNames.githubToken
+output githubAppKeySecretName string = secretNames.githubAppKey
+output webhookSecretName string = secretNames.webhookSecret
+output hookTokenKeySecretName string = secretNames.hookTokenKey

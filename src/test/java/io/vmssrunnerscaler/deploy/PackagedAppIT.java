@@ -1,0 +1,67 @@
+package io.vmssrunnerscaler.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged application as the scaler VM runs it - the JVM build, or with {@code -Dnative} the
+ * native binary - started in its production profile, configured only through runtime settings
+ * (against the built-in simulator, since no Azure is at hand): it gets ready, serves the pools and
+ * checks webhook signatures. Runs under failsafe ({@code -DskipITs=false}, or {@code -Dnative}).
+ */
+@QuarkusIntegrationTest
+@TestProfile(PackagedAppIT.Simulated.class)
+class PackagedAppIT {
+    static final String SECRET = "packaged-app-webhook-secret";
+
+    public static class Simulated implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.ofEntries(
+                    Map.entry("scaler.cloud", "simulated"),
+                    Map.entry("scaler.github.webhook-secret", SECRET),
+                    Map.entry("scaler.runners.hook-token-key", "packaged-app-hook-token-key-0123456789"),
+                    Map.entry("scaler.pools.linux.labels", "linux,x64"),
+                    Map.entry("scaler.pools.linux.min", "1"),
+                    Map.entry("scaler.pools.linux.max", "3"),
+                    Map.entry("scaler.pools.linux.scope", "octo-org/app"),
+                    Map.entry("scaler.sim.capacity-delay", "200ms"),
+                    Map.entry("scaler.sim.provisioning-delay", "1s"),
+                    Map.entry("scaler.sim.runner-start-delay", "100ms"));
+        }
+    }
+
+    @Test
+    void thePackagedServiceGetsReadyServesThePoolsAndChecksWebhookSignatures() throws Exception {
+        given().get("/q/health/live").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        given().get("/pools/linux").then().statusCode(200).body("name", equalTo("linux")).body("max", equalTo(3));
+
+        String ping = "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}";
+        given().contentType("application/json").header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "it-1")
+                .header("X-Hub-Signature-256", sign(ping)).body(ping)
+                .post("/github/webhook").then().statusCode(200).body("outcome", equalTo("pong"));
+        given().contentType("application/json").header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "it-2")
+                .header("X-Hub-Signature-256", "sha256=" + "0".repeat(64)).body(ping)
+                .post("/github/webhook").then().statusCode(401);
+    }
+
+    private static String sign(String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+}
