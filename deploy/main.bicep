@@ -235,6 +235,7 @@ var scalerEnvironmentLines = concat([
   'SCALER_POOLS_${poolKey}_SCALE_SET_SUBSCRIPTION=${subscription().subscriptionId}'
   'SCALER_POOLS_${poolKey}_SCALE_SET_RESOURCE_GROUP=${resourceGroup().name}'
   'SCALER_POOLS_${poolKey}_SCALE_SET_NAME=${runnerScaleSetName}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_COMPUTER_NAME_PREFIX=${poolName}'
 ], empty(githubAppId) ? [] : [
   'SCALER_GITHUB_APP_ID=${githubAppId}'
   'SCALER_GITHUB_APP_INSTALLATION_ID=${githubAppInstallationId}'

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The parts of a {@code workflow_job} delivery the scaler reads; everything else is ignored. */
-@RegisterForReflection
+@RegisterForReflection(ignoreNested = false)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkflowJobPayload(
         String action,

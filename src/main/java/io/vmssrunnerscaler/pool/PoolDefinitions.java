@@ -24,6 +24,9 @@ public final class PoolDefinitions {
 
     private PoolDefinitions() {}
 
+    /** A listing per pass: at most 6 a minute, which leaves 4 of Azure's 10 for listings after growth. */
+    static final Duration MIN_AZURE_RECONCILE = Duration.ofSeconds(10);
+
     /** The pools, or an exception listing every invalid key (not in production mode). */
     public static List<Pool> from(ScalerConfig config) {
         return from(config, false);
@@ -114,6 +117,14 @@ public final class PoolDefinitions {
                     + "(or scaler.azure.queue.connection-string)"));
         }
         required("scaler.azure.key-vault.url", azure.keyVault().url(), problems);
+        if (config.reconcile().interval().compareTo(MIN_AZURE_RECONCILE) < 0) {
+            problems.add(problem("scaler.reconcile.interval", "must be at least " + MIN_AZURE_RECONCILE.toSeconds()
+                    + "s with scaler.cloud=azure: each pass lists every scale set, and Azure allows 10 listings a minute "
+                    + "per scale set, growth included; got " + config.reconcile().interval()));
+        }
+        if (config.reconcile().jobChecksPerHour() < 0) {
+            problems.add(problem("scaler.reconcile.job-checks-per-hour", "must not be negative"));
+        }
         if (config.github().appId().isPresent() != config.github().appInstallationId().isPresent()) {
             problems.add(problem(config.github().appId().isPresent() ? "scaler.github.app-installation-id" : "scaler.github.app-id",
                     "is required with the other: a GitHub App needs both its id and its installation id"));

@@ -59,6 +59,10 @@ public interface ScalerConfig {
         @WithDefault("5s")
         Duration pollInterval();
 
+        /** One Resource Manager request that has not answered by then is abandoned and retried with back-off. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+
         /** The storage queue that holds the busy runners. */
         Queue queue();
 

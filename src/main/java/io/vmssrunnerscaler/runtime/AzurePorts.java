@@ -35,9 +35,12 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
         SecretStore secrets = new KeyVaultSecretStore(vaultUrl, credential, vertx,
                 KeyVaultSettings.defaults().withCacheTtl(azure.keyVault().cacheTtl()), challengeCheck(vaultUrl));
         ThrottleBudget throttle = ThrottleBudget.azure(Clock.systemUTC());
-        AzureScaleSet scaleSet = new AzureScaleSet(AzureScaleSetSettings.defaults()
+        AzureScaleSetSettings defaults = AzureScaleSetSettings.defaults();
+        AzureScaleSet scaleSet = new AzureScaleSet(defaults
                 .withArmEndpoint(URI.create(azure.resourceManagerEndpoint()))
-                .withPollInterval(azure.pollInterval()), credential, vertx, throttle);
+                .withPollInterval(azure.pollInterval())
+                .withDeadlines(azure.requestTimeout(), defaults.listDeadline(), defaults.operationDeadline()),
+                credential, vertx, throttle);
         QueueStoreSettings queueSettings = QueueStoreSettings.defaults(azure.queue().name());
         QueueAccess access = azure.queue().connectionString()
                 .map(QueueAccess::connectionString)

@@ -8,6 +8,7 @@ import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import io.vmssrunnerscaler.scaleset.azure.ArmPolicy;
+import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,21 +53,24 @@ public class PoolMetrics {
                     .description("Busy-store writes that failed; the reconcile loop repairs them")
                     .tag("pool", pool).register(registry);
         }
-        runtime.throttle().ifPresent(budget -> {
-            for (ArmPolicy policy : ArmPolicy.values()) {
-                String name = policy.azureName();
-                FunctionCounter.builder("scaler.arm.throttle.waits", budget, b -> b.waits(policy))
-                        .description("Calls that waited for the local copy of Azure's throttling budget")
-                        .tag("policy", name).register(registry);
-                FunctionCounter.builder("scaler.arm.throttle.wait.seconds", budget,
-                                b -> b.waited(policy).toNanos() / (double) TimeUnit.SECONDS.toNanos(1))
-                        .description("Time calls spent waiting for Azure's throttling budget")
-                        .tag("policy", name).register(registry);
-                FunctionCounter.builder("scaler.arm.throttled", budget, b -> b.throttledCalls(policy))
-                        .description("429 answers from Azure Resource Manager")
-                        .tag("policy", name).register(registry);
-            }
-        });
+        if (runtime.throttle().isEmpty()) {
+            return;
+        }
+        for (ArmPolicy policy : ArmPolicy.values()) {
+            String name = policy.azureName();
+            throttleCounter("scaler.arm.throttle.waits", "Calls that waited for the local copy of Azure's throttling budget",
+                    name, b -> b.waits(policy));
+            throttleCounter("scaler.arm.throttle.wait.seconds", "Time calls spent waiting for Azure's throttling budget",
+                    name, b -> b.waited(policy).toNanos() / (double) TimeUnit.SECONDS.toNanos(1));
+            throttleCounter("scaler.arm.throttled", "429 answers from Azure Resource Manager", name,
+                    b -> b.throttledCalls(policy));
+        }
+    }
+
+    /** Reads the budget of the running scaler: a restart in place builds a new one. */
+    private void throttleCounter(String name, String description, String policy, ToDoubleFunction<ThrottleBudget> value) {
+        FunctionCounter.builder(name, runtime, r -> r.throttle().map(value::applyAsDouble).orElse(0.0))
+                .description(description).tag("policy", policy).register(registry);
     }
 
     private void gauge(String name, String description, String pool, ToDoubleFunction<PoolState> value, String... tags) {

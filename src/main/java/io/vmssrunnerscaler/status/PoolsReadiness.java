@@ -9,8 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the busy runners were read back and every pool has listed its scale set: before
- * that, it cannot tell a busy instance from a spare one. Read from the loops' cached state; a probe makes no remote call.
+ * Ready once the secrets are read, the busy runners were read back and every pool has listed its
+ * scale set: before that, it cannot check a delivery or tell a busy instance from a spare one.
+ * Read from the loops' cached state; a probe makes no remote call. An outage of a dependency later
+ * does not make the scaler unready (see {@link DependenciesWellness}): deliveries are still taken.
  */
 @Readiness
 @ApplicationScoped
@@ -30,7 +32,6 @@ public class PoolsReadiness implements HealthCheck {
         if (!runtime.scaler().busyRestored()) {
             b.down().withData("busy-store", "busy runners not read back yet");
         }
-        runtime.busyStoreProblem().ifPresent(problem -> b.down().withData("busy-store", problem));
         if (!runtime.secretsReady()) {
             b.down().withData("secrets", "webhook secret or hook-token key not read from Key Vault yet");
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 public class AzureRestartProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("scaler.pools.linux.min", "0", "scaler.reconcile.interval", "2s");
+        return Map.of("scaler.pools.linux.min", "0", "scaler.reconcile.interval", "10s");
     }
 
     @Override
