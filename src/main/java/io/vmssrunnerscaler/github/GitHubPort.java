@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.github;
 
 import io.smallrye.mutiny.Uni;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,4 +30,17 @@ public interface GitHubPort {
      * organisation's runners); empty when GitHub does not know it.
      */
     Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId);
+
+    /**
+     * The deliveries of a webhook from {@code since} on, newest first (GitHub keeps about three
+     * days of them). Pages back until it reaches {@code since}, but at most a bounded number of
+     * pages; a listing cut short by that bound is logged.
+     */
+    Uni<List<HookDelivery>> listHookDeliveries(WebhookRef hook, Instant since);
+
+    /**
+     * Asks GitHub to send a delivery again: a new attempt with the same {@code X-GitHub-Delivery}
+     * GUID, sent shortly after GitHub accepted the request.
+     */
+    Uni<Void> redeliver(WebhookRef hook, long deliveryId);
 }

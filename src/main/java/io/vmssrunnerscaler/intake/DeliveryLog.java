@@ -24,4 +24,10 @@ public final class DeliveryLog {
     public void forget(String deliveryId) {
         seen.invalidate(deliveryId);
     }
+
+    /** How many ids are remembered, once pending evictions are done: never more than the maximum size. */
+    public long size() {
+        seen.cleanUp();
+        return seen.estimatedSize();
+    }
 }

@@ -38,6 +38,7 @@ public class WebhookResource {
         this.maxBody = config.github().webhookMaxBody().asLongValue();
         this.enabled = config.github().webhooksEnabled();
         this.deliveries = new DeliveryLog(config.github().deliveryCacheSize(), config.github().deliveryCacheTtl());
+        metrics.gauge("scaler.webhook.delivery.cache.size", deliveries, DeliveryLog::size);
     }
 
     @POST

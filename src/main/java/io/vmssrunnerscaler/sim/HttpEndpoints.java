@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -43,15 +43,16 @@ public final class HttpEndpoints implements ScalerEndpoints {
     }
 
     @Override
-    public void deliver(WorkflowJob job) {
+    public Uni<Integer> deliver(String deliveryId, WorkflowJob job) {
         byte[] body = payload(job);
         HttpRequest.Builder request = request("/github/webhook")
                 .header("Content-Type", "application/json")
                 .header(GitHubHeaders.EVENT, "workflow_job")
-                .header(GitHubHeaders.DELIVERY, UUID.randomUUID().toString())
+                .header(GitHubHeaders.DELIVERY, deliveryId)
                 .header(GitHubHeaders.SIGNATURE_256, signature.sign(body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        send(request, "webhook " + job.action() + " of job " + job.jobId());
+        return Uni.createFrom().completionStage(() -> send(request, "webhook " + job.action() + " of job " + job.jobId()))
+                .map(response -> response == null ? 0 : response.statusCode());
     }
 
     @Override
@@ -103,13 +104,17 @@ public final class HttpEndpoints implements ScalerEndpoints {
         return HttpRequest.newBuilder(uri).timeout(TIMEOUT);
     }
 
-    private void send(HttpRequest.Builder request, String what) {
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+    /** Completes with the answer, or with null when none came (logged). */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder request, String what) {
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             if (error != null) {
                 LOG.warnf("simulator: %s not delivered: %s", what, error.toString());
-            } else if (response.statusCode() >= 300) {
+                return null;
+            }
+            if (response.statusCode() >= 300) {
                 LOG.warnf("simulator: %s answered %d: %s", what, response.statusCode(), response.body());
             }
+            return response;
         });
     }
 

@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.intake.ConfigAnswer;
 import io.vmssrunnerscaler.intake.Intake;
+import io.vmssrunnerscaler.intake.IntakeOutcome;
 import io.vmssrunnerscaler.intake.WorkflowJob;
 import java.util.Optional;
 
@@ -16,9 +17,11 @@ public final class InProcessEndpoints implements ScalerEndpoints {
         this.intake = intake;
     }
 
+    /** Intake's answer as the webhook endpoint gives it: 503 when the pool is overloaded, else 202. */
     @Override
-    public void deliver(WorkflowJob job) {
-        intake.workflowJob(job);
+    public Uni<Integer> deliver(String deliveryId, WorkflowJob job) {
+        IntakeOutcome outcome = intake.workflowJob(job);
+        return Uni.createFrom().item(outcome instanceof IntakeOutcome.Overloaded ? 503 : 202);
     }
 
     @Override

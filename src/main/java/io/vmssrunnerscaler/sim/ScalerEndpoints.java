@@ -8,8 +8,12 @@ import java.util.Optional;
 /** How the simulated GitHub and runner VMs reach the scaler: the same calls the real ones make. */
 public interface ScalerEndpoints {
 
-    /** GitHub delivers a {@code workflow_job} webhook. */
-    void deliver(WorkflowJob job);
+    /**
+     * GitHub delivers a {@code workflow_job} webhook under this {@code X-GitHub-Delivery} GUID
+     * (a redelivery keeps it). Completes with the HTTP status of the scaler's answer, 0 when none
+     * came; never fails.
+     */
+    Uni<Integer> deliver(String deliveryId, WorkflowJob job);
 
     /** A runner VM's cloud-init asks for its configuration; empty means "not now, try again". */
     Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName);

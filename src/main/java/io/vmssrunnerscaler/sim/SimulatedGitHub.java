@@ -2,15 +2,18 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.intake.WorkflowJob;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,8 +27,9 @@ import java.util.stream.Collectors;
 /**
  * A simulated GitHub and the runners on the simulated VMs: issues JIT configurations, brings a
  * runner online once its VM booted and configured it, assigns queued jobs to idle runners with
- * matching labels, runs each for its duration, and calls the scaler the way GitHub and a runner do.
- * Touched only on the simulator's thread.
+ * matching labels, runs each for its duration, and calls the scaler the way GitHub and a runner do;
+ * records its webhook deliveries for listing and redelivery ({@link SimHook}). Touched only on the
+ * simulator's thread.
  */
 public final class SimulatedGitHub implements GitHubPort {
     private static final Duration CONFIG_RETRY = Duration.ofSeconds(5);
@@ -55,6 +59,7 @@ public final class SimulatedGitHub implements GitHubPort {
     }
 
     private final SimWorld world;
+    private final SimHook webhook;
     private final LinkedHashMap<Long, Job> queued = new LinkedHashMap<>();
     private final Map<String, Runner> runners = new LinkedHashMap<>();
     private final Map<String, Long> issuedConfigs = new HashMap<>();
@@ -65,6 +70,7 @@ public final class SimulatedGitHub implements GitHubPort {
 
     SimulatedGitHub(SimWorld world) {
         this.world = world;
+        this.webhook = new SimHook(world);
     }
 
     @Override
@@ -143,6 +149,41 @@ public final class SimulatedGitHub implements GitHubPort {
                 emitter.complete(Optional.of(new JobInfo(jobId, "completed", null, null)));
             } else {
                 emitter.complete(Optional.empty());
+            }
+        }));
+    }
+
+    /**
+     * Every delivery the simulator made to the scaler, with the status the scaler answered (0: no
+     * answer). The simulator has one webhook, so {@code hook} is not looked at.
+     */
+    @Override
+    public Uni<List<HookDelivery>> listHookDeliveries(WebhookRef hook, Instant since) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            try {
+                world.failIfInjected("listHookDeliveries");
+            } catch (SimulatedFailure e) {
+                emitter.fail(e);
+                return;
+            }
+            emitter.complete(webhook.since(since));
+        }));
+    }
+
+    /** Sends the delivery again, with its GUID, right after answering (as GitHub answers 202 first). */
+    @Override
+    public Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            try {
+                world.failIfInjected("redeliver");
+            } catch (SimulatedFailure e) {
+                emitter.fail(e);
+                return;
+            }
+            if (webhook.redeliver(deliveryId)) {
+                emitter.complete(null);
+            } else {
+                emitter.fail(new SimulatedFailure("NotFound: no delivery " + deliveryId + " of " + hook));
             }
         }));
     }
@@ -244,8 +285,8 @@ public final class SimulatedGitHub implements GitHubPort {
     }
 
     private void deliver(Job job, String action, String runnerName) {
-        world.endpoints().deliver(new WorkflowJob(action, job.id(), List.copyOf(job.labels()), runnerName,
-                job.repository(), job.organisation()));
+        webhook.deliver(new WorkflowJob(action, job.id(), List.copyOf(job.labels()), runnerName, job.repository(),
+                job.organisation()));
     }
 
     private static Set<String> lower(Set<String> labels) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 
 /**
- * GitHub's REST endpoints for runners, as a Quarkus REST client. Every method answers the raw
+ * GitHub's REST endpoints for runners (and a webhook's deliveries), as a Quarkus REST client. Every method answers the raw
  * {@link Response} (the default exception mapper is off) because the status and the rate-limit,
  * paging and request-id headers decide what happens next; {@link GitHubCaller} reads them.
  * {@code auth} is the whole {@code Authorization} header value.
@@ -101,6 +101,28 @@ public interface GitHubApi {
     @Path("/repos/{owner}/{repo}/actions/jobs/{id}")
     Uni<Response> job(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
             @PathParam("repo") String repo, @PathParam("id") long jobId);
+
+    /** {@code cursor} null: the newest page. */
+    @GET
+    @Path("/repos/{owner}/{repo}/hooks/{hook}/deliveries")
+    Uni<Response> repoHookDeliveries(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @PathParam("hook") long hookId, @QueryParam("per_page") int perPage,
+            @QueryParam("cursor") String cursor);
+
+    @GET
+    @Path("/orgs/{org}/hooks/{hook}/deliveries")
+    Uni<Response> orgHookDeliveries(@HeaderParam("Authorization") String auth, @PathParam("org") String org,
+            @PathParam("hook") long hookId, @QueryParam("per_page") int perPage, @QueryParam("cursor") String cursor);
+
+    @POST
+    @Path("/repos/{owner}/{repo}/hooks/{hook}/deliveries/{id}/attempts")
+    Uni<Response> repoRedeliver(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @PathParam("hook") long hookId, @PathParam("id") long deliveryId);
+
+    @POST
+    @Path("/orgs/{org}/hooks/{hook}/deliveries/{id}/attempts")
+    Uni<Response> orgRedeliver(@HeaderParam("Authorization") String auth, @PathParam("org") String org,
+            @PathParam("hook") long hookId, @PathParam("id") long deliveryId);
 
     /** {@code auth} carries the GitHub App's JWT here. */
     @POST

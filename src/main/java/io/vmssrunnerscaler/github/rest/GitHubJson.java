@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.github.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerConfig;
@@ -45,6 +46,13 @@ final class GitHubJson {
     static JobInfo job(JsonNode job) {
         return new JobInfo(job.path("id").asLong(), job.path("status").asText(null), text(job, "conclusion"),
                 text(job, "runner_name"));
+    }
+
+    /** One element of a webhook's delivery listing. */
+    static HookDelivery hookDelivery(JsonNode delivery) {
+        return new HookDelivery(delivery.path("id").asLong(), required(delivery, "guid"),
+                OffsetDateTime.parse(required(delivery, "delivered_at")).toInstant(), delivery.path("redelivery").asBoolean(),
+                delivery.path("status_code").asInt(0), required(delivery, "event"), text(delivery, "action"));
     }
 
     private static Instant expiresAt(JsonNode body) {

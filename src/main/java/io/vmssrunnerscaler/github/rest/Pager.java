@@ -3,20 +3,27 @@ package io.vmssrunnerscaler.github.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Follows GitHub's {@code Link: <...page=N>; rel="next"} through a listing, page after page. */
+/**
+ * Follows GitHub's {@code Link: <...page=N>; rel="next"} through a listing, page after page; also
+ * reads the {@code cursor=} of cursor-paged listings (see {@code HookDeliveries}).
+ */
 final class Pager {
     /** A guard against a server that never stops; 1,000 pages of 100 are far beyond any pool. */
     static final int MAX_PAGES = 1000;
     private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*?rel=\"?([^\",;]+)\"?");
     private static final Pattern PAGE = Pattern.compile("[?&]page=(\\d+)");
+    private static final Pattern CURSOR = Pattern.compile("[?&]cursor=([^&]*)");
 
     private Pager() {}
 
@@ -47,19 +54,44 @@ final class Pager {
 
     /** The page number of the {@code rel="next"} link; empty on the last page. */
     static OptionalInt nextPage(String linkHeader) {
-        if (linkHeader == null) {
+        Optional<String> next = nextLink(linkHeader);
+        if (next.isEmpty()) {
             return OptionalInt.empty();
+        }
+        Matcher page = PAGE.matcher(next.get());
+        if (!page.find()) {
+            throw new IllegalStateException("a next link without a page number");
+        }
+        return OptionalInt.of(Integer.parseInt(page.group(1)));
+    }
+
+    /**
+     * The {@code cursor} of the {@code rel="next"} link (cursor-paged listings such as a webhook's
+     * deliveries), URL-decoded; empty on the last page.
+     */
+    static Optional<String> nextCursor(String linkHeader) {
+        Optional<String> next = nextLink(linkHeader);
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher cursor = CURSOR.matcher(next.get());
+        if (!cursor.find() || cursor.group(1).isEmpty()) {
+            throw new IllegalStateException("a next link without a cursor");
+        }
+        return Optional.of(URLDecoder.decode(cursor.group(1), StandardCharsets.UTF_8));
+    }
+
+    /** The URL of the {@code rel="next"} link of a {@code Link} header. */
+    private static Optional<String> nextLink(String linkHeader) {
+        if (linkHeader == null) {
+            return Optional.empty();
         }
         Matcher link = LINK.matcher(linkHeader);
         while (link.find()) {
             if ("next".equals(link.group(2))) {
-                Matcher page = PAGE.matcher(link.group(1));
-                if (!page.find()) {
-                    throw new IllegalStateException("a next link without a page number");
-                }
-                return OptionalInt.of(Integer.parseInt(page.group(1)));
+                return Optional.of(link.group(1));
             }
         }
-        return OptionalInt.empty();
+        return Optional.empty();
     }
 }

@@ -2,13 +2,16 @@ package io.vmssrunnerscaler.github.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.github.WebhookRef;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +36,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     private final GitHubSettings settings;
     private final Clock clock;
     private final RunnerGroups groups;
+    private final HookDeliveries deliveries;
     private final Map<RunnerScope, TokenCache<RegistrationToken>> registrationTokens = new ConcurrentHashMap<>();
 
     RestGitHub(GitHubApi api, GitHubCredentials credentials, GitHubSettings settings, Clock clock) {
@@ -41,6 +45,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
         this.clock = clock;
         this.caller = new GitHubCaller(credentials, new RateLimitGate(clock), settings, clock);
         this.groups = new RunnerGroups(api, caller, settings.perPage());
+        this.deliveries = new HookDeliveries(api, caller, settings.perPage());
     }
 
     /** A client of {@code settings.baseUri()} authenticating with {@code auth}. Makes no call yet. */
@@ -167,6 +172,21 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
                     .map(response -> Optional.of(GitHubJson.job(GitHubJson.body(response))))
                     .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
         });
+    }
+
+    /**
+     * Needs the "Webhooks" permission of the repository or organisation (read to list, write to
+     * redeliver; a classic token: {@code admin:repo_hook} or {@code admin:org_hook}). Without it
+     * GitHub answers 404, which fails as {@link GitHubException.NotFound}.
+     */
+    @Override
+    public Uni<List<HookDelivery>> listHookDeliveries(WebhookRef hook, Instant since) {
+        return deliveries.since(hook, since);
+    }
+
+    @Override
+    public Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
+        return deliveries.redeliver(hook, deliveryId);
     }
 
     private static boolean isStatus(Throwable e, int status) {

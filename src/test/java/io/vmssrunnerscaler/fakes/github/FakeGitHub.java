@@ -25,7 +25,8 @@ import java.util.concurrent.ThreadFactory;
  * A local HTTPS GitHub for tests and benchmarks, on a free port of 127.0.0.1, speaking GitHub's
  * wire format for the runner calls: JIT configurations, registration tokens, runner listings
  * (Link-header paging, {@code per_page}, {@code name}), runner deletion (422 while busy), runner
- * groups, jobs, and App installation tokens (JWT checked with the App's public key). Every answer
+ * groups, jobs, App installation tokens (JWT checked with the App's public key), and a webhook's
+ * deliveries (cursor-paged listing, redelivery with 202). Every answer
  * carries {@code x-ratelimit-*} and {@code x-github-request-id}; a configurable primary limit is
  * enforced (403 with remaining 0), and throttling, 5xx and slow answers can be ordered.
  * The certificate is the tests' ({@code test.tls.keystore}), which the JVM trusts under surefire.
@@ -34,7 +35,7 @@ public final class FakeGitHub implements AutoCloseable {
     /** Route names, for {@link #calls(String)} and route-specific failures. */
     public static final String JIT_CONFIG = "jitconfig", REGISTRATION_TOKEN = "registration-token",
             RUNNERS = "runners", DELETE_RUNNER = "delete-runner", RUNNER_GROUPS = "runner-groups", JOB = "job",
-            ACCESS_TOKEN = "access-token";
+            ACCESS_TOKEN = "access-token", HOOK_DELIVERIES = "hook-deliveries", REDELIVER = "redeliver";
 
     /** One request the fake answered. */
     public record Call(Instant at, String method, String path, String route, int status) {}
@@ -45,6 +46,7 @@ public final class FakeGitHub implements AutoCloseable {
     private final Clock clock;
     private final FakeAuth auth = new FakeAuth();
     private final FakeRunners state = new FakeRunners();
+    private final FakeHooks hooks = new FakeHooks();
     private final FakeLimits limits = new FakeLimits();
     private final FakeHandler handler;
 
@@ -53,7 +55,7 @@ public final class FakeGitHub implements AutoCloseable {
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
         server.setExecutor(handlers);
-        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, this::baseUri), delayer);
+        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, hooks, this::baseUri), delayer);
         server.createContext("/", handler);
         server.start();
     }
@@ -174,6 +176,44 @@ public final class FakeGitHub implements AutoCloseable {
     public JsonNode lastJitRequest() {
         return state.lastJitRequest();
     }
+
+    // --- webhook deliveries ----------------------------------------------------------------
+
+    /** A webhook of a scope ({@code owner/repo} or {@code org}) with no deliveries yet; unknown hooks answer 404. */
+    public FakeGitHub webhook(String scope, long hookId) {
+        hooks.hook(FakeHooks.hookKey(FakeRunners.scopeKey(scope), hookId));
+        return this;
+    }
+
+    /**
+     * Records a first attempt of an event to the hook (creating the hook), as GitHub would after
+     * sending it; {@code statusCode} is what the receiver answered, 0 for no answer. Returns its id.
+     */
+    public long addDelivery(String scope, long hookId, String guid, Instant deliveredAt, int statusCode, String event,
+            String action) {
+        return hooks.add(FakeHooks.hookKey(FakeRunners.scopeKey(scope), hookId), guid, deliveredAt, false, statusCode,
+                event, action);
+    }
+
+    /** What the receiver answers to the redeliveries the fake makes from now on (default 200; 0: no answer). */
+    public FakeGitHub redeliveriesAnswered(int statusCode) {
+        hooks.redeliveryStatus(statusCode);
+        return this;
+    }
+
+    /** The delivery ids of the redelivery requests accepted (202) for the hook, in order. */
+    public List<Long> redeliveryRequests(String scope, long hookId) {
+        return hooks.requests(FakeHooks.hookKey(FakeRunners.scopeKey(scope), hookId));
+    }
+
+    /** Every attempt recorded for the hook, oldest first. */
+    public List<Delivery> deliveries(String scope, long hookId) {
+        return hooks.all(FakeHooks.hookKey(FakeRunners.scopeKey(scope), hookId));
+    }
+
+    /** One attempt to deliver an event to a webhook; {@code statusCode} 0: no answer. */
+    public record Delivery(long id, String guid, Instant deliveredAt, boolean redelivery, int statusCode, String event,
+            String action) {}
 
     // --- limits and failures ---------------------------------------------------------------
 

@@ -48,6 +48,32 @@ class FakeGitHubTest {
     }
 
     @Test
+    void listsAHooksDeliveriesNewestFirstByCursorAndRedeliversWith202() throws Exception {
+        Instant at = Instant.parse("2026-02-01T10:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            fake.addDelivery("o/r", 7, "guid-" + i, at.plusSeconds(i), i == 0 ? 0 : 202, "workflow_job", "queued");
+        }
+        HttpResponse<String> first = send("GET", "/repos/o/r/hooks/7/deliveries?per_page=2", TOKEN, null);
+        assertEquals(200, first.statusCode());
+        assertTrue(first.body().startsWith("[{\"id\":"), first.body());
+        assertTrue(first.body().contains("\"guid\":\"guid-2\",\"delivered_at\":\"2026-02-01T10:00:02Z\""), first.body());
+        String link = first.headers().firstValue("link").orElseThrow();
+        assertTrue(link.matches("<https://127\\.0\\.0\\.1:\\d+/repos/o/r/hooks/7/deliveries\\?per_page=2&cursor=v1_\\d+>; rel=\"next\""), link);
+        String next = link.substring(link.indexOf("/repos"), link.indexOf('>'));
+        HttpResponse<String> last = send("GET", next, TOKEN, null);
+        assertTrue(last.body().contains("\"guid\":\"guid-0\"") && last.body().contains("\"status\":\"timed out\""), last.body());
+        assertTrue(last.headers().firstValue("link").isEmpty());
+
+        long failed = fake.deliveries("o/r", 7).get(0).id();
+        HttpResponse<String> attempt = send("POST", "/repos/o/r/hooks/7/deliveries/" + failed + "/attempts", TOKEN, "");
+        assertEquals(202, attempt.statusCode());
+        assertEquals(List.of(failed), fake.redeliveryRequests("o/r", 7));
+        assertEquals(404, send("POST", "/repos/o/r/hooks/7/deliveries/1/attempts", TOKEN, "").statusCode());
+        assertEquals(404, send("GET", "/orgs/o/hooks/7/deliveries", TOKEN, null).statusCode());
+        assertEquals(400, send("GET", "/repos/o/r/hooks/7/deliveries?cursor=junk", TOKEN, null).statusCode());
+    }
+
+    @Test
     void refusesToDeleteABusyRunnerAndAWrongToken() throws Exception {
         long id = fake.addRunner("octo", "vm1", true, true, List.of("linux"));
         assertEquals(422, send("DELETE", "/orgs/octo/actions/runners/" + id, TOKEN, null).statusCode());

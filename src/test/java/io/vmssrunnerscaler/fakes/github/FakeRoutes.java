@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
 final class FakeRoutes {
     /** {@code group(1)} of every runner route is the scope key ({@code repos/o/r} or {@code orgs/o}). */
     private static final String SCOPE = "^/((?:repos/[^/]+/[^/]+)|(?:orgs/[^/]+))/actions/runners";
+    /** {@code group(1)} the scope key, {@code group(2)} the hook id. */
+    private static final String HOOK = "^/((?:repos/[^/]+/[^/]+)|(?:orgs/[^/]+))/hooks/(\\d+)";
+    private static final Pattern CURSOR = Pattern.compile("v1_(\\d+)");
 
     private record Route(String method, Pattern path, String name) {}
 
@@ -31,7 +35,9 @@ final class FakeRoutes {
             new Route("DELETE", Pattern.compile(SCOPE + "/(\\d+)$"), FakeGitHub.DELETE_RUNNER),
             new Route("GET", Pattern.compile("^/orgs/([^/]+)/actions/runner-groups$"), FakeGitHub.RUNNER_GROUPS),
             new Route("GET", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/jobs/(\\d+)$"), FakeGitHub.JOB),
-            new Route("POST", Pattern.compile("^/app/installations/(\\d+)/access_tokens$"), FakeGitHub.ACCESS_TOKEN));
+            new Route("POST", Pattern.compile("^/app/installations/(\\d+)/access_tokens$"), FakeGitHub.ACCESS_TOKEN),
+            new Route("GET", Pattern.compile(HOOK + "/deliveries$"), FakeGitHub.HOOK_DELIVERIES),
+            new Route("POST", Pattern.compile(HOOK + "/deliveries/(\\d+)/attempts$"), FakeGitHub.REDELIVER));
 
     /** A request, with its route ("unknown" if none) and the route's path groups. */
     record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body,
@@ -52,11 +58,13 @@ final class FakeRoutes {
 
     private final FakeAuth auth;
     private final FakeRunners state;
+    private final FakeHooks hooks;
     private final Supplier<URI> baseUri;
 
-    FakeRoutes(FakeAuth auth, FakeRunners state, Supplier<URI> baseUri) {
+    FakeRoutes(FakeAuth auth, FakeRunners state, FakeHooks hooks, Supplier<URI> baseUri) {
         this.auth = auth;
         this.state = state;
+        this.hooks = hooks;
         this.baseUri = baseUri;
     }
 
@@ -89,6 +97,9 @@ final class FakeRoutes {
             case FakeGitHub.RUNNER_GROUPS -> page(r, "runner_groups", state.groupsOf(g.get(0)));
             case FakeGitHub.JOB -> state.job(g.get(0), Long.parseLong(g.get(1)));
             case FakeGitHub.ACCESS_TOKEN -> auth.issueInstallationToken(r.header("authorization"), Long.parseLong(g.get(0)), now);
+            case FakeGitHub.HOOK_DELIVERIES -> deliveries(r, FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))));
+            case FakeGitHub.REDELIVER -> hooks.redeliver(FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))),
+                    Long.parseLong(g.get(2)), now);
             default -> FakeReply.error(404, "Not Found");
         };
     }
@@ -118,6 +129,41 @@ final class FakeRoutes {
             links.add(link(r, perPage, 1, "first"));
         }
         return links.isEmpty() ? reply : reply.header("Link", String.join(", ", links));
+    }
+
+    /**
+     * A page of a webhook's deliveries, newest first: a JSON array (no {@code total_count}), paged by
+     * an opaque cursor ({@code v1_<id>}: the first delivery of the page) in the {@code Link} header.
+     */
+    private FakeReply deliveries(Request r, String hookKey) {
+        Optional<List<FakeGitHub.Delivery>> listing = hooks.listing(hookKey);
+        if (listing.isEmpty()) {
+            return FakeReply.error(404, "Not Found");
+        }
+        int perPage = Math.max(1, Math.min(100, r.intQuery("per_page", 30)));
+        List<FakeGitHub.Delivery> all = listing.get();
+        int from = 0;
+        String cursor = r.query().get("cursor");
+        if (cursor != null) {
+            Matcher m = CURSOR.matcher(cursor);
+            if (!m.matches()) {
+                return FakeReply.error(400, "Bad Request");
+            }
+            long start = Long.parseLong(m.group(1));
+            while (from < all.size() && all.get(from).id() > start) {
+                from++;
+            }
+        }
+        int to = Math.min(all.size(), from + perPage);
+        boolean repository = hookKey.startsWith("repos/");
+        List<Object> page = new ArrayList<>();
+        all.subList(from, to).forEach(d -> page.add(FakeHooks.json(d, repository)));
+        FakeReply reply = FakeReply.json(200, page);
+        if (to < all.size()) {
+            String next = "v1_" + all.get(to).id();
+            reply.header("Link", "<" + baseUri.get() + r.path() + "?per_page=" + perPage + "&cursor=" + next + ">; rel=\"next\"");
+        }
+        return reply;
     }
 
     private String link(Request r, int perPage, int page, String rel) {

@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.github.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +33,16 @@ class PagerTest {
     void aNextLinkWithoutAPageNumberIsAnError() {
         // A cursor (after=...) instead of page numbers: silently stopping would lose runners.
         assertThrows(IllegalStateException.class, () -> Pager.nextPage("<https://h/x?after=abc>; rel=\"next\""));
+    }
+
+    @Test
+    void readsTheCursorOfACursorPagedListing() {
+        String link = "<https://api.github.com/repositories/1296269/hooks/42/deliveries?per_page=100&cursor=v1_12077215967>; "
+                + "rel=\"next\"";
+        assertEquals(Optional.of("v1_12077215967"), Pager.nextCursor(link));
+        assertEquals(Optional.of("a b"), Pager.nextCursor("<https://h/x?cursor=a%20b&per_page=2>; rel=\"next\""));
+        assertEquals(Optional.empty(), Pager.nextCursor(null));
+        assertEquals(Optional.empty(), Pager.nextCursor("<https://h/x?cursor=v1_9>; rel=\"prev\""));
+        assertThrows(IllegalStateException.class, () -> Pager.nextCursor("<https://h/x?page=2>; rel=\"next\""));
     }
 }

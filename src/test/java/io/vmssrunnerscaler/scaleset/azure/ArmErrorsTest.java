@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
+import io.vmssrunnerscaler.fakes.MutableClock;
 import io.vmssrunnerscaler.fakes.StubAzureResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
