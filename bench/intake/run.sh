@@ -32,9 +32,9 @@ run_service() {  # port, max, extra props...
 port=$(free_port)
 pid=$(run_service "$port" 20)
 wait_for_200 "http://127.0.0.1:$port/q/health/ready" 60 "$pid"
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$port" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$port" | tee "$OUT/wrk.txt"
-accepted=$(curl -s "http://127.0.0.1:$port/q/metrics" | awk '/^scaler_webhook_deliveries_total/ {print}' | tee "$OUT/metrics.txt" | wc -l)
+BENCH_RUN=1 wrk -t2 -c"$CONNECTIONS" -d5s -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$port" >/dev/null
+BENCH_RUN=2 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$port" | tee "$OUT/wrk.txt"
+curl -s "http://127.0.0.1:$port/q/metrics" | grep '^scaler_webhook_deliveries_total' >"$OUT/metrics.txt" || true
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 
 # 2. Queued delivery to capacity call: min 0 and no free capacity, so each queued job raises the
@@ -54,6 +54,9 @@ echo "RESULT bench=intake connections=$CONNECTIONS metric=latency_p99_ms value=$
 echo "RESULT bench=intake connections=$CONNECTIONS metric=requests value=$(field requests)"
 echo "RESULT bench=intake connections=$CONNECTIONS metric=non_2xx value=$(field non2xx)"
 echo "RESULT bench=intake connections=$CONNECTIONS metric=socket_errors value=$(field errors)"
+# Every delivery must have been taken as new: a repeated delivery id would be answered "duplicate".
+dups=$(awk -F' ' '/outcome="duplicate"/ {print $2}' "$OUT/metrics.txt"); dups=${dups:-0}
+echo "RESULT bench=intake connections=$CONNECTIONS metric=duplicate_deliveries value=$dups"
 echo "RESULT bench=intake samples=$SAMPLES metric=queued_to_capacity_call_p50_ms value=$(pct 50)"
 echo "RESULT bench=intake samples=$SAMPLES metric=queued_to_capacity_call_p99_ms value=$(pct 99)"
 echo "RESULT bench=intake metric=wall_time_s value=$(( $(date +%s) - start ))"

@@ -1,10 +1,12 @@
 -- wrk script for bench/intake: cycles through pre-signed workflow_job bodies (wrk's Lua has no
 -- HMAC) and gives every request its own X-GitHub-Delivery id.
 local requests = dofile(os.getenv("BENCH_REQUESTS"))
+-- Set per wrk run so that a warm-up run and the measured run never share a delivery id.
+local run = tonumber(os.getenv("BENCH_RUN") or "0")
 local counter = 0
-local thread_id = 0
 local threads = {}
 
+-- thread_id becomes a global of each thread's own Lua state.
 function setup(thread)
   thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
@@ -13,7 +15,7 @@ end
 function request()
   counter = counter + 1
   local r = requests[(counter % #requests) + 1]
-  local delivery = string.format("00000000-0000-4000-8000-%04d%08d", thread_id, counter)
+  local delivery = string.format("%08d-0000-4000-8000-%04d%08d", run, thread_id, counter)
   return wrk.format("POST", "/github/webhook", {
     ["Content-Type"] = "application/json",
     ["X-GitHub-Event"] = "workflow_job",
