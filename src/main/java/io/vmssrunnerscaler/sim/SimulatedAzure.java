@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -21,10 +22,16 @@ import java.util.function.Supplier;
  * increasing ids and computer names {@code <prefix><6 base-36 digits>}, a capacity cut removes the
  * highest ids (whoever runs there), re-image and delete take time, and failures can be injected.
  * Every call completes later on the simulator's clock, never on the caller's stack.
+ *
+ * <p>Every call is charged to its Compute throttling bucket ({@link #throttling()}): counted always,
+ * and, once {@link SimThrottling#enforce enforced}, refused with {@link SimulatedThrottled} (Azure's
+ * 429 with Retry-After) when the scale set's bucket is empty. The per-VM calls and the single GET
+ * are not used by the scaler; they are there for the benchmarks' baseline (the original design).
  */
 public final class SimulatedAzure implements ScaleSetPort {
     private final SimWorld world;
     private final Map<String, ScaleSetSim> scaleSets = new HashMap<>();
+    private final SimThrottling throttling = new SimThrottling();
 
     private final class ScaleSetSim {
         final Pool pool;
@@ -43,12 +50,12 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     @Override
     public Uni<List<ObservedInstance>> list(ScaleSetRef ref) {
-        return later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList());
+        return charged(ref, ArmBucket.HIGH_COST_GET_VMSS, () -> later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList()));
     }
 
     @Override
     public Uni<Void> setCapacity(ScaleSetRef ref, int capacity) {
-        return later(world.settings().capacityDelay(), () -> {
+        return charged(ref, ArmBucket.UPDATE_VMSS, () -> later(world.settings().capacityDelay(), () -> {
             ScaleSetSim s = set(ref);
             world.failIfInjected("setCapacity");
             world.log(Kind.CAPACITY_SET, 0, ref.name(), null, capacity, "");
@@ -64,11 +71,40 @@ public final class SimulatedAzure implements ScaleSetPort {
                 world.log(Kind.MAX_EXCEEDED, 0, ref.name(), null, s.vms.size(), "max " + s.pool.spec().max());
             }
             return null;
-        });
+        }));
     }
 
     @Override
     public Uni<Void> reimage(ScaleSetRef ref, List<String> instanceIds) {
+        return charged(ref, ArmBucket.UPDATE_VMSS, () -> reimageNow(ref, instanceIds));
+    }
+
+    @Override
+    public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
+        return charged(ref, ArmBucket.DELETE_VMSS_VMS, () -> deleteNow(ref, instanceIds));
+    }
+
+    /** GET of the scale set (a low-cost get): its {@code sku.capacity}, i.e. the instances it holds. */
+    public Uni<Integer> capacity(ScaleSetRef ref) {
+        return charged(ref, ArmBucket.LOW_COST_GET_VMSS, () -> later(Duration.ZERO, () -> set(ref).vms.size()));
+    }
+
+    /** Re-images one instance by its own VM API ({@code .../virtualMachines/{id}/reimage}): Update VMSS VMs. */
+    public Uni<Void> reimageInstance(ScaleSetRef ref, String instanceId) {
+        return charged(ref, ArmBucket.UPDATE_VMSS_VMS, () -> reimageNow(ref, List.of(instanceId)));
+    }
+
+    /** Deletes one instance by its own VM API ({@code DELETE .../virtualMachines/{id}}): Delete VMSS VMs. */
+    public Uni<Void> deleteInstance(ScaleSetRef ref, String instanceId) {
+        return charged(ref, ArmBucket.DELETE_VMSS_VMS, () -> deleteNow(ref, List.of(instanceId)));
+    }
+
+    /** The calls made so far, per throttling bucket, and whether Azure's limits are enforced. */
+    public SimThrottling throttling() {
+        return throttling;
+    }
+
+    private Uni<Void> reimageNow(ScaleSetRef ref, List<String> instanceIds) {
         return takeDown(ref, instanceIds, "reimage", Kind.REIMAGE_REQUESTED, ProvisioningState.UPDATING)
                 .flatMap(vms -> later(world.settings().reimageDelay(), () -> {
                     vms.forEach(this::provisioned);
@@ -76,8 +112,7 @@ public final class SimulatedAzure implements ScaleSetPort {
                 }));
     }
 
-    @Override
-    public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
+    private Uni<Void> deleteNow(ScaleSetRef ref, List<String> instanceIds) {
         return takeDown(ref, instanceIds, "delete", Kind.DELETE_REQUESTED, ProvisioningState.DELETING)
                 .flatMap(vms -> later(world.settings().deleteDelay(), () -> {
                     vms.forEach(vm -> {
@@ -172,6 +207,22 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     private ScaleSetSim s(SimVm vm) {
         return scaleSets.get(vm.scaleSet);
+    }
+
+    /**
+     * Charges the call to its bucket when it is made (subscribed); a throttled call fails later on the
+     * simulator's clock, like any answer, and {@code call} is then never made.
+     */
+    private <T> Uni<T> charged(ScaleSetRef ref, ArmBucket bucket, Supplier<Uni<T>> call) {
+        return Uni.createFrom().deferred(() -> {
+            Optional<Duration> retryAfter = throttling.take(ref.name(), bucket, world.time().now());
+            if (retryAfter.isPresent()) {
+                return later(Duration.ZERO, () -> {
+                    throw new SimulatedThrottled(ref.name(), bucket, retryAfter.get());
+                });
+            }
+            return call.get();
+        });
     }
 
     /** Runs {@code work} on the simulator's clock after {@code delay}; its exception fails the Uni. */

@@ -1,0 +1,124 @@
+package io.vmssrunnerscaler.bench;
+
+import io.vmssrunnerscaler.busy.InMemoryBusyStore;
+import io.vmssrunnerscaler.engine.AfterJob;
+import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import io.vmssrunnerscaler.shell.PoolListener;
+import io.vmssrunnerscaler.shell.Scaler;
+import io.vmssrunnerscaler.shell.ShellContext;
+import io.vmssrunnerscaler.shell.VirtualTimeSource;
+import io.vmssrunnerscaler.sim.ArmBucket;
+import io.vmssrunnerscaler.sim.InProcessEndpoints;
+import io.vmssrunnerscaler.sim.SimSettings;
+import io.vmssrunnerscaler.sim.SimWorld;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One policy on one trace in the simulated world on a virtual clock, with Azure's per-scale-set
+ * throttling enforced: the scaler (engine, pool loop, batching, and its production throttle budget)
+ * or the baseline (the original design). Both see the same seeded world and the same jobs.
+ */
+final class PolicyRun {
+    static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+    static final Set<String> JOB_LABELS = Set.of("self-hosted", "linux");
+
+    enum Policy {
+        SCALER, BASELINE;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The world and the pool, the same for both policies. The scaler's own settings are its
+     * production defaults (tick 5 s, batch window 2 s, listing every 60 s, boot timeout 10 min,
+     * idle cool-down 5 min, finish grace 60 s, queued age limit 1 h).
+     */
+    record Settings(Duration capacityDelay, Duration provisioningDelay, Duration reimageDelay, Duration deleteDelay,
+            Duration runnerStartDelay, int min, int max, int freePercent, Duration warmUp, Duration drain,
+            Duration busyMessageTtl, long seed) {
+
+        static Settings defaults() {
+            return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(60),
+                    Duration.ofSeconds(20), Duration.ofSeconds(5), 1, 100, 25, Duration.ofMinutes(10),
+                    Duration.ofHours(1), Duration.ofHours(1), 7);
+        }
+
+        Settings withMax(int newMax) {
+            return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
+                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed);
+        }
+
+        Settings withDelays(Duration provisioning, Duration reimage) {
+            return new Settings(capacityDelay, provisioning, reimage, deleteDelay, runnerStartDelay, min, max,
+                    freePercent, warmUp, drain, busyMessageTtl, seed);
+        }
+
+        Settings withDrain(Duration newDrain) {
+            return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
+                    freePercent, warmUp, newDrain, busyMessageTtl, seed);
+        }
+
+        SimSettings sim() {
+            return new SimSettings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, 0, seed);
+        }
+
+        Pool pool() {
+            PoolSpec spec = new PoolSpec("linux", Set.of("self-hosted", "linux"), min, max, freePercent,
+                    AfterJob.REIMAGE_OR_DELETE, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(60),
+                    Duration.ofHours(1));
+            return new Pool(spec, RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", "linux-vmss"));
+        }
+    }
+
+    private PolicyRun() {}
+
+    static RunResult run(Policy policy, Trace trace, Settings settings) {
+        VirtualTimeSource time = new VirtualTimeSource(START);
+        Pool pool = settings.pool();
+        SimWorld world = new SimWorld(time, settings.sim(), List.of(pool));
+        world.azure().throttling().enforce(true);
+        long[] extra = new long[1];
+        Runnable extraCounter;
+        if (policy == Policy.SCALER) {
+            BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);
+            ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), world.gitHub(),
+                    Duration.ofSeconds(2), 100_000, false);
+            Scaler scaler = new Scaler(List.of(pool), context, p -> PoolListener.NONE);
+            world.connect(new InProcessEndpoints(scaler.intake()));
+            scaler.start();
+            every(time, Duration.ofSeconds(5), scaler::tick);
+            every(time, Duration.ofSeconds(60), scaler::refresh);
+            extraCounter = () -> extra[0] = port.localRefusals();
+        } else {
+            BaselinePolicy baseline = new BaselinePolicy(world, pool, settings.busyMessageTtl());
+            world.connect(baseline);
+            baseline.start();
+            extraCounter = () -> extra[0] = baseline.handlerFailures();
+        }
+        for (Trace.Arrival a : trace.arrivals()) {
+            time.schedule(settings.warmUp().plus(a.at()), () -> world.gitHub().submit(JOB_LABELS, a.duration(),
+                    "octo-org/app", "octo-org"));
+        }
+        Duration total = settings.warmUp().plus(trace.length()).plus(settings.drain());
+        time.runFor(total);
+        extraCounter.run();
+        long[][] calls = new long[ArmBucket.values().length][];
+        world.azure().throttling().counts(pool.scaleSet().name()).forEach((b, c) -> calls[b.ordinal()] = c);
+        return RunResult.of(policy, trace, world.log(), START.plus(total), calls, extra[0]);
+    }
+
+    private static void every(VirtualTimeSource time, Duration period, Runnable task) {
+        time.schedule(period, () -> {
+            task.run();
+            every(time, period, task);
+        });
+    }
+}

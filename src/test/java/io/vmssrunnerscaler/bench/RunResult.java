@@ -1,0 +1,96 @@
+package io.vmssrunnerscaler.bench;
+
+import io.vmssrunnerscaler.sim.ArmBucket;
+import io.vmssrunnerscaler.sim.SimEvent;
+import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import io.vmssrunnerscaler.sim.SimEventLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one policy run produced, read from the simulator's ground truth: job waits (queued to
+ * started), jobs never started, jobs cut off (their VM re-imaged or deleted under them), cost in
+ * instance-minutes (every instance from its creation until it is gone), and ARM calls and 429s per
+ * throttling bucket.
+ *
+ * @param extra the baseline's failed handler calls, or the scaler's locally refused calls
+ */
+record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStarted, int cutOff, double waitP50,
+        double waitP95, double waitMax, double instanceMinutes, int peakInstances, long[][] calls, long extra) {
+
+    static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls, long extra) {
+        Map<Long, Instant> queued = new HashMap<>();
+        Map<Long, Instant> started = new HashMap<>();
+        int cutOff = 0;
+        int live = 0;
+        int peak = 0;
+        double instanceMinutes = 0;
+        Instant last = null;
+        for (SimEvent e : log.events()) {
+            if (last != null) {
+                instanceMinutes += live * Duration.between(last, e.at()).toMillis() / 60_000.0;
+            }
+            last = e.at();
+            switch (e.kind()) {
+                case JOB_QUEUED -> queued.put(e.jobId(), e.at());
+                case JOB_STARTED -> started.putIfAbsent(e.jobId(), e.at());
+                case BUSY_INSTANCE_TOUCHED -> cutOff++;
+                case INSTANCE_CREATED -> peak = Math.max(peak, ++live);
+                case INSTANCE_DELETED -> live--;
+                default -> { }
+            }
+        }
+        if (last != null) {
+            instanceMinutes += live * Duration.between(last, end).toMillis() / 60_000.0;
+        }
+        // A job that never started counts as having waited until the end of the run (a lower bound).
+        List<Double> waits = new ArrayList<>();
+        queued.forEach((job, at) -> waits.add(Duration.between(at, started.getOrDefault(job, end)).toMillis() / 1000.0));
+        Collections.sort(waits);
+        int neverStarted = (int) queued.keySet().stream().filter(j -> !started.containsKey(j)).count();
+        return new RunResult(policy, trace.name(), queued.size(), neverStarted, cutOff, percentile(waits, 50),
+                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak, calls, extra);
+    }
+
+    long calls(ArmBucket bucket) {
+        return calls[bucket.ordinal()][0];
+    }
+
+    long throttled(ArmBucket bucket) {
+        return calls[bucket.ordinal()][1];
+    }
+
+    long totalCalls() {
+        long n = 0;
+        for (long[] c : calls) {
+            n += c[0];
+        }
+        return n;
+    }
+
+    long totalThrottled() {
+        long n = 0;
+        for (long[] c : calls) {
+            n += c[1];
+        }
+        return n;
+    }
+
+    double callsPerJob() {
+        return jobs == 0 ? 0 : (double) totalCalls() / jobs;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}
