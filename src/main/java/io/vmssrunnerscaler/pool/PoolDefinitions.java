@@ -93,6 +93,7 @@ public final class PoolDefinitions {
                 }
             });
         }
+        checkRedelivery(gitHub, problems);
         if (RunnerConfigMode.parse(config.runners().configMode()).isEmpty()) {
             problems.add(problem("scaler.runners.config-mode", "must be jit or registration-token, got '"
                     + config.runners().configMode() + "'"));
@@ -107,6 +108,33 @@ public final class PoolDefinitions {
         if (config.cloud() == ScalerConfig.Cloud.AZURE) {
             checkAzure(config, problems);
         }
+    }
+
+    private static void checkRedelivery(ScalerConfig.GitHub gitHub, List<String> problems) {
+        gitHub.hookId().filter(id -> id <= 0).ifPresent(id ->
+                problems.add(problem("scaler.github.hook-id", "must be a positive webhook id, got " + id)));
+        if (gitHub.hookId().isPresent()) {
+            Optional<String> scope = gitHub.hookScope().filter(v -> !v.isBlank());
+            if (scope.isEmpty()) {
+                problems.add(problem("scaler.github.hook-scope", "is required with scaler.github.hook-id: the repository "
+                        + "owner/name or the organisation the webhook belongs to"));
+            } else {
+                try {
+                    RunnerScope.parse(scope.get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(problem("scaler.github.hook-scope", e.getMessage()));
+                }
+            }
+        }
+        ScalerConfig.GitHub.Redelivery r = gitHub.redelivery();
+        if (r.hourlyBudget() < 0) {
+            problems.add(problem("scaler.github.redelivery.hourly-budget", "must not be negative"));
+        }
+        if (r.lookBack().isNegative() || r.lookBack().isZero() || r.lookBack().compareTo(Duration.ofDays(3)) > 0) {
+            problems.add(problem("scaler.github.redelivery.look-back", "must be more than 0 and at most 3 days "
+                    + "(GitHub keeps deliveries that long), got " + r.lookBack()));
+        }
+        positive("scaler.github.redelivery.interval", r.interval(), problems);
     }
 
     /** Every setting azure mode cannot start without, all named at once. */

@@ -142,6 +142,31 @@ public interface ScalerConfig {
         /** How long a delivery id is remembered. */
         @WithDefault("24h")
         Duration deliveryCacheTtl();
+
+        /**
+         * Id of the webhook that delivers {@code workflow_job}; when set, its failed deliveries are
+         * listed and redelivered. Needs the webhooks permission of the repository or organisation.
+         */
+        Optional<Long> hookId();
+
+        /** Where that webhook is configured: {@code owner/name} or an organisation. */
+        Optional<String> hookScope();
+
+        Redelivery redelivery();
+
+        interface Redelivery {
+            /** How often failed deliveries are looked for. */
+            @WithDefault("60s")
+            Duration interval();
+
+            /** Redelivery requests an hour at most (each one GitHub API call). */
+            @WithDefault("300")
+            int hourlyBudget();
+
+            /** How far back the first look after start goes (at most 3 days, GitHub's retention). */
+            @WithDefault("1h")
+            Duration lookBack();
+        }
     }
 
     interface Runners {

@@ -14,6 +14,11 @@ import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.pool.PoolDefinitions;
 import io.vmssrunnerscaler.pool.RunnerConfigMode;
 import io.vmssrunnerscaler.pool.ScalerConfig;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vmssrunnerscaler.github.GitHubPort;
+import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.github.WebhookRedelivery;
+import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
 import io.vmssrunnerscaler.shell.PoolListener;
 import io.vmssrunnerscaler.status.PoolMetricsListener;
@@ -57,6 +62,7 @@ public class ScalerRuntime {
     private final TokenCredential credential;
     private final Vertx vertx;
     private final MeterRegistry metrics;
+    private volatile WebhookRedelivery redelivery;
     private SourceNetworks runnerNetworks;
     private SystemTimeSource time;
 
@@ -108,8 +114,10 @@ public class ScalerRuntime {
         world = new SimWorld(time, SimSettings.from(config.sim()), pools);
         ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
-                RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
+                RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
+                Infrastructure.getDefaultWorkerPool());
         scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
         scaler.start();
@@ -135,8 +143,10 @@ public class ScalerRuntime {
         azure = AzurePorts.create(config, credential, vertx);
         ShellContext context = new ShellContext(time, azure.scaleSet(), azure.busyStore(), azure.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
-                RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN);
+                RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
+                Infrastructure.getDefaultWorkerPool());
         scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);
         LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
@@ -149,6 +159,38 @@ public class ScalerRuntime {
             log.decided(before, event, decision);
             metered.decided(before, event, decision);
         };
+    }
+
+    /** Only with webhooks on and the hook's id configured: GitHub never redelivers on its own. */
+    private Optional<WebhookRedelivery> webhookRedelivery(GitHubPort gitHub) {
+        ScalerConfig.GitHub g = config.github();
+        if (!g.webhooksEnabled() || g.hookId().isEmpty()) {
+            return Optional.empty();
+        }
+        WebhookRef hook = new WebhookRef(RunnerScope.parse(g.hookScope().orElseThrow()), g.hookId().get());
+        LOG.infof("webhook %d of %s: failed deliveries are redelivered (at most %d an hour)", hook.hookId(), hook.scope(),
+                g.redelivery().hourlyBudget());
+        return Optional.of(new WebhookRedelivery(gitHub, hook, Clock.systemUTC(), g.redelivery().hourlyBudget(),
+                g.redelivery().lookBack()));
+    }
+
+    /** One pass over the webhook's recent deliveries; its outcome is logged and counted. */
+    public void redeliverFailedDeliveries() {
+        WebhookRedelivery r = redelivery;
+        if (r == null || !secretsReady()) {
+            return;
+        }
+        r.redeliverFailed().subscribe().with(pass -> {
+            metrics.counter("scaler.webhook.redeliveries", "outcome", "redelivered").increment(pass.redelivered());
+            metrics.counter("scaler.webhook.redeliveries", "outcome", "skipped-by-budget").increment(pass.skippedByBudget());
+            metrics.counter("scaler.webhook.redeliveries", "outcome", "refused").increment(pass.refused());
+            if (!pass.ok()) {
+                LOG.warnf("webhook redelivery: %s", pass.error());
+            } else if (pass.failed() > 0) {
+                LOG.infof("webhook redelivery: %d failed delivery(ies) seen, %d redelivered, %d wait for budget",
+                        pass.failed(), pass.redelivered(), pass.skippedByBudget());
+            }
+        });
     }
 
     private Reconciler.Settings reconcileSettings() {

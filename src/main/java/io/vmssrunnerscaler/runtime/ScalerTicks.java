@@ -26,4 +26,10 @@ public class ScalerTicks {
             runtime.scaler().reconcile();
         }
     }
+
+    @Scheduled(every = "${scaler.github.redelivery.interval:60s}", delayed = "${scaler.github.redelivery.interval:60s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void redeliver() {
+        runtime.redeliverFailedDeliveries();
+    }
 }

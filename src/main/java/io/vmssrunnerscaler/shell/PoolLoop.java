@@ -57,7 +57,8 @@ public final class PoolLoop {
         this.state = PoolState.empty(pool.spec());
         this.batcher = new ScaleSetBatcher(pool, context, this::offerResult, () -> send(new Message.FlushBatch()));
         UnicastProcessor<Message> messages = UnicastProcessor.create();
-        messages.subscribe().with(this::handle, e -> LOG.errorf(e, "pool %s: event loop stopped", pool.name()));
+        messages.emitOn(context.loopExecutor())
+                .subscribe().with(this::handle, e -> LOG.errorf(e, "pool %s: event loop stopped", pool.name()));
         this.inbox = messages.serialized();
         // Busy-store writes for one pool are applied in the order decided, one at a time.
         UnicastProcessor<PoolCommand> writes = UnicastProcessor.create();

@@ -157,6 +157,7 @@ class AzureFaultsTest {
 
     @Test
     void aGitHubTokenRotatedInKeyVaultIsPickedUpAfterGitHubRefusesTheOldOne() {
+        burstRunsAndInvariantsHold(1); // the scaler has read and uses the first token
         String rotated = "ghp_rotatedTokenFromTheVault";
         AzureWorld.gitHub.acceptToken(rotated);
         AzureWorld.vault.setSecret("github-token", rotated);
