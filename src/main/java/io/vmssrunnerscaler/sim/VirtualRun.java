@@ -37,7 +37,7 @@ public final class VirtualRun {
     public VirtualRun start() {
         scaler.start();
         every(tickInterval, scaler::tick);
-        every(reconcileInterval, scaler::refresh);
+        every(reconcileInterval, scaler::reconcile);
         return this;
     }
 
