@@ -8,11 +8,7 @@ import io.vmssrunnerscaler.scaleset.azure.ArmPolicy;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.TimeSource;
 import io.vmssrunnerscaler.sim.SimulatedThrottled;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -35,7 +31,7 @@ final class BudgetedScaleSet implements ScaleSetPort {
     BudgetedScaleSet(ScaleSetPort azure, TimeSource time, Duration maxWait, int maxAttempts) {
         this.azure = azure;
         this.time = time;
-        this.budget = ThrottleBudget.azure(clock(time));
+        this.budget = ThrottleBudget.azure(time.asClock());
         this.maxWait = maxWait;
         this.maxAttempts = maxAttempts;
     }
@@ -86,25 +82,5 @@ final class BudgetedScaleSet implements ScaleSetPort {
 
     private Uni<Boolean> after(Duration delay) {
         return Uni.createFrom().emitter(e -> time.schedule(delay, () -> e.complete(Boolean.TRUE)));
-    }
-
-    /** A java.time view of the virtual clock, for ThrottleBudget. */
-    static Clock clock(TimeSource time) {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return time.now();
-            }
-        };
     }
 }

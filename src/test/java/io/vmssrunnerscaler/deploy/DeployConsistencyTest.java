@@ -130,6 +130,8 @@ class DeployConsistencyTest {
         where.put("SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION", c -> c.pools().get("linux").scaleSet().subscription().orElse(null));
         where.put("SCALER_POOLS_LINUX_SCALE_SET_RESOURCE_GROUP", c -> c.pools().get("linux").scaleSet().resourceGroup().orElse(null));
         where.put("SCALER_POOLS_LINUX_SCALE_SET_NAME", c -> c.pools().get("linux").scaleSet().name().orElse(null));
+        where.put("SCALER_POOLS_LINUX_SCALE_SET_COMPUTER_NAME_PREFIX",
+                c -> c.pools().get("linux").scaleSet().computerNamePrefix().orElse(null));
         where.put("SCALER_GITHUB_APP_ID", c -> c.github().appId().orElse(null));
         where.put("SCALER_GITHUB_APP_INSTALLATION_ID", c -> c.github().appInstallationId().orElse(null));
         assertEquals(where.keySet(), env.keySet(), "the settings main.bicep writes (add a new one to this table)");

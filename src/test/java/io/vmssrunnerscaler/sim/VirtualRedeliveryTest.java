@@ -13,11 +13,8 @@ import io.vmssrunnerscaler.github.WebhookRedelivery;
 import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,7 +46,7 @@ class VirtualRedeliveryTest {
         assertEquals(0, world.log().count(e -> e.kind() == SimEvent.Kind.JOB_STARTED), "no runner without the webhook");
         assertTrue(run.scaler().loop("linux").orElseThrow().state().queued().isEmpty());
 
-        WebhookRedelivery redelivery = new WebhookRedelivery(world.gitHub(), HOOK, clockOf(run), 10);
+        WebhookRedelivery redelivery = new WebhookRedelivery(world.gitHub(), HOOK, run.time().asClock(), 10);
         RedeliveryPass pass = result(run, redelivery.redeliverFailed());
         run.runFor(Duration.ofMinutes(5));
 
@@ -71,24 +68,5 @@ class VirtualRedeliveryTest {
         uni.subscribe().with(item::set);
         run.runFor(Duration.ofMillis(1));
         return item.get();
-    }
-
-    private static Clock clockOf(VirtualRun run) {
-        return new Clock() {
-            @Override
-            public Instant instant() {
-                return run.time().now();
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        };
     }
 }
