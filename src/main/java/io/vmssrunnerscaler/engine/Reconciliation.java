@@ -57,8 +57,12 @@ final class Reconciliation {
             }
             // Configured, yet no runner came up within the boot timeout: drain it like a surplus
             // idle runner (GitHub refuses if it just took a job), then recycle it.
+            // A runner GitHub shows running a job is busy even if its hook call was lost: it must
+            // neither be counted as free nor drained.
             case IDLE -> {
-                if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
+                if (online && runner.busy()) {
+                    ScalingEngine.runnerStarted(d, i.name(), 0);
+                } else if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
                     d.startOperation(Operation.Kind.DRAIN, java.util.List.of(i.instanceId()), 0);
                 }
             }

@@ -175,8 +175,16 @@ class BusySafetyPropertyTest {
             if (roll < 91) {
                 return new PoolEvent.RunnerConfigFailed(someRunner());
             }
-            if (roll < 93) {
+            if (roll < 92) {
                 return new PoolEvent.RefreshRequested();
+            }
+            if (roll < 93) {
+                // The store as a reconcile pass reads it: some true markers, some stale, some missing.
+                Set<String> stored = marked.stream().filter(r -> random.nextBoolean()).collect(Collectors.toSet());
+                stored.add(someRunner().toLowerCase(Locale.ROOT));
+                Set<Long> waiting = state.queued().keySet().stream().filter(j -> random.nextBoolean()).collect(Collectors.toSet());
+                waiting.add(someJob());
+                return new PoolEvent.MarkersObserved(stored, waiting);
             }
             if (roll < 95) {
                 return new PoolEvent.RunnerRemovalRefused(someRunner(), random.nextInt(50), "stray");

@@ -112,6 +112,17 @@ class ReconcileTest {
         }
 
         @Test
+        void anIdleRunnerThatGitHubShowsRunningAJobIsBusyAlthoughItsHookWasLost() {
+            Scenario s = Scenario.with(Pools.spec().min(0).build(), idle("1", T0), idle("2", T0))
+                    .at(Duration.ofMinutes(1))
+                    .on(runners(T0.plusSeconds(30), online("1", true), online("2", false)));
+
+            assertEquals(Phase.BUSY, s.phase("1"), "neither free capacity nor a candidate for draining");
+            assertEquals(List.of(name("1")), commands(s, PoolCommand.MarkBusy.class).stream()
+                    .map(PoolCommand.MarkBusy::runnerName).toList());
+        }
+
+        @Test
         void aConfiguredRunnerWithinItsBootTimeoutIsGivenTime() {
             Scenario s = Scenario.with(Pools.seed(), idle("1", T0)).at(Pools.BOOT.minusMinutes(1))
                     .on(runners(T0.plus(Pools.BOOT).minusSeconds(60)));
