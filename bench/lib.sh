@@ -71,3 +71,31 @@ rss_mib() {
 median() {
   sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'
 }
+
+# Like wait_for_200, from one Python process polling every 5 ms: a shell loop spawning curl, grep and
+# date on each poll costs more than a core of CPU on a 2-core machine (so it slows the start-up it
+# measures) and resolves only ~45 ms. Waits until GET $1 answers 200 (at most $2 s, while process $3
+# lives).
+wait_for_200_quiet() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import http.client, os, sys, time, urllib.parse
+url, limit, pid = urllib.parse.urlsplit(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+deadline = time.monotonic() + limit
+while True:
+    try:
+        c = http.client.HTTPConnection(url.hostname, url.port, timeout=2)
+        c.request("GET", url.path)
+        if c.getresponse().status == 200:
+            sys.exit(0)
+        c.close()
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("process %d died" % pid)
+    if time.monotonic() > deadline:
+        sys.exit("no 200 from %s within %ss" % (sys.argv[1], sys.argv[2]))
+    time.sleep(0.005)
+PY
+}

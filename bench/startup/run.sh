@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # bench/startup: process start to the first 200 on /q/health/ready, RSS then and after a load, median
 # of RUNS (default 5) runs, for JDK 17, JDK 25, and JDK 25 with an AOT cache recorded by a training
-# run of the packaged service (-XX:AOTCacheOutput). Simulated mode (see bench/RESULTS.md for why not
-# azure mode). Environment: RUNS, JDK17, JDK25. Prints one "RESULT bench=startup ..." line per figure, last.
+# run of the packaged service (-XX:AOTCacheOutput), in each of MODES (default "simulated azure"):
+#   simulated  the built-in simulator (scaler.cloud=simulated);
+#   azure      scaler.cloud=azure against local fakes of Resource Manager, Key Vault and GitHub and a
+#              real Azurite (bench.FakeAzureWorld, a process of its own), the packaged jar
+#              authenticating through DefaultAzureCredential -> ManagedIdentityCredential at a fake
+#              managed-identity endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER). Ready then includes
+#              the identity token, the Key Vault reads, the busy-queue read-back and the first
+#              scale-set listing. Every run gets a fresh set of fakes (same state each time).
+# Environment: RUNS, MODES, JDK17, JDK25. Prints one "RESULT bench=startup ..." line per figure, last.
 source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
+MODES="${MODES:-simulated azure}"
 JDK17="${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 OUT="$ROOT/bench/startup/out"
@@ -16,53 +24,106 @@ bench_package
 rm -rf "$OUT/app" && cp -a "$ROOT/target/quarkus-app" "$OUT/app"
 JAR="$OUT/app/quarkus-run.jar"
 
+# --- simulated mode --------------------------------------------------------------------------
 # The load after readiness: a burst of 200 simulated jobs through the whole loop (webhooks, runner
 # configuration and hooks over HTTP) while wrk reads GET /pools for 5 s.
-load() {
-  local port="$1"
-  curl -s -o /dev/null -XPOST "http://127.0.0.1:$port/sim/jobs" -H 'content-type: application/json' \
+# The launch functions exec the JVM, so that the background job's pid is the service's own.
+simulated_launch() {  # java and its options; the service's port is $PORT
+  # shellcheck disable=SC2046
+  exec "$@" $(sim_props "$PORT") -jar "$JAR"
+}
+simulated_load() {
+  curl -s -o /dev/null -XPOST "http://127.0.0.1:$PORT/sim/jobs" -H 'content-type: application/json' \
        -d '{"count": 200, "labels": ["linux"], "durationSeconds": 2}'
-  wrk -t2 -c8 -d5s "http://127.0.0.1:$port/pools" >/dev/null
+  wrk -t2 -c8 -d5s "http://127.0.0.1:$PORT/pools" >/dev/null
 }
 
-# One run: prints "<ms to ready> <RSS MiB at ready> <RSS MiB after load>".
+# --- azure mode ------------------------------------------------------------------------------
+# The load after readiness: 5 s of signed workflow_job "queued" deliveries under wrk -t2 -c8 (2000
+# distinct jobs from the real @octokit/webhooks-examples payload, each request its own delivery id),
+# which scale the pool out to its max of 20 through the fake ARM, Key Vault and GitHub.
+WORLD_PID=""
+stop_world() {
+  if [[ -n "$WORLD_PID" ]]; then kill -TERM "$WORLD_PID" 2>/dev/null || true; wait "$WORLD_PID" 2>/dev/null || true; fi
+  WORLD_PID=""
+}
+trap stop_world EXIT
+start_world() {
+  local cp; cp="$(bench_test_classpath)"
+  if [[ ! -d "$ROOT/src/test/npm/node_modules/@octokit/webhooks-examples" ]]; then
+    (cd "$ROOT" && $MVN generate-test-resources >&2)   # installs the npm fixtures
+  fi
+  python3 "$ROOT/bench/intake/deliveries.py" lua "$OUT/requests.lua" 2000
+  rm -f "$OUT/azure.env"
+  (cd "$ROOT" && exec java -Xmx512m -Dtest.tls.keystore="$ROOT/target/test-tls/fakes.p12" \
+       -Dorg.jboss.logging.provider=jdk -cp "$cp" io.vmssrunnerscaler.bench.FakeAzureWorld \
+       settings="$OUT/azure.env" webhook-secret="$BENCH_SECRET" max=20 capacity=1 >"$OUT/world.log" 2>&1) &
+  WORLD_PID=$!
+  local deadline=$(( $(date +%s) + 120 ))
+  until [[ -s "$OUT/azure.env" ]]; do
+    kill -0 "$WORLD_PID" 2>/dev/null || { echo "the fake Azure world died, see $OUT/world.log" >&2; exit 1; }
+    (( $(date +%s) < deadline )) || { echo "the fake Azure world did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+# A fresh set of fakes before each run (new ports; the settings file is rewritten).
+azure_reset() {
+  local identity; identity=$(sed -n 's/^IDENTITY_ENDPOINT=//p' "$OUT/azure.env")
+  curl -sf -o /dev/null -XPOST "${identity%/msi/token}/reset" || { echo "world reset failed" >&2; exit 1; }
+}
+azure_launch() {
+  # shellcheck disable=SC2046
+  exec env $(cat "$OUT/azure.env") "$@" -Dquarkus.http.port="$PORT" \
+      -Djavax.net.ssl.trustStore="$ROOT/target/test-tls/truststore.p12" \
+      -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12 -jar "$JAR"
+}
+azure_load() {
+  BENCH_REQUESTS="$OUT/requests.lua" BENCH_RUN=1 \
+    wrk -t2 -c8 -d5s -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk-azure.txt"
+  grep -q ' non2xx=0 ' "$OUT/wrk-azure.txt" || { echo "azure load: non-2xx answers: $(grep '^BENCH' "$OUT/wrk-azure.txt")" >&2; exit 1; }
+}
+
+# One run in $MODE: prints "<ms to ready> <RSS MiB at ready> <RSS MiB after load>".
 one_run() {
-  local java="$1"; shift
-  local port; port=$(free_port)
+  if [[ "$MODE" == azure ]]; then azure_reset; fi
+  PORT=$(free_port)
   local t0 t1 pid
   t0=$(date +%s%N)
-  # shellcheck disable=SC2046
-  "$java" "$@" $(sim_props "$port") -jar "$JAR" >"$OUT/service.log" 2>&1 &
+  "${MODE}_launch" "$@" >"$OUT/service-$MODE.log" 2>&1 &
   pid=$!
-  wait_for_200 "http://127.0.0.1:$port/q/health/ready" 60 "$pid"
+  wait_for_200_quiet "http://127.0.0.1:$PORT/q/health/ready" 60 "$pid"
   t1=$(date +%s%N)
   local rss_ready; rss_ready=$(rss_mib "$pid")
-  load "$port"
+  "${MODE}_load"
   local rss_load; rss_load=$(rss_mib "$pid")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   echo "$(( (t1 - t0) / 1000000 )) $rss_ready $rss_load"
 }
 
-# The AOT cache: a training run with the same settings and load, written when the JVM exits.
-rm -f "$OUT/app.aot"
-one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$OUT/app.aot" >/dev/null
-[[ -s "$OUT/app.aot" ]] || { echo "no AOT cache was written" >&2; exit 1; }
-
-declare -A VARIANTS=(
-  [jdk17]="$JDK17/bin/java"
-  [jdk25]="$JDK25/bin/java"
-  [jdk25-aot]="$JDK25/bin/java -XX:AOTCache=$OUT/app.aot"
-)
 results=()
-for variant in jdk17 jdk25 jdk25-aot; do
-  : >"$OUT/$variant.txt"
-  for ((i = 1; i <= RUNS; i++)); do
-    # shellcheck disable=SC2086
-    one_run ${VARIANTS[$variant]} | tee -a "$OUT/$variant.txt" | sed "s/^/$variant run $i: ready_ms rss_ready_mib rss_after_load_mib = /"
+for MODE in $MODES; do
+  if [[ "$MODE" == azure ]]; then start_world; fi
+  # The AOT cache: a training run in the same mode with the same load, written when the JVM exits.
+  rm -f "$OUT/app-$MODE.aot"
+  one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$OUT/app-$MODE.aot" >/dev/null
+  [[ -s "$OUT/app-$MODE.aot" ]] || { echo "no AOT cache was written" >&2; exit 1; }
+  declare -A VARIANTS=(
+    [jdk17]="$JDK17/bin/java"
+    [jdk25]="$JDK25/bin/java"
+    [jdk25-aot]="$JDK25/bin/java -XX:AOTCache=$OUT/app-$MODE.aot"
+  )
+  for variant in jdk17 jdk25 jdk25-aot; do
+    : >"$OUT/$MODE-$variant.txt"
+    for ((i = 1; i <= RUNS; i++)); do
+      # shellcheck disable=SC2086
+      one_run ${VARIANTS[$variant]} | tee -a "$OUT/$MODE-$variant.txt" \
+        | sed "s/^/$MODE $variant run $i: ready_ms rss_ready_mib rss_after_load_mib = /"
+    done
+    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=ready_ms_median value=$(cut -d' ' -f1 "$OUT/$MODE-$variant.txt" | median)")
+    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=rss_ready_mib_median value=$(cut -d' ' -f2 "$OUT/$MODE-$variant.txt" | median)")
+    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=rss_after_load_mib_median value=$(cut -d' ' -f3 "$OUT/$MODE-$variant.txt" | median)")
   done
-  results+=("RESULT bench=startup mode=simulated jvm=$variant metric=ready_ms_median value=$(cut -d' ' -f1 "$OUT/$variant.txt" | median)")
-  results+=("RESULT bench=startup mode=simulated jvm=$variant metric=rss_ready_mib_median value=$(cut -d' ' -f2 "$OUT/$variant.txt" | median)")
-  results+=("RESULT bench=startup mode=simulated jvm=$variant metric=rss_after_load_mib_median value=$(cut -d' ' -f3 "$OUT/$variant.txt" | median)")
+  if [[ "$MODE" == azure ]]; then stop_world; fi
 done
 printf '%s\n' "${results[@]}"
 echo "RESULT bench=startup metric=runs_per_variant value=$RUNS"
