@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/startup: process start to the first 200 on /q/health/ready, RSS then and after a load, median
 # of RUNS (default 5) runs, for JDK 17, JDK 25, and JDK 25 with an AOT cache recorded by a training
-# run of the packaged service (-XX:AOTCacheOutput), in each of MODES (default "simulated azure"):
+# run of the packaged service (-XX:AOTCacheOutput), in the mode given as the argument, or in each of
+# MODES (default "simulated azure", about 5 min 10 s on 2 cores; one mode takes about half):
 #   simulated  the built-in simulator (scaler.cloud=simulated);
 #   azure      scaler.cloud=azure against local fakes of Resource Manager, Key Vault and GitHub and a
 #              real Azurite (bench.FakeAzureWorld, a process of its own), the packaged jar
@@ -9,10 +10,13 @@
 #              managed-identity endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER). Ready then includes
 #              the identity token, the Key Vault reads, the busy-queue read-back and the first
 #              scale-set listing. Every run gets a fresh set of fakes (same state each time).
-# Environment: RUNS, MODES, JDK17, JDK25. Prints one "RESULT bench=startup ..." line per figure, last.
+# Environment: RUNS, MODES, JDK17, JDK25, LOAD_SECONDS (2: the load after readiness). Prints one
+# "RESULT bench=startup ..." line per figure, last.
 source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
-MODES="${MODES:-simulated azure}"
+LOAD_SECONDS="${LOAD_SECONDS:-2}"
+# One mode per call keeps a run under five minutes on two cores: bench/startup/run.sh simulated|azure.
+MODES="${1:-${MODES:-simulated azure}}"
 JDK17="${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 OUT="$ROOT/bench/startup/out"
@@ -26,7 +30,7 @@ JAR="$OUT/app/quarkus-run.jar"
 
 # --- simulated mode --------------------------------------------------------------------------
 # The load after readiness: a burst of 200 simulated jobs through the whole loop (webhooks, runner
-# configuration and hooks over HTTP) while wrk reads GET /pools for 5 s.
+# configuration and hooks over HTTP) while wrk reads GET /pools for LOAD_SECONDS.
 # The launch functions exec the JVM, so that the background job's pid is the service's own.
 simulated_launch() {  # java and its options; the service's port is $PORT
   # shellcheck disable=SC2046
@@ -35,11 +39,11 @@ simulated_launch() {  # java and its options; the service's port is $PORT
 simulated_load() {
   curl -s -o /dev/null -XPOST "http://127.0.0.1:$PORT/sim/jobs" -H 'content-type: application/json' \
        -d '{"count": 200, "labels": ["linux"], "durationSeconds": 2}'
-  wrk -t2 -c8 -d5s "http://127.0.0.1:$PORT/pools" >/dev/null
+  wrk -t2 -c8 -d"${LOAD_SECONDS}s" "http://127.0.0.1:$PORT/pools" >/dev/null
 }
 
 # --- azure mode ------------------------------------------------------------------------------
-# The load after readiness: 5 s of signed workflow_job "queued" deliveries under wrk -t2 -c8 (2000
+# The load after readiness: LOAD_SECONDS of signed workflow_job "queued" deliveries under wrk -t2 -c8 (2000
 # distinct jobs from the real @octokit/webhooks-examples payload, each request its own delivery id),
 # which scale the pool out to its max of 20 through the fake ARM, Key Vault and GitHub.
 WORLD_PID=""
@@ -79,7 +83,7 @@ azure_launch() {
 }
 azure_load() {
   BENCH_REQUESTS="$OUT/requests.lua" BENCH_RUN=1 \
-    wrk -t2 -c8 -d5s -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk-azure.txt"
+    wrk -t2 -c8 -d"${LOAD_SECONDS}s" -s "$ROOT/bench/intake/webhook.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk-azure.txt"
   grep -q ' non2xx=0 ' "$OUT/wrk-azure.txt" || { echo "azure load: non-2xx answers: $(grep '^BENCH' "$OUT/wrk-azure.txt")" >&2; exit 1; }
 }
 
