@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.engine;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,7 @@ final class Reconciliation {
                 if (online && runner.busy()) {
                     ScalingEngine.runnerStarted(d, i.name(), 0);
                 } else if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
-                    d.startOperation(Operation.Kind.DRAIN, java.util.List.of(i.instanceId()), 0);
+                    d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
                 }
             }
             default -> { } // in the middle of an operation: its own answer decides

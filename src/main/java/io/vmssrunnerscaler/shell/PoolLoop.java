@@ -14,6 +14,7 @@ import io.vmssrunnerscaler.engine.ScalingEngine;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.Pool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -41,7 +42,7 @@ public final class PoolLoop {
     private final int inboxLimit;
     private final ScaleSetBatcher batcher;
     private final AtomicInteger waiting = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong storeWriteFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong storeWriteFailures = new AtomicLong();
     private final SerializedProcessor<Message, Message> inbox;
     private final SerializedProcessor<PoolCommand, PoolCommand> busyWrites;
     private volatile PoolState state;

@@ -9,12 +9,15 @@ import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -29,7 +32,7 @@ public final class Reconciler {
 
     /** @param jobCheckAge a queued job this old is looked up; and at most once per this period */
     /** The outcome of the latest listing of GitHub's runners; {@code problem} is empty when it worked. */
-    public record GitHubStatus(Instant at, java.util.Optional<String> problem) {}
+    public record GitHubStatus(Instant at, Optional<String> problem) {}
 
     public record Settings(Duration jobCheckAge, int jobChecksPerHour) {
         public static Settings defaults() {
@@ -42,7 +45,7 @@ public final class Reconciler {
     private final Settings settings;
     private final CallBudget jobChecks;
     /** When each job was last looked up; entries go with the job. */
-    private final Map<Long, Instant> lastChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Instant> lastChecked = new ConcurrentHashMap<>();
     private volatile GitHubStatus gitHubStatus;
 
     public Reconciler(List<PoolLoop> loops, ShellContext context, Settings settings) {
@@ -79,24 +82,24 @@ public final class Reconciler {
     /** One listing per scope, shared by the pools registering there; each pool gets its own runners. */
     private void reconcileRunners() {
         Map<RunnerScope, List<PoolLoop>> byScope = new LinkedHashMap<>();
-        loops.forEach(l -> byScope.computeIfAbsent(l.pool().scope(), s -> new java.util.ArrayList<>()).add(l));
+        loops.forEach(l -> byScope.computeIfAbsent(l.pool().scope(), s -> new ArrayList<>()).add(l));
         byScope.forEach((scope, scopeLoops) -> {
             Instant listedAt = context.time().now();
             context.gitHub().listRunners(scope).subscribe().with(
                     runners -> {
-                        gitHubStatus = new GitHubStatus(context.time().now(), java.util.Optional.empty());
+                        gitHubStatus = new GitHubStatus(context.time().now(), Optional.empty());
                         scopeLoops.forEach(l -> l.offer(new PoolEvent.RunnersObserved(listedAt, ownRunners(l, runners))));
                     },
                     e -> {
-                        gitHubStatus = new GitHubStatus(context.time().now(), java.util.Optional.of(e.toString()));
+                        gitHubStatus = new GitHubStatus(context.time().now(), Optional.of(e.toString()));
                         LOG.warnf("reconcile: runners of %s could not be listed (%s); next pass tries again", scope, e.toString());
                     });
         });
     }
 
     /** The latest listing of GitHub's runners, or empty before the first pass. */
-    public java.util.Optional<GitHubStatus> gitHubStatus() {
-        return java.util.Optional.ofNullable(gitHubStatus);
+    public Optional<GitHubStatus> gitHubStatus() {
+        return Optional.ofNullable(gitHubStatus);
     }
 
     /**
@@ -116,19 +119,19 @@ public final class Reconciler {
     private void recheckQueuedJobs() {
         Instant now = context.time().now();
         Instant cutoff = now.minus(settings.jobCheckAge());
-        Map<Long, PoolLoop> stillQueued = new HashMap<>();
+        Set<Long> stillQueued = new HashSet<>();
         record Candidate(long jobId, PoolState.QueuedJob job, PoolLoop loop) {}
-        List<Candidate> due = new java.util.ArrayList<>();
+        List<Candidate> due = new ArrayList<>();
         for (PoolLoop loop : loops) {
             loop.state().queued().forEach((id, job) -> {
-                stillQueued.put(id, loop);
+                stillQueued.add(id);
                 Instant checked = lastChecked.get(id);
                 if (job.since().isBefore(cutoff) && !job.repository().isEmpty() && (checked == null || checked.isBefore(cutoff))) {
                     due.add(new Candidate(id, job, loop));
                 }
             });
         }
-        lastChecked.keySet().retainAll(stillQueued.keySet());
+        lastChecked.keySet().retainAll(stillQueued);
         due.sort(Comparator.comparing(c -> c.job().since()));
         for (Candidate c : due) {
             if (!jobChecks.tryTake(now)) {
