@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param since when it entered that phase
  * @param configIssued a runner configuration was handed out since the last (re)image
  * @param jobId the job it runs, when known (0 when not)
+ * @param marked the busy store holds a marker for its runner: from its job's start until it is
+ *     re-imaged or deleted, so that a restart in between still knows it ran a job and must be
+ *     recycled, not taken for a fresh instance still booting
  */
-public record Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId) {
+public record Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
+        boolean marked) {
 
     public Instance {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -23,24 +27,29 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
     }
 
     public static Instance provisioning(String instanceId, String name, Instant now) {
-        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0);
+        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false);
     }
 
-    /** Moves to {@code to}, or says why it may not. */
+    /** Moves to {@code to}, or says why it may not. A re-imaged instance starts afresh: no job, no marker. */
     public Transition moveTo(Phase to, Instant now) {
         if (!phase.canMoveTo(to)) {
             return new Transition.Rejected(this, to);
         }
         boolean fresh = to == Phase.PROVISIONING;
-        return new Transition.Moved(new Instance(instanceId, name, to, now, !fresh && configIssued, fresh ? 0 : jobId));
+        return new Transition.Moved(new Instance(instanceId, name, to, now, !fresh && configIssued, fresh ? 0 : jobId,
+                !fresh && marked));
     }
 
     public Instance withConfigIssued() {
-        return new Instance(instanceId, name, phase, since, true, jobId);
+        return new Instance(instanceId, name, phase, since, true, jobId, marked);
     }
 
     public Instance withJob(long job) {
-        return new Instance(instanceId, name, phase, since, configIssued, job);
+        return new Instance(instanceId, name, phase, since, configIssued, job, marked);
+    }
+
+    public Instance withMarker() {
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, true);
     }
 
     /** The outcome of asking an instance to change phase. */

@@ -20,7 +20,7 @@ public sealed interface PoolCommand {
     /** Record in the busy store that this runner runs a job (upsert by runner name). */
     record MarkBusy(String runnerName, String instanceId, long jobId, java.time.Instant since) implements PoolCommand {}
 
-    /** Remove the runner's busy marker. */
+    /** Remove the runner's busy marker: its VM has been re-imaged or deleted (or is gone). */
     record ClearBusy(String runnerName) implements PoolCommand {}
 
     /** Record in the store that this job waits for a runner, so that a restart still counts it. */

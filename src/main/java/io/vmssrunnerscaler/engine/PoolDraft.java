@@ -61,14 +61,28 @@ final class PoolDraft {
         Transition t = instance.moveTo(to, now);
         if (t instanceof Transition.Moved moved) {
             instances.put(instance.instanceId(), moved.instance());
+            if (instance.marked() && !moved.instance().marked()) {
+                commands.add(new PoolCommand.ClearBusy(instance.name())); // re-imaged: a fresh instance
+            }
             return true;
         }
         return false;
     }
 
-    /** The job on this instance is really over: it leaves the busy set and awaits recycling. */
+    /** The instance has left the scale set (deleted, or gone from a listing); so has its marker. */
+    void remove(Instance instance) {
+        instances.remove(instance.instanceId());
+        if (instance.marked()) {
+            commands.add(new PoolCommand.ClearBusy(instance.name()));
+        }
+    }
+
+    /**
+     * The job on this instance is really over: it leaves the busy set and awaits recycling. Its
+     * marker stays until the re-image or delete has succeeded: a restart before then must not take
+     * the used VM for a fresh one still booting.
+     */
     void endJob(Instance instance) {
-        boolean wasBusy = instance.phase().isBusy();
         if (!move(instance, Phase.FINISHED)) {
             return;
         }
@@ -76,9 +90,6 @@ final class PoolDraft {
             // Remembered as ended even when the runner went offline or the grace passed: a late
             // completed or in_progress must not touch the re-imaged instance that keeps the name.
             endedJobs.putIfAbsent(instance.jobId(), now);
-        }
-        if (wasBusy) {
-            commands.add(new PoolCommand.ClearBusy(instance.name()));
         }
     }
 
@@ -97,6 +108,7 @@ final class PoolDraft {
     }
 
     void markBusy(Instance instance) {
+        instances.put(instance.instanceId(), instance.withMarker());
         commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(), now));
     }
 

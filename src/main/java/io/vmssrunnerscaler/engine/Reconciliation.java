@@ -72,10 +72,11 @@ final class Reconciliation {
     }
 
     /**
-     * Repairs the store from the pool's state, which is newer: markers of runners that are not busy
-     * are cleared (their instance is gone, or a clear was lost), busy runners without one are
-     * marked again, and waiting jobs are added or removed to match. Writes are idempotent, so a
-     * write that raced the store's read is only repeated.
+     * Repairs the store from the pool's state, which is newer: markers of runners whose instance
+     * holds none (it is gone or recycled, or a clear was lost) are cleared, marked instances (busy,
+     * or used and not recycled yet) without one are marked again, and waiting jobs are added or
+     * removed to match. Writes are idempotent, so a write that raced the store's read is only
+     * repeated.
      */
     static void markersObserved(PoolDraft d, PoolEvent.MarkersObserved e) {
         if (d.lastListApplied == 0) {
@@ -84,13 +85,13 @@ final class Reconciliation {
         Set<String> stored = new HashSet<>();
         for (String runner : e.busyRunners()) {
             stored.add(key(runner));
-            boolean busy = d.byName(runner).filter(i -> i.phase().isBusy()).isPresent();
-            if (!busy && !awaitingListing(d, runner)) {
+            boolean marked = d.byName(runner).filter(Instance::marked).isPresent();
+            if (!marked && !awaitingListing(d, runner)) {
                 d.orphanStarts.remove(ScalingEngine.orphanKey(runner));
                 d.commands.add(new PoolCommand.ClearBusy(runner));
             }
         }
-        d.instances.values().stream().filter(i -> i.phase().isBusy() && !stored.contains(key(i.name())))
+        d.instances.values().stream().filter(i -> i.marked() && !stored.contains(key(i.name()))).toList()
                 .forEach(d::markBusy);
         for (long job : e.queuedJobs()) {
             if (!d.queued.containsKey(job)) {

@@ -173,7 +173,7 @@ public final class ScalingEngine {
         }
         for (Instance known : d.instances.values().toArray(Instance[]::new)) {
             if (!seen.contains(known.instanceId())) {
-                vanished(d, known);
+                d.remove(known);
             }
         }
     }
@@ -199,19 +199,13 @@ public final class ScalingEngine {
         }
     }
 
-    private void vanished(PoolDraft d, Instance known) {
-        d.instances.remove(known.instanceId());
-        if (known.phase().isBusy()) {
-            d.commands.add(new PoolCommand.ClearBusy(known.name()));
-        }
-    }
 
     private void operationSucceeded(PoolDraft d, Operation op) {
         d.consecutiveFailures = 0;
         switch (op.kind()) {
             case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
-            case DELETE -> forEach(d, op, Phase.DELETING, i -> d.instances.remove(i.instanceId()));
+            case DELETE -> forEach(d, op, Phase.DELETING, d::remove);
             case LIST, DRAIN -> { } // listings report through InstancesObserved, drains through their own events
         }
     }

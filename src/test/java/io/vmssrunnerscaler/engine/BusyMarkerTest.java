@@ -4,6 +4,7 @@ import static io.vmssrunnerscaler.engine.Pools.GRACE;
 import static io.vmssrunnerscaler.engine.Pools.T0;
 import static io.vmssrunnerscaler.engine.Pools.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmssrunnerscaler.engine.PoolCommand.ClearBusy;
 import io.vmssrunnerscaler.engine.PoolCommand.MarkBusy;
@@ -16,7 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The busy store is told when an instance enters the busy phases and when it leaves them. */
+/**
+ * The busy store is told when an instance enters the busy phases, and when it has been recycled
+ * after its job (not before: a restart in between must still know the VM is used).
+ */
 class BusyMarkerTest {
 
     private static Scenario idle() {
@@ -62,16 +66,39 @@ class BusyMarkerTest {
                         (Consumer<Scenario>) s -> s.refresh().listed("1")));
     }
 
-    @ParameterizedTest(name = "{0}: the marker is cleared once")
+    @ParameterizedTest(name = "{0}: the marker is cleared once, when the instance is recycled")
     @MethodSource("endings")
-    void leavingTheBusyPhasesClearsTheMarkerOnce(String label, Consumer<Scenario> end) {
+    void theMarkerOutlivesTheJobUntilTheInstanceIsRecycled(String label, Consumer<Scenario> end) {
         Scenario s = idle().started(9, name("0")).at(Duration.ofMinutes(1));
 
         end.accept(s);
+        if (s.state().instances().containsKey("0")) {
+            assertEquals(List.of(), s.commands(ClearBusy.class),
+                    "until the recycle succeeds, a restart must still know that this VM ran a job");
+            assertTrue(s.instance("0").marked());
+            Phase recycling = s.phase("0");
+            s.succeed(recycling == Phase.REIMAGING ? Operation.Kind.REIMAGE : Operation.Kind.DELETE);
+        }
         assertEquals(List.of(new ClearBusy(name("0"))), s.commands(ClearBusy.class));
 
         s.completed(9, name("0")).offline(name("0")).after(GRACE).tick();
         assertEquals(List.of(), s.commands(ClearBusy.class));
+    }
+
+    @Test
+    void aRecycleThatFailsKeepsTheMarkerUntilTheFailedInstanceIsDeleted() {
+        Scenario s = idle().started(9, name("0")).at(Duration.ofMinutes(1)).completed(9, name("0"));
+        assertEquals(Phase.DELETING, s.phase("0"), "a surplus instance");
+
+        s.fail(Operation.Kind.DELETE);
+        assertEquals(Phase.FAILED, s.phase("0"));
+        assertEquals(List.of(), s.commands(ClearBusy.class));
+        s.after(Duration.ofMinutes(10)).tick();
+        assertEquals(Phase.DELETING, s.phase("0"), "a failed instance is deleted");
+        assertTrue(s.instance("0").marked());
+
+        s.succeed(Operation.Kind.DELETE);
+        assertEquals(List.of(new ClearBusy(name("0"))), s.commands(ClearBusy.class));
     }
 
     @Test

@@ -251,9 +251,17 @@ class BusySafetyPropertyTest {
             }
             long changes = after.operations().stream().filter(o -> o.kind() == Operation.Kind.SET_CAPACITY).count();
             require(changes <= 1, step, changes + " capacity changes in flight");
-            Set<String> busy = after.instances().values().stream().filter(i -> i.phase().isBusy())
+            // The store holds exactly the instances that ran a job and are not recycled yet: every
+            // busy one, and no fresh one (a restart would take a used VM for a booting one otherwise).
+            Set<String> used = after.instances().values().stream().filter(Instance::marked)
                     .map(i -> i.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-            require(busy.equals(marked), step, "busy store " + marked + " but busy instances " + busy);
+            require(used.equals(marked), step, "busy store " + marked + " but marked instances " + used);
+            after.instances().values().stream().filter(i -> i.phase().isBusy() != i.marked() && !usedAwaitingRecycle(i))
+                    .findFirst().ifPresent(i -> require(false, step, "marker out of step with the phase: " + i));
+        }
+
+        private static boolean usedAwaitingRecycle(Instance i) {
+            return i.marked() && EnumSet.of(Phase.FINISHED, Phase.REIMAGING, Phase.DELETING, Phase.FAILED).contains(i.phase());
         }
 
         private void recycled(int step, PoolEvent event, PoolState before, PoolState after, Operation op, Phase phase) {

@@ -226,6 +226,7 @@ class DrainTest {
 
         s.completed(9, name(DRAINED));
         assertEquals(List.of(DRAINED), s.deleted(), "the job is over: recycled as usual");
+        s.succeed(Operation.Kind.DELETE);
         assertEquals(List.of(new PoolCommand.ClearBusy(name(DRAINED))), s.commands(PoolCommand.ClearBusy.class));
     }
 

@@ -29,7 +29,7 @@ final class Pools {
     }
 
     static Instance instance(String id, Phase phase, Instant since, long jobId) {
-        return new Instance(id, name(id), phase, since, phase != Phase.PROVISIONING, jobId);
+        return new Instance(id, name(id), phase, since, phase != Phase.PROVISIONING, jobId, phase.isBusy());
     }
 
     static Instance provisioning(String id, Instant since) {

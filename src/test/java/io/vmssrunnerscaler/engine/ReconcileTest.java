@@ -77,8 +77,7 @@ class ReconcileTest {
 
             assertEquals(Phase.REIMAGING, s.phase("1"), "recycled: one busy plus 25 % free still needs two");
             assertEquals(Phase.BUSY, s.phase("2"));
-            assertEquals(List.of(name("1")), commands(s, PoolCommand.ClearBusy.class).stream()
-                    .map(PoolCommand.ClearBusy::runnerName).toList());
+            assertTrue(s.instance("1").marked(), "its marker goes only once it is re-imaged");
             assertTrue(s.state().endedJobs().containsKey(7L), "a late in_progress for job 7 changes nothing");
         }
 
@@ -162,6 +161,31 @@ class ReconcileTest {
                     .map(PoolCommand.ClearBusy::runnerName).toList()));
             assertEquals(List.of(name("2")), commands(s, PoolCommand.MarkBusy.class).stream()
                     .map(PoolCommand.MarkBusy::runnerName).toList(), "a lost write is repeated");
+        }
+
+        @Test
+        void aUsedInstanceAwaitingItsRecycleKeepsItsMarker() {
+            Instance finished = new Instance("1", name("1"), Phase.FINISHED, T0, true, 7, true);
+            Instance reimaging = new Instance("2", name("2"), Phase.REIMAGING, T0, true, 8, true);
+            Scenario s = Scenario.with(Pools.seed(), finished, reimaging).at(Duration.ofMinutes(1))
+                    .on(new PoolEvent.MarkersObserved(Set.of(name("1")), Set.of()));
+
+            assertTrue(commands(s, PoolCommand.ClearBusy.class).isEmpty(), "a restart must still know it ran a job");
+            assertEquals(List.of(name("2")), commands(s, PoolCommand.MarkBusy.class).stream()
+                    .map(PoolCommand.MarkBusy::runnerName).toList(), "a lost write is repeated");
+        }
+
+        @Test
+        void afterARestartAUsedInstanceWhoseRecycleWasNeverSentIsRecycledAtTheFirstGitHubListing() {
+            // The scaler stopped between the job's end and the re-image: the marker is all that says so.
+            Scenario s = Scenario.empty(Pools.spec().min(0).max(1).build()).on(new PoolEvent.JobStarted(7, name("1")))
+                    .listed("1");
+            assertEquals(Phase.BUSY, s.phase("1"), "restored from its marker");
+
+            s.after(Duration.ofSeconds(10)).on(runners(s.now(), online("2", false)));
+            assertEquals(Phase.DELETING, s.phase("1"), "no job left: recycled without waiting for the boot timeout");
+            s.succeed(Operation.Kind.DELETE);
+            assertEquals(List.of(new PoolCommand.ClearBusy(name("1"))), commands(s, PoolCommand.ClearBusy.class));
         }
 
         @Test

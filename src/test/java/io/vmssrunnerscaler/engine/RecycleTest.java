@@ -84,8 +84,11 @@ class RecycleTest {
         assertEquals(expected == Operation.Kind.REIMAGE ? used : List.of(), s.reimaged());
         assertEquals(expected == Operation.Kind.DELETE ? used : List.of(), s.deleted());
         assertEquals(expected == Operation.Kind.REIMAGE ? Phase.REIMAGING : Phase.DELETING, s.phase(USED));
-        assertEquals(List.of(new PoolCommand.ClearBusy(name(USED))), s.commands(PoolCommand.ClearBusy.class));
+        assertEquals(List.of(), s.commands(PoolCommand.ClearBusy.class), "the marker stays until the recycle succeeds");
         assertEquals(Phase.IDLE, s.phase("1"), "the other instance is untouched");
+
+        s.succeed(expected);
+        assertEquals(List.of(new PoolCommand.ClearBusy(name(USED))), s.commands(PoolCommand.ClearBusy.class));
     }
 
     @Test
