@@ -6,11 +6,10 @@ import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
 import io.vmssrunnerscaler.fakes.arm.StaticTokenCredential;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-/** A fake ARM with one scale set, and an AzureScaleSet pointed at it. Close after each test. */
+/** A fake ARM with one scale set, and an AzureScaleSet pointed at it. Made and closed by {@link ArmFixtures}. */
 final class ArmFixture implements AutoCloseable {
     static final String SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
     static final String RESOURCE_GROUP = "ci-runners";
@@ -24,34 +23,13 @@ final class ArmFixture implements AutoCloseable {
     final AzureScaleSet scaleSet;
     final ScaleSetRef ref = new ScaleSetRef(SUBSCRIPTION, RESOURCE_GROUP, NAME);
 
-    private ArmFixture(FakeArmOptions fake, int capacity, String token, UnaryOperator<AzureScaleSetSettings> settings,
+    ArmFixture(FakeArmOptions fake, int capacity, String token, UnaryOperator<AzureScaleSetSettings> settings,
             ThrottleBudget budget, Vertx vertx) {
         this.arm = FakeArm.start(fake);
         this.fakeSet = arm.addScaleSet(SUBSCRIPTION, RESOURCE_GROUP, NAME, PREFIX, capacity);
         this.credential = new StaticTokenCredential(token);
         this.budget = budget;
         this.scaleSet = new AzureScaleSet(settings.apply(testSettings(arm)), credential, vertx, budget);
-    }
-
-    static ArmFixture start(Vertx vertx, FakeArmOptions fake, int capacity) {
-        return new ArmFixture(fake, capacity, FakeArmOptions.TOKEN, s -> s, ThrottleBudget.azure(Clock.systemUTC()), vertx);
-    }
-
-    static ArmFixture start(Vertx vertx, FakeArmOptions fake, int capacity, UnaryOperator<AzureScaleSetSettings> settings) {
-        return new ArmFixture(fake, capacity, FakeArmOptions.TOKEN, settings, ThrottleBudget.azure(Clock.systemUTC()), vertx);
-    }
-
-    static ArmFixture start(Vertx vertx, FakeArmOptions fake, int capacity, ThrottleBudget budget) {
-        return new ArmFixture(fake, capacity, FakeArmOptions.TOKEN, s -> s, budget, vertx);
-    }
-
-    static ArmFixture start(Vertx vertx, FakeArmOptions fake, int capacity, UnaryOperator<AzureScaleSetSettings> settings,
-            ThrottleBudget budget) {
-        return new ArmFixture(fake, capacity, FakeArmOptions.TOKEN, settings, budget, vertx);
-    }
-
-    static ArmFixture withToken(Vertx vertx, String token) {
-        return new ArmFixture(FakeArmOptions.defaults(), 1, token, s -> s, ThrottleBudget.azure(Clock.systemUTC()), vertx);
     }
 
     /** Short intervals and deadlines, so that a test takes well under a second unless it must wait. */

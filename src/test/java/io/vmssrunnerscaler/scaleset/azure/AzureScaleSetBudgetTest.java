@@ -7,17 +7,14 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
 import io.vmssrunnerscaler.fakes.arm.FakeBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The local budget spreads a burst so that the fake, holding Compute's buckets, never throttles.
@@ -36,30 +33,15 @@ class AzureScaleSetBudgetTest {
     private static final FakeBucket.Limit FAKE_LIMIT = new FakeBucket.Limit(3, 1, INTERVAL);
     private static final ThrottleBudget.Limit SAME_LIMIT = new ThrottleBudget.Limit(3, 1, INTERVAL);
     private static final int BURST = 12;
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ArmFixtures ARM = new ArmFixtures();
+
     private ArmFixture f;
-
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void aBurstOfListingsNeverMeetsA429() {
         var budget = ThrottleBudget.uniform(Clock.systemUTC(), SAME_LIMIT, GUARD, 1);
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT), 2, budget);
+        f = ARM.start(FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT), 2, budget);
         warmUp(f, budget);
         int before = f.arm.counters().calls(FakeBucket.HIGH_COST_GET);
         long start = System.nanoTime();
@@ -78,7 +60,7 @@ class AzureScaleSetBudgetTest {
         // The control: a budget far larger than the fake's buckets lets the burst through at once.
         var generous = ThrottleBudget.uniform(Clock.systemUTC(), new ThrottleBudget.Limit(1000, 1000, Duration.ofMillis(100)),
                 Duration.ZERO, 0);
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT), 2,
+        f = ARM.start(FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT), 2,
                 s -> s.withRetries(1, Duration.ofMillis(20), Duration.ofSeconds(5)), generous);
 
         Uni.join().all(lists(f, BURST)).andCollectFailures().onFailure().recoverWithNull().await().atMost(Duration.ofSeconds(20));
@@ -89,7 +71,7 @@ class AzureScaleSetBudgetTest {
     @Test
     void capacityChangesAndReimagesShareTheUpdateBucket() {
         var budget = ThrottleBudget.uniform(Clock.systemUTC(), SAME_LIMIT, GUARD, 1);
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT)
+        f = ARM.start(FakeArmOptions.defaults().withUniformLimit(FAKE_LIMIT)
                 .withDelays(Duration.ofMillis(50), Duration.ofMillis(50)), 4, s -> s.withPollInterval(Duration.ofMillis(100)), budget);
         warmUp(f, budget);
         List<Uni<Void>> writes = new ArrayList<>();

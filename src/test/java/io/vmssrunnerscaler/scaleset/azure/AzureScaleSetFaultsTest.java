@@ -11,43 +11,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
 import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Throttling, retries, deadlines and error translation, with faults injected into the ARM fake. */
 class AzureScaleSetFaultsTest {
     private static final Duration AWAIT = Duration.ofSeconds(15);
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ArmFixtures ARM = new ArmFixtures();
+
     private ArmFixture f;
-
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void a429IsHonouredWithItsRetryAfterAndTheCallSucceeds() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
         f.arm.faults().throttleNext(1, Duration.ofSeconds(1));
         long start = System.nanoTime();
 
@@ -60,7 +42,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void aRetryAfterBeyondTheLongestWaitFailsAtOnceAndBlocksTheBucketLocally() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
         f.arm.faults().throttleAlways(Duration.ofSeconds(120));
         long start = System.nanoTime();
 
@@ -81,7 +63,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void a500IsRetriedAndTheCallSucceeds() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
         f.arm.faults().failNext(2);
 
         assertEquals(2, f.scaleSet.list(f.ref).await().atMost(AWAIT).size());
@@ -91,7 +73,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void persistent500sBecomeTransientWithTheCorrelationId() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
         f.arm.faults().failNext(100);
 
         var e = assertThrows(ScaleSetException.Transient.class,
@@ -106,7 +88,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void aSlowResponseEndsInADeadlineError() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2,
+        f = ARM.start(FakeArmOptions.defaults(), 2,
                 s -> s.withDeadlines(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5)));
         f.arm.faults().delayAlways(Duration.ofSeconds(10));
         long start = System.nanoTime();
@@ -119,7 +101,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void aSlowAttemptIsAbandonedAfterItsTimeoutAndRetried() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2,
+        f = ARM.start(FakeArmOptions.defaults(), 2,
                 s -> s.withDeadlines(Duration.ofMillis(400), Duration.ofSeconds(10), Duration.ofSeconds(10)));
         f.scaleSet.list(f.ref).await().atMost(AWAIT); // connect and warm up outside the timed part
         f.arm.faults().delayNext(1, Duration.ofSeconds(5));
@@ -133,7 +115,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void anUnknownScaleSetIsNotFound() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 1);
+        f = ARM.start(FakeArmOptions.defaults(), 1);
 
         var e = assertThrows(ScaleSetException.NotFound.class,
                 () -> f.scaleSet.list(f.other("no-such-vmss")).await().atMost(AWAIT));
@@ -147,7 +129,7 @@ class AzureScaleSetFaultsTest {
     @Test
     void aRefusedTokenIsUnauthorizedAndNeverAppearsInTheMessage() {
         String secret = "s3cret-token-value";
-        f = ArmFixture.withToken(vertx, secret);
+        f = ARM.withToken(secret);
 
         var e = assertThrows(ScaleSetException.Unauthorized.class, () -> f.scaleSet.list(f.ref).await().atMost(AWAIT));
 
@@ -158,7 +140,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void anUnknownInstanceIsRejected() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
 
         var e = assertThrows(ScaleSetException.Rejected.class,
                 () -> f.scaleSet.reimage(f.ref, List.of("0", "99")).await().atMost(AWAIT));
@@ -169,7 +151,7 @@ class AzureScaleSetFaultsTest {
 
     @Test
     void deletingAnInstanceThatIsBeingDeletedIsAConflict() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), Duration.ofSeconds(30)), 2);
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), Duration.ofSeconds(30)), 2);
         f.scaleSet.delete(f.ref, List.of("0")).subscribe().with(ok -> { }, e -> { });
         await().atMost(AWAIT).until(() -> "Deleting".equals(state(f.fakeSet, "0")));
 

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
@@ -22,37 +21,20 @@ import io.vmssrunnerscaler.fakes.arm.FakeBucket;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The adapter's calls against the local ARM fake: what is sent, how often, and what comes back. */
 class AzureScaleSetTest {
     private static final Duration AWAIT = Duration.ofSeconds(15);
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ArmFixtures ARM = new ArmFixtures();
+
     private ArmFixture f;
-
-    @BeforeAll
-    static void vertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void closeVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void close() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void buildsNothingAndCallsNothingUntilTheFirstCall() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 1);
+        f = ARM.start(FakeArmOptions.defaults(), 1);
         assertFalse(f.scaleSet.clientsBuilt());
         assertEquals(0, f.arm.counters().requests());
 
@@ -64,7 +46,7 @@ class AzureScaleSetTest {
 
     @Test
     void listsEveryPageWithInstanceViewAndComputerNames() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withPageSize(2), 5);
+        f = ARM.start(FakeArmOptions.defaults().withPageSize(2), 5);
 
         List<ObservedInstance> instances = f.scaleSet.list(f.ref).await().atMost(AWAIT);
 
@@ -79,7 +61,7 @@ class AzureScaleSetTest {
 
     @Test
     void mapsProvisioningStates() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 5);
+        f = ARM.start(FakeArmOptions.defaults(), 5);
         f.fakeSet.setProvisioningState("0", "Creating");
         f.fakeSet.setProvisioningState("1", "Failed");
         f.fakeSet.setProvisioningState("2", "Updating");
@@ -94,7 +76,7 @@ class AzureScaleSetTest {
     @Test
     void raisesCapacityWithOnePatchAndCompletesWhenTheOperationIsDone() {
         Duration provisioning = Duration.ofMillis(400);
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withDelays(provisioning, Duration.ofMillis(100)), 1);
+        f = ARM.start(FakeArmOptions.defaults().withDelays(provisioning, Duration.ofMillis(100)), 1);
         long start = System.nanoTime();
 
         f.scaleSet.setCapacity(f.ref, 3).await().atMost(AWAIT);
@@ -109,7 +91,7 @@ class AzureScaleSetTest {
 
     @Test
     void reimagesManyInstancesInOneCall() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 4);
+        f = ARM.start(FakeArmOptions.defaults(), 4);
 
         f.scaleSet.reimage(f.ref, List.of("0", "2", "3")).await().atMost(AWAIT);
 
@@ -120,7 +102,7 @@ class AzureScaleSetTest {
 
     @Test
     void deletesManyInstancesInOneCall() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 4);
+        f = ARM.start(FakeArmOptions.defaults(), 4);
 
         f.scaleSet.delete(f.ref, List.of("1", "2")).await().atMost(AWAIT);
 
@@ -132,7 +114,7 @@ class AzureScaleSetTest {
 
     @Test
     void emptyBatchesSendNothingBecauseAnEmptyReimageMeansAllInstances() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
 
         f.scaleSet.reimage(f.ref, List.of()).await().atMost(AWAIT);
         f.scaleSet.delete(f.ref, List.of()).await().atMost(AWAIT);
@@ -143,7 +125,7 @@ class AzureScaleSetTest {
     @Test
     void pollsTheOperationAtTheConfiguredIntervalNotTheSdkDefault() {
         Duration operation = Duration.ofMillis(600);
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), operation), 2,
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), operation), 2,
                 s -> s.withPollInterval(Duration.ofMillis(50)));
         long start = System.nanoTime();
 
@@ -156,7 +138,7 @@ class AzureScaleSetTest {
 
     @Test
     void aRetryAfterOnTheOperationWinsOverThePollInterval() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), Duration.ofMillis(300))
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(100), Duration.ofMillis(300))
                 .withLroRetryAfter(Duration.ofSeconds(1)), 2);
         long start = System.nanoTime();
 
@@ -168,7 +150,7 @@ class AzureScaleSetTest {
 
     @Test
     void aFailedOperationIsTranslatedWithItsErrorCode() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 2);
+        f = ARM.start(FakeArmOptions.defaults(), 2);
         f.arm.faults().failOperations("InternalExecutionError");
 
         var e = assertThrows(ScaleSetException.Transient.class,
@@ -182,7 +164,7 @@ class AzureScaleSetTest {
 
     @Test
     void scaleSetsInOtherSubscriptionsGetTheirOwnClient() {
-        f = ArmFixture.start(vertx, FakeArmOptions.defaults(), 1);
+        f = ARM.start(FakeArmOptions.defaults(), 1);
         f.arm.addScaleSet("other-subscription", "rg", "vmss2", "other", 2);
 
         var other = new io.vmssrunnerscaler.scaleset.ScaleSetRef("other-subscription", "rg", "vmss2");
