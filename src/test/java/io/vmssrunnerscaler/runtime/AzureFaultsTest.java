@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.PoolState;
-import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +43,7 @@ class AzureFaultsTest {
     void ready() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         if (fleet == null) {
-            fleet = new FakeFleet(URI.create("http://127.0.0.1:" + port), AzureWorld.scaleSet, AzureWorld.arm.counters(),
-                    AzureWorld.WEBHOOK_SECRET);
+            fleet = FakeFleet.aroundTheScalerOn(port);
         }
     }
 
@@ -191,8 +188,7 @@ class AzureFaultsTest {
                 .until(() -> fleet.completed.containsAll(jobs) || !fleet.busyTouched.isEmpty());
         assertEquals(List.of(), fleet.busyTouched, "a busy runner was re-imaged or deleted");
         assertTrue(fleet.completed.containsAll(jobs), "every job ran");
-        List<FakeArmCounters.Write> writes = AzureWorld.arm.counters().writes();
-        assertTrue(writes.stream().filter(w -> w.capacity() != null).allMatch(w -> w.capacity() <= MAX), writes::toString);
+        fleet.assertCapacityNeverAbove(MAX);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> state().busy() == 0 && state().queued().isEmpty());
     }

@@ -11,7 +11,6 @@ import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,9 +33,7 @@ class AzureRecycleRestartTest {
 
     @Test
     void aUsedVmWhoseRecycleWasNotSentBeforeARestartIsRecycledByTheNewScaler() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        try (FakeFleet fleet = new FakeFleet(URI.create("http://127.0.0.1:" + port), AzureWorld.scaleSet,
-                AzureWorld.arm.counters(), AzureWorld.WEBHOOK_SECRET)) {
+        try (FakeFleet fleet = FakeFleet.aroundTheScalerOn(port)) {
             fleet.submit(1, 9100, Duration.ofSeconds(3));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> state().busy() == 1);
             String used = AzureWorld.scaleSet.instances().get(0).instanceId();

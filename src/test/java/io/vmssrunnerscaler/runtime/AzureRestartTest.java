@@ -1,6 +1,5 @@
 package io.vmssrunnerscaler.runtime;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.PoolState;
-import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,9 +32,7 @@ class AzureRestartTest {
 
     @Test
     void aRestartInTheMiddleOfABurstLosesNoJobTouchesNoBusyRunnerAndLeaksNoInstance() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        try (FakeFleet fleet = new FakeFleet(URI.create("http://127.0.0.1:" + port), AzureWorld.scaleSet,
-                AzureWorld.arm.counters(), AzureWorld.WEBHOOK_SECRET)) {
+        try (FakeFleet fleet = FakeFleet.aroundTheScalerOn(port)) {
             fleet.submit(JOBS, 7000, Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> state().busy() >= 2 && state().queued().size() >= 4);
@@ -62,9 +57,8 @@ class AzureRestartTest {
             assertEquals(List.of(), fleet.busyTouched, "a busy runner was re-imaged or deleted");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .until(() -> AzureWorld.gitHub.runnerCount("octo-org/app") == 0);
+            fleet.assertCapacityNeverAbove(MAX);
         }
-        List<FakeArmCounters.Write> writes = AzureWorld.arm.counters().writes();
-        assertTrue(writes.stream().filter(w -> w.capacity() != null).allMatch(w -> w.capacity() <= MAX), writes::toString);
     }
 
     private PoolState state() {

@@ -1,5 +1,9 @@
 package io.vmssrunnerscaler.runtime;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
@@ -60,6 +64,22 @@ final class FakeFleet implements AutoCloseable {
     private int writesSeen;
     final Set<Long> completed = ConcurrentHashMap.newKeySet();
     final List<String> busyTouched = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Waits until the scaler under test (on the test port) is ready, then plays the fake world of
+     * {@link AzureWorld} around it.
+     */
+    static FakeFleet aroundTheScalerOn(int port) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        return new FakeFleet(URI.create("http://127.0.0.1:" + port), AzureWorld.scaleSet, AzureWorld.arm.counters(),
+                AzureWorld.WEBHOOK_SECRET);
+    }
+
+    /** Every capacity the scaler ever asked the fake ARM for stayed within {@code max}. */
+    void assertCapacityNeverAbove(int max) {
+        List<FakeArmCounters.Write> writes = arm.writes();
+        assertTrue(writes.stream().filter(w -> w.capacity() != null).allMatch(w -> w.capacity() <= max), writes::toString);
+    }
 
     FakeFleet(URI scaler, FakeScaleSet scaleSet, FakeArmCounters arm, String webhookSecret) {
         this.scaler = scaler;
