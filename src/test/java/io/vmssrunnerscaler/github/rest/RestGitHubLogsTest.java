@@ -10,20 +10,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.fakes.github.FakeGitHub;
 import io.vmssrunnerscaler.github.RunnerScope;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.vmssrunnerscaler.testing.LogCapture;
 import java.security.KeyPair;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,37 +62,6 @@ class RestGitHubLogsTest {
     }
 
     private static List<String> capture(Runnable action) {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            private final SimpleFormatter format = new SimpleFormatter();
-
-            @Override
-            public void publish(LogRecord record) {
-                StringWriter trace = new StringWriter();
-                if (record.getThrown() != null) {
-                    record.getThrown().printStackTrace(new PrintWriter(trace));
-                }
-                lines.add(record.getLoggerName() + " " + format.formatMessage(record) + " " + trace);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        handler.setLevel(Level.ALL);
-        Logger root = Logger.getLogger("");
-        Map<String, Level> before = new HashMap<>();
-        LOGGERS.forEach(name -> before.put(name, Logger.getLogger(name).getLevel()));
-        root.addHandler(handler);
-        LOGGERS.forEach(name -> Logger.getLogger(name).setLevel(Level.FINE));
-        try {
-            action.run();
-        } finally {
-            root.removeHandler(handler);
-            before.forEach((name, level) -> Logger.getLogger(name).setLevel(level));
-        }
-        return lines;
+        return LogCapture.during(LOGGERS, Level.FINE, action);
     }
 }
