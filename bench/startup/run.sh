@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/startup: process start to the first 200 on /q/health/ready, RSS then and after a load, median
-# of RUNS (default 5) runs, for JDK 17, JDK 25, and JDK 25 with an AOT cache recorded by a training
-# run of the packaged service (-XX:AOTCacheOutput), in the mode given as the argument, or in each of
-# MODES (default "simulated azure", about 5 min 10 s on 2 cores; one mode takes about half):
+# of RUNS (default 5) runs, for JDK 17, JDK 25, and JDK 25 with an AOT cache, in the mode given as
+# the argument, or in each of MODES (default "simulated azure", about 5 min 10 s on 2 cores; one mode
+# takes about half):
 #   simulated  the built-in simulator (scaler.cloud=simulated);
 #   azure      scaler.cloud=azure against local fakes of Resource Manager, Key Vault and GitHub and a
 #              real Azurite (bench.FakeAzureWorld, a process of its own), the packaged jar
@@ -10,11 +10,19 @@
 #              managed-identity endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER). Ready then includes
 #              the identity token, the Key Vault reads, the busy-queue read-back and the first
 #              scale-set listing. Every run gets a fresh set of fakes (same state each time).
-# Environment: RUNS, MODES, JDK17, JDK25, LOAD_SECONDS (2: the load after readiness). Prints one
-# "RESULT bench=startup ..." line per figure, last.
+# The AOT cache of the JDK 25 + AOT runs comes from AOT_SOURCE (default auto):
+#   build      the project's build, trained by its integration test (PackagedAppIT, simulated mode):
+#              JAVA_HOME=<JDK 25> ./mvnw verify -Paot writes target/quarkus-app/app.aot;
+#   train      a training run of the packaged service in each mode, with that mode's load
+#              (-XX:AOTCacheOutput);
+#   auto       the build's if target/quarkus-app has one, newer than its jar, that JDK25 opens
+#              (java -XX:AOTMode=on -version: it must be the JDK build that recorded it), else train.
+# Environment: RUNS, MODES, JDK17, JDK25, LOAD_SECONDS (2: the load after readiness), AOT_SOURCE.
+# Prints one "RESULT bench=startup ..." line per figure, last; which AOT cache it used goes to stderr.
 source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-2}"
+AOT_SOURCE="${AOT_SOURCE:-auto}"
 # One mode per call keeps a run under five minutes on two cores: bench/startup/run.sh simulated|azure.
 MODES="${1:-${MODES:-simulated azure}}"
 JDK17="${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
@@ -24,9 +32,28 @@ mkdir -p "$OUT"
 start=$(date +%s)
 ensure_wrk
 bench_package
-# A copy with its timestamps kept: an AOT cache is refused when the jars' timestamps change.
+# A copy with its timestamps kept: an AOT cache is refused when the jars' timestamps change. It takes
+# the build's AOT cache (app.aot) along; a rebuild of the jar deletes that.
 rm -rf "$OUT/app" && cp -a "$ROOT/target/quarkus-app" "$OUT/app"
 JAR="$OUT/app/quarkus-run.jar"
+
+build_aot_usable() {
+  [[ -s "$OUT/app/app.aot" && "$OUT/app/app.aot" -nt "$JAR" ]] \
+    && "$JDK25/bin/java" -XX:AOTCache="$OUT/app/app.aot" -XX:AOTMode=on -cp "$JAR" -version >/dev/null 2>&1
+}
+case "$AOT_SOURCE" in
+  auto) if build_aot_usable; then AOT_FROM=build; else AOT_FROM=train; fi ;;
+  build) build_aot_usable || { echo "no usable AOT cache from the build in target/quarkus-app:" \
+           "JAVA_HOME=$JDK25 ./mvnw verify -Paot records one" >&2; exit 1; }
+         AOT_FROM=build ;;
+  train) AOT_FROM=train ;;
+  *) echo "AOT_SOURCE is auto, build or train, not '$AOT_SOURCE'" >&2; exit 1 ;;
+esac
+if [[ "$AOT_FROM" == build ]]; then
+  echo "jdk25-aot: the AOT cache the build recorded from PackagedAppIT (target/quarkus-app/app.aot)" >&2
+else
+  echo "jdk25-aot: an AOT cache from a training run in each mode (-XX:AOTCacheOutput)" >&2
+fi
 
 # --- simulated mode --------------------------------------------------------------------------
 # The load after readiness: a burst of 200 simulated jobs through the whole loop (webhooks, runner
@@ -107,14 +134,19 @@ one_run() {
 results=()
 for MODE in $MODES; do
   if [[ "$MODE" == azure ]]; then start_world; fi
-  # The AOT cache: a training run in the same mode with the same load, written when the JVM exits.
-  rm -f "$OUT/app-$MODE.aot"
-  one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$OUT/app-$MODE.aot" >/dev/null
-  [[ -s "$OUT/app-$MODE.aot" ]] || { echo "no AOT cache was written" >&2; exit 1; }
+  if [[ "$AOT_FROM" == build ]]; then
+    aot_cache="$OUT/app/app.aot"
+  else
+    # The AOT cache: a training run in the same mode with the same load, written when the JVM exits.
+    aot_cache="$OUT/app-$MODE.aot"
+    rm -f "$aot_cache"
+    one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$aot_cache" >/dev/null
+    [[ -s "$aot_cache" ]] || { echo "no AOT cache was written" >&2; exit 1; }
+  fi
   declare -A VARIANTS=(
     [jdk17]="$JDK17/bin/java"
     [jdk25]="$JDK25/bin/java"
-    [jdk25-aot]="$JDK25/bin/java -XX:AOTCache=$OUT/app-$MODE.aot"
+    [jdk25-aot]="$JDK25/bin/java -XX:AOTCache=$aot_cache"
   )
   for variant in jdk17 jdk25 jdk25-aot; do
     : >"$OUT/$MODE-$variant.txt"

@@ -4,9 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -20,15 +20,20 @@ import org.junit.jupiter.api.Test;
  * native binary - started in its production profile, configured only through runtime settings
  * (against the built-in simulator, since no Azure is at hand): it gets ready, serves the pools and
  * checks webhook signatures. Runs under failsafe ({@code -DskipITs=false}, or {@code -Dnative}).
+ *
+ * <p>The settings come from a test resource, not a {@code @TestProfile}: Quarkus records the JDK 25
+ * AOT cache ({@code -Paot}, {@code target/quarkus-app/app.aot}) only from integration tests that run
+ * without a test profile.
  */
 @QuarkusIntegrationTest
-@TestProfile(PackagedAppIT.Simulated.class)
+@WithTestResource(PackagedAppIT.Simulated.class)
 class PackagedAppIT {
     static final String SECRET = "packaged-app-webhook-secret";
 
-    public static class Simulated implements QuarkusTestProfile {
+    /** Passed to the launched application as system properties. */
+    public static class Simulated implements QuarkusTestResourceLifecycleManager {
         @Override
-        public Map<String, String> getConfigOverrides() {
+        public Map<String, String> start() {
             return Map.ofEntries(
                     Map.entry("scaler.cloud", "simulated"),
                     Map.entry("scaler.github.webhook-secret", SECRET),
@@ -40,6 +45,10 @@ class PackagedAppIT {
                     Map.entry("scaler.sim.capacity-delay", "200ms"),
                     Map.entry("scaler.sim.provisioning-delay", "1s"),
                     Map.entry("scaler.sim.runner-start-delay", "100ms"));
+        }
+
+        @Override
+        public void stop() {
         }
     }
 
