@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/startup: process start to the first 200 on /q/health/ready, RSS then and after a load, median
 # of RUNS (default 5) runs, for JDK 17, JDK 25, and JDK 25 with an AOT cache, in the mode given as
-# the argument, or in each of MODES (default "simulated azure", about 5 min 10 s on 2 cores; one mode
-# takes about half):
+# the argument, or in each of MODES (default "simulated azure": on 2 cores about 4 min 15 s with the
+# build's AOT cache, 5 min 10 s when it trains its own; one mode takes about half):
 #   simulated  the built-in simulator (scaler.cloud=simulated);
 #   azure      scaler.cloud=azure against local fakes of Resource Manager, Key Vault and GitHub and a
 #              real Azurite (bench.FakeAzureWorld, a process of its own), the packaged jar
@@ -23,7 +23,7 @@ source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-2}"
 AOT_SOURCE="${AOT_SOURCE:-auto}"
-# One mode per call keeps a run under five minutes on two cores: bench/startup/run.sh simulated|azure.
+# One mode per call: bench/startup/run.sh simulated|azure.
 MODES="${1:-${MODES:-simulated azure}}"
 JDK17="${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
