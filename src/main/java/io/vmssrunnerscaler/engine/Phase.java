@@ -19,8 +19,9 @@ public enum Phase {
     /** The job is really over; waiting to be re-imaged or deleted. */
     FINISHED,
     /**
-     * A surplus idle runner being removed at GitHub before its VM goes: GitHub refuses when it
-     * has just handed the runner a job, so no delete can race a job start.
+     * A surplus idle runner, or an instance past its boot timeout, being removed at GitHub before
+     * its VM goes: GitHub refuses when it has just handed the runner a job, so no delete can race
+     * a job start.
      */
     DRAINING,
     /** A re-image is in flight; comes back as PROVISIONING. */
@@ -33,7 +34,8 @@ public enum Phase {
     /** The phases this one may move to. */
     public Set<Phase> next() {
         return switch (this) {
-            case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, FAILED);
+            // PROVISIONING -> DRAINING: past the boot timeout; GitHub confirms there is no job first.
+            case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, DRAINING, FAILED);
             // IDLE -> PROVISIONING: handing out the configuration failed, the VM may ask again.
             // IDLE never goes straight to DELETING: GitHub may be handing it a job right now.
             case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DRAINING, FAILED);
@@ -41,9 +43,10 @@ public enum Phase {
             // and FAILED instances are deleted.
             case BUSY -> EnumSet.of(FINISHING, FINISHED);
             case FINISHING -> EnumSet.of(FINISHED);
-            // Removal refused: back to IDLE (or BUSY when the start arrives); removed: FINISHED. No
-            // FAILED: a failed instance is deleted at once, and GitHub may just have given it a job.
-            case DRAINING -> EnumSet.of(IDLE, BUSY, FINISHED);
+            // Removal refused: back to IDLE, or PROVISIONING if it was never configured here (or BUSY
+            // when the start arrives); removed: FINISHED. No FAILED: a failed instance is deleted at
+            // once, and GitHub may just have given it a job.
+            case DRAINING -> EnumSet.of(IDLE, PROVISIONING, BUSY, FINISHED);
             case FINISHED -> EnumSet.of(REIMAGING, DELETING);
             case REIMAGING -> EnumSet.of(PROVISIONING, FAILED);
             case DELETING -> EnumSet.of(FAILED);

@@ -47,11 +47,15 @@ final class Planner {
         instancesIn(d, Phase.FINISHING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::endJob);
     }
 
-    /** An instance that never asked for its configuration within the boot timeout is replaced. */
+    /**
+     * An instance that never asked for its configuration within the boot timeout is replaced, after
+     * a drain like any idle runner: after a restart a provisioning instance may be one whose runner
+     * the previous process configured, and only GitHub can say that it has no job (a VM that never
+     * registered has no runner there, and its drain succeeds at once).
+     */
     private static void expireBoot(PoolDraft d) {
         var cutoff = d.now.minus(d.spec.bootTimeout());
-        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff))
-                .forEach(i -> d.move(i, Phase.FINISHED));
+        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(i -> drain(d, i));
     }
 
     /** Re-image while the pool still needs the instance, else delete it. */
@@ -94,12 +98,15 @@ final class Planner {
         instancesIn(d, Phase.IDLE).stream()
                 .filter(i -> !i.since().isAfter(cutoff))
                 .limit(surplus)
-                .forEach(i -> {
-                    d.move(i, Phase.DRAINING);
-                    // An unanswered earlier drain of this instance is superseded: its answer must find nothing.
-                    d.operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()));
-                    d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
-                });
+                .forEach(i -> drain(d, i));
+    }
+
+    private static void drain(PoolDraft d, Instance i) {
+        if (d.move(i, Phase.DRAINING)) {
+            // An unanswered earlier drain of this instance is superseded: its answer must find nothing.
+            d.operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()));
+            d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
+        }
     }
 
     /** Raise capacity by what is missing, never above max, one change at a time. */

@@ -45,8 +45,9 @@ public final class ScalingEngine {
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
             drainAnswered(d, e.drainId(), Phase.FINISHED);
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
-            // Back in service; the cool-down starts again, which also paces retries against GitHub.
-            drainAnswered(d, e.drainId(), Phase.IDLE);
+            // Back where it was; the cool-down (or boot timeout) starts again, which also paces
+            // retries against GitHub.
+            drainAnswered(d, e.drainId(), null);
         } else if (event instanceof InstancesObserved e) {
             instancesObserved(d, e);
         } else if (event instanceof PoolEvent.OperationSucceeded e) {
@@ -63,13 +64,17 @@ public final class ScalingEngine {
         // Tick: nothing to record; the planner applies the time-based rules.
     }
 
-    /** Applies an answer only to the drain it belongs to; a late answer to an earlier drain finds none. */
+    /**
+     * Applies an answer only to the drain it belongs to; a late answer to an earlier drain finds
+     * none. {@code to} null: the removal was refused, and the instance goes back to IDLE, or to
+     * PROVISIONING if it was never configured here.
+     */
     private void drainAnswered(PoolDraft d, long drainId, Phase to) {
         d.operations.stream().filter(o -> o.id() == drainId && o.kind() == Operation.Kind.DRAIN).findFirst().ifPresent(op -> {
             d.removeOperation(drainId);
             Instance i = d.instances.get(op.instanceIds().get(0));
             if (i != null && i.phase() == Phase.DRAINING) {
-                d.move(i, to);
+                d.move(i, to != null ? to : i.configIssued() ? Phase.IDLE : Phase.PROVISIONING);
             }
         });
     }

@@ -26,7 +26,7 @@ public interface PoolConfig {
     @WithDefault("reimage-or-delete")
     String afterJob();
 
-    /** A VM that has not asked for its runner configuration by then is replaced. */
+    /** A VM that has not asked for its runner configuration by then is replaced, after a drain at GitHub. */
     @WithDefault("10m")
     Duration bootTimeout();
 

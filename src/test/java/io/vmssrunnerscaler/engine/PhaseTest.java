@@ -22,8 +22,8 @@ class PhaseTest {
         "FINISHED, BUSY", "REIMAGING, BUSY", "DELETING, BUSY", "DELETING, PROVISIONING", "FAILED, BUSY",
         // an idle runner may be handed a job at any moment: it is drained at GitHub, never deleted directly
         "IDLE, DELETING", "IDLE, REIMAGING",
-        "DRAINING, DELETING", "DRAINING, REIMAGING", "DRAINING, PROVISIONING", "DRAINING, FINISHING",
-        "PROVISIONING, DRAINING", "BUSY, DRAINING", "FINISHING, DRAINING", "FINISHED, DRAINING",
+        "DRAINING, DELETING", "DRAINING, REIMAGING", "DRAINING, FINISHING",
+        "BUSY, DRAINING", "FINISHING, DRAINING", "FINISHED, DRAINING",
         "REIMAGING, DRAINING", "DELETING, DRAINING", "FAILED, DRAINING",
     })
     void aMoveOutsideTheTableIsRejectedAndChangesNothing(Phase from, Phase to) {
@@ -59,12 +59,12 @@ class PhaseTest {
     @ParameterizedTest(name = "DRAINING -> {0}: {1}")
     @CsvSource({
         "IDLE,     true",    // GitHub refused the removal
+        "PROVISIONING, true", // GitHub refused the removal of an instance never configured here
         "BUSY,     true",    // the job start arrives: GitHub had handed it a job
         "FINISHED, true",    // GitHub removed the runner (or a job we never saw start ended)
         "FAILED,   false",   // a failed instance is deleted at once: wait for GitHub's answer first
         "DELETING, false",
         "REIMAGING, false",
-        "PROVISIONING, false",
         "FINISHING, false",
         "DRAINING, false",
     })
@@ -72,10 +72,10 @@ class PhaseTest {
         assertEquals(allowed, Phase.DRAINING.canMoveTo(to));
     }
 
-    @ParameterizedTest(name = "{0} may start draining: only IDLE")
+    @ParameterizedTest(name = "{0} may start draining: only IDLE, and PROVISIONING past its boot timeout")
     @EnumSource(Phase.class)
-    void onlyAnIdleInstanceStartsDraining(Phase from) {
-        assertEquals(from == Phase.IDLE, from.canMoveTo(Phase.DRAINING));
+    void onlyAnIdleOrProvisioningInstanceStartsDraining(Phase from) {
+        assertEquals(from == Phase.IDLE || from == Phase.PROVISIONING, from.canMoveTo(Phase.DRAINING));
     }
 
     @ParameterizedTest(name = "{0} may be deleted: only FINISHED and FAILED")

@@ -22,26 +22,47 @@ class ReplaceTest {
         "1, REIMAGE",
         "0, DELETE",
     })
-    void anInstanceStuckProvisioningIsRecycledAfterTheBootTimeout(int min, Operation.Kind expected) {
-        PoolSpec spec = Pools.spec().min(min).max(4).free(0).build();
+    void anInstanceStuckProvisioningIsDrainedThenRecycledAfterTheBootTimeout(int min, Operation.Kind expected) {
+        PoolSpec spec = Pools.spec().min(min).max(1).free(0).build();
         Scenario s = Scenario.with(spec, Pools.provisioning("0", T0)).tickAt(BOOT.minusMillis(1));
         assertEquals(List.of(), s.reimaged());
         assertEquals(List.of(), s.deleted());
+        assertEquals(List.of(), s.drained());
 
         s.tickAt(BOOT);
+        assertEquals(List.of("0"), s.drained(), "after a restart it may be a runner configured before: GitHub says first");
+        assertTrue(s.reimaged().isEmpty() && s.deleted().isEmpty());
+
+        s.removed(name("0"));
         assertEquals(expected == Operation.Kind.REIMAGE ? List.of("0") : List.of(), s.reimaged());
         assertEquals(expected == Operation.Kind.DELETE ? List.of("0") : List.of(), s.deleted());
     }
 
     @Test
     void theBootTimeoutRestartsWithEachReimage() {
-        Scenario s = Scenario.with(Pools.seed(), Pools.provisioning("0", T0)).tickAt(BOOT);
+        PoolSpec spec = Pools.spec().min(1).max(1).free(0).build();
+        Scenario s = Scenario.with(spec, Pools.provisioning("0", T0)).tickAt(BOOT).removed(name("0"));
         assertEquals(List.of("0"), s.reimaged());
         s.at(BOOT.plusMinutes(1)).succeed(Operation.Kind.REIMAGE);
         s.tickAt(BOOT.multipliedBy(2));
-        assertEquals(List.of(), s.reimaged());
+        assertEquals(List.of(), s.drained());
         s.tickAt(BOOT.multipliedBy(2).plusMinutes(1));
-        assertEquals(List.of("0"), s.reimaged());
+        assertEquals(List.of("0"), s.drained());
+    }
+
+    @Test
+    void aStuckInstanceWhoseRunnerGitHubWillNotRemoveIsKeptAndAskedAgainAfterAnotherBootTimeout() {
+        // After a restart: the previous process configured it, and GitHub has just handed it a job.
+        PoolSpec spec = Pools.spec().min(1).max(1).free(0).build();
+        Scenario s = Scenario.with(spec, Pools.provisioning("0", T0)).tickAt(BOOT).removalRefused(name("0"));
+        assertEquals(Phase.PROVISIONING, s.phase("0"), "back to waiting: its configuration was never handed out here");
+        assertTrue(s.reimaged().isEmpty() && s.deleted().isEmpty());
+
+        s.runnerStarted(name("0"));
+        assertEquals(Phase.BUSY, s.phase("0"));
+        s.tickAt(BOOT.multipliedBy(3));
+        assertEquals(Phase.BUSY, s.phase("0"));
+        assertTrue(s.drained().isEmpty() && s.reimaged().isEmpty() && s.deleted().isEmpty());
     }
 
     @Test
