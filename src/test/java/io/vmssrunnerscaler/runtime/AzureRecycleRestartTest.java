@@ -34,7 +34,7 @@ class AzureRecycleRestartTest {
     @Test
     void aUsedVmWhoseRecycleWasNotSentBeforeARestartIsRecycledByTheNewScaler() {
         try (FakeFleet fleet = FakeFleet.aroundTheScalerOn(port)) {
-            fleet.submit(1, 9100, Duration.ofSeconds(3));
+            fleet.submit(1, 9100, Duration.ofSeconds(8)); // long enough to switch the faults on while it runs
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> state().busy() == 1);
             String used = AzureWorld.scaleSet.instances().get(0).instanceId();
 
