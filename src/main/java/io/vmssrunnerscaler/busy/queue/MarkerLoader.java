@@ -20,6 +20,8 @@ final class MarkerLoader {
     private static final Logger LOG = Logger.getLogger(MarkerLoader.class);
     /** Bounds the memory of one load; far above any pool's runner count. */
     static final int MAX_MESSAGES = 100_000;
+    /** How often a load waits for markers another reader hides before it makes do without them. */
+    static final int HIDDEN_WAITS = 2;
     private static final Comparator<Candidate> NEWEST = Comparator
             .comparing((Candidate c) -> MarkerCodec.since(c.marker()), Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(c -> c.message().insertedAt(), Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -48,29 +50,48 @@ final class MarkerLoader {
      */
     Mono<List<Marker>> load() {
         Map<String, MessageOps.Received> seen = new LinkedHashMap<>();
-        return readFrom(seen).then(Mono.defer(() -> collapse(seen.values()))).then(Mono.fromCallable(receipts::markers));
+        return readAll(seen, 0, HIDDEN_WAITS).then(Mono.defer(() -> collapse(seen.values())))
+                .then(Mono.fromCallable(receipts::markers));
+    }
+
+    /**
+     * Reads, then compares with the queue's own count: messages it holds that no receive returned
+     * are hidden by another reader - a scaler stopped in the middle of its own load, whose
+     * successor starts within {@code loadVisibility}. Restored without them, a used VM would look
+     * fresh, so the load waits for them to come back (at most {@link #HIDDEN_WAITS} times).
+     */
+    private Mono<Void> readAll(Map<String, MessageOps.Received> seen, int expected, int waitsLeft) {
+        return readFrom(seen, expected).then(ops.count()).flatMap(count -> {
+            if (count <= seen.size() || waitsLeft == 0) {
+                return Mono.<Void>empty();
+            }
+            LOG.infof("busy queue %s: %d message(s) hidden by another reader; reading again in %s", settings.queueName(),
+                    count - seen.size(), settings.loadVisibility());
+            return Mono.delay(settings.loadVisibility()).then(readAll(seen, count, waitsLeft - 1));
+        });
     }
 
     /**
      * Receives batch after batch until the queue has nothing visible left. A message comes back
      * once {@code loadVisibility} has passed; the queue returns the longest-visible messages first,
-     * so a batch with nothing new means every message has been seen.
+     * so a batch with nothing new means every message has been seen - once {@code expected} have
+     * been (a re-read first meets the ones it read before), or when nothing visible is left.
      */
-    private Mono<Void> readFrom(Map<String, MessageOps.Received> seen) {
+    private Mono<Void> readFrom(Map<String, MessageOps.Received> seen, int expected) {
         return ops.receive(settings.loadVisibility()).flatMap(batch -> {
             int fresh = 0;
             for (MessageOps.Received m : batch) {
                 receipts.received(m.messageId(), m.popReceipt());
                 fresh += seen.put(m.messageId(), m) == null ? 1 : 0;
             }
-            if (fresh == 0) {
+            if (batch.isEmpty() || fresh == 0 && seen.size() >= expected) {
                 return Mono.empty();
             }
             if (seen.size() > MAX_MESSAGES) {
                 return Mono.error(new QueueStoreException.Rejected(
                         "the busy queue holds more than " + MAX_MESSAGES + " messages", null));
             }
-            return readFrom(seen);
+            return readFrom(seen, expected);
         });
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * The four queue requests the store makes, each under {@link CallPolicy}. The two expected
+ * The five queue requests the store makes, each under {@link CallPolicy}. The two expected
  * refusals of a write - the message is gone, or the pop receipt is stale - are outcomes, not
  * errors, and recognised by the service's error code.
  */
@@ -55,6 +55,11 @@ final class MessageOps {
                 c -> c.deleteMessage(messageId, popReceipt)
                         .thenReturn(new WriteResult(Outcome.DONE, null))
                         .onErrorResume(MessageOps::expected, e -> Mono.just(refusal(e)))));
+    }
+
+    /** How many messages the queue holds, hidden ones included (approximate at Azure, exact in Azurite). */
+    Mono<Integer> count() {
+        return policy.call(() -> connection.attempt(c -> c.getProperties().map(p -> p.getApproximateMessagesCount())));
     }
 
     /** Up to 32 visible messages, hidden from other readers for {@code visibility}. */

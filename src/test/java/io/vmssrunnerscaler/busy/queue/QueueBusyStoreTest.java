@@ -162,6 +162,19 @@ class QueueBusyStoreTest {
     }
 
     @Test
+    void aLoadRightAfterAnotherReaderHidTheMarkersWaitsForThemToComeBack() {
+        QueueBusyStore store = store();
+        await(store.markBusy(marker("vm-a", 1)));
+        await(store.markBusy(marker("vm-b", 2)));
+        // A scaler stopped in the middle of its own load: its receive hides every marker for a while.
+        assertEquals(2, raw.receiveMessages(32, Duration.ofSeconds(1), WAIT, Context.NONE).stream().count());
+
+        assertEquals(Set.of(marker("vm-a", 1), marker("vm-b", 2)), loadedByAFreshStore(),
+                "a restart must not take the used VMs for fresh ones");
+        assertEquals(2, messageCount(raw));
+    }
+
+    @Test
     void loadAllReadsBatchAfterBatch() {
         QueueBusyStore store = store();
         List<BusyMarker> many = IntStream.range(0, 75).mapToObj(i -> marker("vm-" + i, i)).toList();
