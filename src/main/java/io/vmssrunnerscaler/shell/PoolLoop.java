@@ -98,8 +98,15 @@ public final class PoolLoop {
         });
     }
 
-    /** Results of our own calls must never be dropped, whatever the inbox holds. */
+    /**
+     * Results of our own calls must never be dropped, whatever the inbox holds - unless the loop
+     * has stopped: then nothing is decided any more, and at shutdown the executor that would run
+     * the loop may already be gone.
+     */
     private void offerResult(PoolEvent event) {
+        if (stopped) {
+            return;
+        }
         waiting.incrementAndGet();
         send(new Message.Event(event, null));
     }
