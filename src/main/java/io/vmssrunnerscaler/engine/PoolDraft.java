@@ -107,6 +107,7 @@ final class PoolDraft {
         }
     }
 
+    /** Records this version of the instance as marked, and writes its marker. */
     void markBusy(Instance instance) {
         instances.put(instance.instanceId(), instance.withMarker());
         commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(), now));

@@ -43,11 +43,11 @@ public final class ScalingEngine {
             // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
             d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
-            drainAnswered(d, e.drainId(), Phase.FINISHED);
+            drainAnswered(d, e.drainId(), true);
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
             // Back where it was; the cool-down (or boot timeout) starts again, which also paces
             // retries against GitHub.
-            drainAnswered(d, e.drainId(), null);
+            drainAnswered(d, e.drainId(), false);
         } else if (event instanceof InstancesObserved e) {
             instancesObserved(d, e);
         } else if (event instanceof PoolEvent.OperationSucceeded e) {
@@ -66,15 +66,15 @@ public final class ScalingEngine {
 
     /**
      * Applies an answer only to the drain it belongs to; a late answer to an earlier drain finds
-     * none. {@code to} null: the removal was refused, and the instance goes back to IDLE, or to
-     * PROVISIONING if it was never configured here.
+     * none. Removed: the instance is over. Refused: back to IDLE, or to PROVISIONING if it was
+     * never configured here.
      */
-    private void drainAnswered(PoolDraft d, long drainId, Phase to) {
+    private void drainAnswered(PoolDraft d, long drainId, boolean removed) {
         d.operations.stream().filter(o -> o.id() == drainId && o.kind() == Operation.Kind.DRAIN).findFirst().ifPresent(op -> {
             d.removeOperation(drainId);
             Instance i = d.instances.get(op.instanceIds().get(0));
             if (i != null && i.phase() == Phase.DRAINING) {
-                d.move(i, to != null ? to : i.configIssued() ? Phase.IDLE : Phase.PROVISIONING);
+                d.move(i, removed ? Phase.FINISHED : i.configIssued() ? Phase.IDLE : Phase.PROVISIONING);
             }
         });
     }
@@ -112,16 +112,12 @@ public final class ScalingEngine {
         Instance instance = found.get();
         if (instance.phase().isBusy()) {
             if (jobId != 0 && instance.jobId() != jobId) {
-                Instance updated = instance.withJob(jobId);
-                d.instances.put(updated.instanceId(), updated);
-                d.markBusy(updated);
+                d.markBusy(instance.withJob(jobId));
             }
             return;
         }
         if (d.move(instance, Phase.BUSY)) {
-            Instance busy = d.instances.get(instance.instanceId()).withJob(jobId);
-            d.instances.put(busy.instanceId(), busy);
-            d.markBusy(busy);
+            d.markBusy(d.instances.get(instance.instanceId()).withJob(jobId));
         }
     }
 
@@ -203,7 +199,6 @@ public final class ScalingEngine {
             d.move(known, Phase.FAILED); // refused for busy instances by the lifecycle table
         }
     }
-
 
     private void operationSucceeded(PoolDraft d, Operation op) {
         d.consecutiveFailures = 0;
