@@ -98,20 +98,20 @@ public final class PoolLoop {
         });
     }
 
-    /**
-     * Results of our own calls must never be dropped, whatever the inbox holds - unless the loop
-     * has stopped: then nothing is decided any more, and at shutdown the executor that would run
-     * the loop may already be gone.
-     */
+    /** Results of our own calls must never be dropped, whatever the inbox holds. */
     private void offerResult(PoolEvent event) {
-        if (stopped) {
-            return;
-        }
         waiting.incrementAndGet();
         send(new Message.Event(event, null));
     }
 
+    /**
+     * A stopped loop decides nothing more, so whatever still arrives (a late answer, a delivery) is
+     * dropped here: at shutdown the executor that would run the loop may already be gone.
+     */
     private void send(Message message) {
+        if (stopped) {
+            return;
+        }
         inbox.onNext(message);
     }
 
