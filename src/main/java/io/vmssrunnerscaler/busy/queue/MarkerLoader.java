@@ -34,6 +34,8 @@ final class MarkerLoader {
     private final ReceiptRefresher refresher;
     private final MarkerCodec codec;
     private final QueueStoreSettings settings;
+    /** A load has completed: the start's read-back is done. Loads are exclusive, never concurrent. */
+    private volatile boolean started;
 
     MarkerLoader(MessageOps ops, Receipts receipts, ReceiptRefresher refresher, MarkerCodec codec,
             QueueStoreSettings settings) {
@@ -50,19 +52,27 @@ final class MarkerLoader {
      */
     Mono<List<Marker>> load() {
         Map<String, MessageOps.Received> seen = new LinkedHashMap<>();
-        return readAll(seen, 0, HIDDEN_WAITS).then(Mono.defer(() -> collapse(seen.values())))
-                .then(Mono.fromCallable(receipts::markers));
+        int hiddenWaits = started ? 0 : HIDDEN_WAITS;
+        return readAll(seen, 0, hiddenWaits).then(Mono.defer(() -> collapse(seen.values())))
+                .then(Mono.fromCallable(() -> {
+                    started = true;
+                    return receipts.markers();
+                }));
     }
 
     /**
-     * Reads, then compares with the queue's own count: messages it holds that no receive returned
-     * are hidden by another reader - a scaler stopped in the middle of its own load, whose
-     * successor starts within {@code loadVisibility}. Restored without them, a used VM would look
-     * fresh, so the load waits for them to come back (at most {@link #HIDDEN_WAITS} times).
+     * Reads, then - on the store's first load, at start - compares with the queue's own count:
+     * messages it holds that no receive returned are hidden by another reader, a scaler stopped in
+     * the middle of its own load whose successor starts within {@code loadVisibility}. Restored
+     * without them, a used VM would look fresh, so the load waits for them to come back (at most
+     * {@link #HIDDEN_WAITS} times). Later loads (reconcile passes) have no predecessor to wait for.
      */
     private Mono<Void> readAll(Map<String, MessageOps.Received> seen, int expected, int waitsLeft) {
+        if (waitsLeft == 0) {
+            return readFrom(seen, expected);
+        }
         return readFrom(seen, expected).then(ops.count()).flatMap(count -> {
-            if (count <= seen.size() || waitsLeft == 0) {
+            if (count <= seen.size()) {
                 return Mono.<Void>empty();
             }
             LOG.infof("busy queue %s: %d message(s) hidden by another reader; reading again in %s", settings.queueName(),
