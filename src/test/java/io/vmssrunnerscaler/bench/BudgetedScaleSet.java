@@ -1,10 +1,13 @@
 package io.vmssrunnerscaler.bench;
 
 import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.CallAllowance;
 import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.scaleset.azure.ArmPolicy;
+import io.vmssrunnerscaler.scaleset.azure.AzureScaleSet;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.TimeSource;
 import io.vmssrunnerscaler.sim.SimulatedThrottled;
@@ -59,6 +62,11 @@ final class BudgetedScaleSet implements ScaleSetPort {
     @Override
     public Uni<Void> delete(ScaleSetRef ref, List<String> instanceIds) {
         return budgeted(ref, ArmPolicy.DELETE_VMSS_VMS, () -> azure.delete(ref, instanceIds), 1);
+    }
+
+    @Override
+    public CallAllowance allowance(ScaleSetRef ref, Operation.Kind kind) {
+        return AzureScaleSet.policy(kind).map(p -> budget.allowance(ref.name(), p)).orElse(CallAllowance.UNLIMITED);
     }
 
     private <T> Uni<T> budgeted(ScaleSetRef ref, ArmPolicy policy, Supplier<Uni<T>> call, int attempt) {

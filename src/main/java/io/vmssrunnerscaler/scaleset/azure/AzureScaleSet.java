@@ -13,7 +13,9 @@ import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstance
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
+import io.vmssrunnerscaler.engine.CallAllowance;
 import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Clock;
@@ -35,6 +37,7 @@ public final class AzureScaleSet implements ScaleSetPort {
     private final AzureScaleSetSettings settings;
     private final ArmClients clients;
     private final ArmErrors errors;
+    private final ThrottleBudget budget;
 
     /**
      * @param settings   ARM endpoint, token scope, poll interval, deadlines, retries
@@ -52,6 +55,7 @@ public final class AzureScaleSet implements ScaleSetPort {
         this.settings = settings;
         this.clients = new ArmClients(settings, credential, vertx, budget, clock, clientBuilder);
         this.errors = new ArmErrors(clock);
+        this.budget = budget;
     }
 
     @Override
@@ -91,6 +95,22 @@ public final class AzureScaleSet implements ScaleSetPort {
         var ids = new VirtualMachineScaleSetVMInstanceRequiredIDs().withInstanceIds(List.copyOf(instanceIds));
         return call("delete " + instanceIds.size() + " instances", ref, settings.operationDeadline(),
                 c -> untilDone(c.getVirtualMachineScaleSets().beginDeleteInstancesAsync(ref.resourceGroup(), ref.name(), ids)));
+    }
+
+    @Override
+    public CallAllowance allowance(ScaleSetRef ref, Operation.Kind kind) {
+        return policy(kind).map(p -> budget.allowance(ArmCall.key(ref.subscription(), ref.resourceGroup(), ref.name()), p))
+                .orElse(CallAllowance.UNLIMITED);
+    }
+
+    /** The bucket each kind of call is charged to, as {@link ArmCall} classifies its request. */
+    public static java.util.Optional<ArmPolicy> policy(Operation.Kind kind) {
+        return switch (kind) {
+            case LIST -> java.util.Optional.of(ArmPolicy.HIGH_COST_GET_VMSS);
+            case SET_CAPACITY, REIMAGE -> java.util.Optional.of(ArmPolicy.UPDATE_VMSS);
+            case DELETE -> java.util.Optional.of(ArmPolicy.DELETE_VMSS_VMS);
+            case DRAIN -> java.util.Optional.empty();
+        };
     }
 
     /** For tests: whether any SDK client was built (they are built on the first call only). */

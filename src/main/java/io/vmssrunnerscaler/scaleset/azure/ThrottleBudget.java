@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
+import io.vmssrunnerscaler.engine.CallAllowance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +159,19 @@ public final class ThrottleBudget {
         long interval = limit.intervalNanos();
         long free = (now() - (tat[policy.ordinal()] - tolerance(limit) - interval)) / interval;
         return (int) Math.max(0, Math.min(limit.bucket() - headroom, free));
+    }
+
+    /**
+     * What the bucket allows now, without taking anything: whole usable tokens and when the next
+     * one is free (a call reserved at that instant would not wait, guard included).
+     */
+    public synchronized CallAllowance allowance(String scaleSet, ArmPolicy policy) {
+        long now = now();
+        long[] tat = schedule(scaleSet);
+        long freeAt = Math.max(now, tat[policy.ordinal()] - tolerance(limits.get(policy)));
+        long wait = freeAt > now ? freeAt - now + guardNanos : 0;
+        return new CallAllowance(policy.azureName(), available(scaleSet, policy),
+                clock.instant().plusNanos(wait));
     }
 
     /** How far ahead of "now" the schedule may run: the usable bucket, less the call being made. */
