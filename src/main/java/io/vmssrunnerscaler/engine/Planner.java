@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 
 /**
@@ -109,15 +110,28 @@ final class Planner {
         }
     }
 
-    /** Raise capacity by what is missing, never above max, one change at a time. */
+    /**
+     * Raise capacity by what is missing, never above max, one change at a time. A change not yet
+     * answered is replaced by a larger one: the shell holds a change until the scale set's budget
+     * has a token and then sends only the latest, so demand that grows meanwhile rides on the same
+     * call instead of waiting for the next token.
+     */
     private static void grow(PoolDraft d) {
         int missing = d.desired() - d.live();
-        if (missing <= 0 || !d.canGrow()) {
+        if (missing <= 0) {
             return;
         }
         int total = d.instances.size();
         int target = Math.min(d.spec.max(), total + missing);
-        if (target > total) {
+        Optional<Operation> unanswered = d.operations.stream().filter(o -> o.kind() == Operation.Kind.SET_CAPACITY).findFirst();
+        if (unanswered.isPresent()) {
+            if (target > unanswered.get().capacity() && target > total && d.canRaiseCapacity()) {
+                d.removeOperation(unanswered.get().id());
+                d.startOperation(Operation.Kind.SET_CAPACITY, List.of(), target);
+            }
+            return;
+        }
+        if (target > total && d.canGrow()) {
             d.startOperation(Operation.Kind.SET_CAPACITY, List.of(), target);
         }
     }

@@ -187,6 +187,15 @@ final class PoolDraft {
         return canShrink() && count(Phase.DELETING) == 0;
     }
 
+    /**
+     * An unanswered capacity change may be raised under the same conditions as a new one, but for
+     * the change itself: the instances it adds are not known yet, so the new target, computed from
+     * the same listing, still counts every instance Azure holds.
+     */
+    boolean canRaiseCapacity() {
+        return lastListApplied > 0 && growthSettlesWith == 0 && !now.isBefore(backoffUntil) && count(Phase.DELETING) == 0;
+    }
+
     void recordFailure(Operation op, String reason) {
         consecutiveFailures++;
         long backoffSeconds = Math.min(300, 5L << Math.min(6, consecutiveFailures - 1));

@@ -30,7 +30,7 @@ public final class PoolLoop {
     sealed interface Message {
         record Event(PoolEvent event, Consumer<Decision> reply) implements Message {}
 
-        record FlushBatch() implements Message {}
+        record FlushCalls() implements Message {}
     }
 
     private final Pool pool;
@@ -40,7 +40,7 @@ public final class PoolLoop {
     private final GitHubPort gitHub;
     private final PoolListener listener;
     private final int inboxLimit;
-    private final ScaleSetBatcher batcher;
+    private final ScaleSetCalls calls;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong storeWriteFailures = new AtomicLong();
     private final SerializedProcessor<Message, Message> inbox;
@@ -56,7 +56,7 @@ public final class PoolLoop {
         this.listener = listener;
         this.inboxLimit = context.inboxLimit();
         this.state = PoolState.empty(pool.spec());
-        this.batcher = new ScaleSetBatcher(pool, context, this::offerResult, () -> send(new Message.FlushBatch()));
+        this.calls = new ScaleSetCalls(pool, context, this::offerResult, () -> send(new Message.FlushCalls()));
         UnicastProcessor<Message> messages = UnicastProcessor.create();
         messages.emitOn(context.loopExecutor())
                 .subscribe().with(this::handle, e -> LOG.errorf(e, "pool %s: event loop stopped", pool.name()));
@@ -127,12 +127,13 @@ public final class PoolLoop {
         if (stopped) {
             return;
         }
-        if (message instanceof Message.FlushBatch) {
-            batcher.flush();
+        if (message instanceof Message.FlushCalls) {
+            calls.flush();
             return;
         }
         Message.Event m = (Message.Event) message;
         waiting.decrementAndGet();
+        calls.answered(m.event());
         PoolState before = state;
         Decision decision;
         try {
@@ -152,7 +153,7 @@ public final class PoolLoop {
 
     private void execute(PoolCommand command) {
         if (command instanceof PoolCommand.ScaleSetCall call) {
-            batcher.submit(call);
+            calls.submit(call);
         } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy
                 || command instanceof PoolCommand.RememberQueued || command instanceof PoolCommand.ForgetQueued) {
             busyWrites.onNext(command);

@@ -35,17 +35,27 @@ class CapacityTest {
         assertEquals(4, s.state().instances().size());
     }
 
+    /**
+     * The shell holds a capacity change until the scale set's budget has a token and sends only the
+     * latest: an unanswered change is replaced by a larger one, so that demand which grows while it
+     * waits rides on the same call. There is still one change in flight, never a smaller one.
+     */
     @Test
-    void atMostOneCapacityChangeIsInFlight() {
+    void anUnansweredCapacityChangeIsRaisedNotDoubled() {
         Scenario s = Scenario.with(EXACT).queued(1);
         assertEquals(Optional.of(1), s.capacity());
+        long first = s.op(Operation.Kind.SET_CAPACITY).id();
 
         s.queued(2);
-        assertEquals(Optional.empty(), s.capacity());
+        assertEquals(Optional.of(2), s.capacity(), "raised to the latest wanted size");
         s.queued(3);
-        assertEquals(Optional.empty(), s.capacity());
+        assertEquals(Optional.of(3), s.capacity());
         assertEquals(1, s.inFlight(Operation.Kind.SET_CAPACITY).size());
-        assertEquals(1, s.op(Operation.Kind.SET_CAPACITY).capacity(), "the call in flight is not rewritten");
+        assertNotEquals(first, s.op(Operation.Kind.SET_CAPACITY).id(), "a new operation replaces the old one");
+
+        s.completed(3, null);
+        assertEquals(Optional.empty(), s.capacity(), "less demand never lowers a change in flight");
+        assertEquals(3, s.op(Operation.Kind.SET_CAPACITY).capacity());
     }
 
     @Test

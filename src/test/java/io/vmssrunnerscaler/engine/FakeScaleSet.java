@@ -25,6 +25,11 @@ import java.util.TreeMap;
  * its {@code completed} join the results, all in random order. Otherwise the runner is removed
  * ({@link PoolEvent.RunnerRemoved}), or GitHub fails and the removal is refused without a job.
  *
+ * <p>Capacity changes run as the shell runs them: one at a time, a change that has not run yet
+ * is dropped when the engine raises it (the shell sends only the latest), and the next runs only
+ * once the engine has heard the answer to the one before (a PATCH is absolute: two of them racing
+ * could let the smaller one land last).
+ *
  * <p>Answers carry the drain id of the removal they answer and are delivered late and repeated
  * like every other result: an answer to an earlier drain of a re-imaged instance (which keeps its
  * name) must not end a later drain.
@@ -48,6 +53,8 @@ final class FakeScaleSet {
     private final Set<String> idleRunners = new HashSet<>();
     private long nextJob = FIRST_GITHUB_JOB;
     private int nextId;
+    /** The capacity change that ran and whose answer the engine has not heard yet; 0 when none. */
+    private long capacityUnanswered;
 
     /** A call taken from the engine; a removal knows which of the runner's removals it is. */
     private record Call(PoolCommand command, int removal) {}
@@ -62,7 +69,10 @@ final class FakeScaleSet {
 
     void take(List<PoolCommand> commands) {
         for (PoolCommand c : commands) {
-            if (c instanceof PoolCommand.ScaleSetCall) {
+            if (c instanceof PoolCommand.SetCapacity) {
+                issued.removeIf(call -> call.command() instanceof PoolCommand.SetCapacity);
+                issued.add(new Call(c, 0));
+            } else if (c instanceof PoolCommand.ScaleSetCall) {
                 issued.add(new Call(c, 0));
             } else if (c instanceof PoolCommand.RemoveRunner r) {
                 issued.add(new Call(c, removals.merge(key(r.runnerName()), 1, Integer::sum)));
@@ -87,7 +97,11 @@ final class FakeScaleSet {
     }
 
     boolean canRun() {
-        return !issued.isEmpty();
+        return issued.stream().anyMatch(this::mayRun);
+    }
+
+    private boolean mayRun(Call call) {
+        return capacityUnanswered == 0 || !(call.command() instanceof PoolCommand.SetCapacity);
     }
 
     boolean canReport() {
@@ -100,13 +114,18 @@ final class FakeScaleSet {
 
     /** Runs one issued call, chosen at random; its result waits to be reported. */
     void runOne() {
-        Call call = issued.remove(random.nextInt(issued.size()));
+        List<Call> runnable = issued.stream().filter(this::mayRun).toList();
+        Call call = runnable.get(random.nextInt(runnable.size()));
+        issued.remove(call);
         if (call.command() instanceof PoolCommand.RemoveRunner r) {
             removeRunner(r.runnerName(), r.drainId(), call.removal());
             return;
         }
         Operation op = ((PoolCommand.ScaleSetCall) call.command()).operation();
         boolean fails = random.nextInt(10) == 0;
+        if (op.kind() == Operation.Kind.SET_CAPACITY) {
+            capacityUnanswered = op.id();
+        }
         results.add(new Result(switch (op.kind()) {
             case SET_CAPACITY -> setCapacity(op, fails);
             case REIMAGE -> reimage(op, fails);
@@ -121,6 +140,11 @@ final class FakeScaleSet {
         Result r = results.remove(random.nextInt(results.size()));
         reported.add(r);
         PoolEvent e = r.event();
+        long answered = e instanceof PoolEvent.OperationSucceeded ok ? ok.operationId()
+                : e instanceof PoolEvent.OperationFailed failed ? failed.operationId() : 0;
+        if (answered != 0 && answered == capacityUnanswered) {
+            capacityUnanswered = 0;
+        }
         if (e instanceof PoolEvent.JobStarted started && started.jobId() >= FIRST_GITHUB_JOB) {
             results.add(new Result(new PoolEvent.JobCompleted(started.jobId(), started.runnerName()), 0));
         } else if (e instanceof PoolEvent.JobCompleted done && done.jobId() >= FIRST_GITHUB_JOB) {
