@@ -305,6 +305,7 @@ public final class FakeArm implements AutoCloseable {
     }
 
     /** Capacity stays; the refusal comes back at once, or as the end of the operation. */
+    @SuppressWarnings("unchecked")
     private Answer refuse(FakeScaleSet set, String id, FakeRefusal refusal, int added) {
         FakeRefusal.Delivery delivery = faults.refusalDelivery();
         FakeArmError error = refusal.error(delivery, id, options.location(), set.subscription, added);
@@ -313,7 +314,9 @@ public final class FakeArm implements AutoCloseable {
             throw error;
         }
         Instant due = options.clock().instant().plus(options.provisioningDelay());
-        return operations.start(Answer.of(200, set.json(id)), baseUri(), set.subscription, due, error, false);
+        Map<String, Object> body = set.json(id);
+        ((Map<String, Object>) body.get("properties")).put("provisioningState", "Updating"); // accepted, not yet failed
+        return operations.start(Answer.of(200, body), baseUri(), set.subscription, due, error, false);
     }
 
     private Answer accepted(FakeScaleSet set, Route route, List<String> ids) {
