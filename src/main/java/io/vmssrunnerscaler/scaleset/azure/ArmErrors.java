@@ -4,29 +4,51 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
+import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.vertx.core.VertxException;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Translates whatever a call failed with into a {@link ScaleSetException}: by HTTP status first,
- * then by ARM's error code, and by exception type for failures without a response. Never by the
- * message text, which Azure may change and localise.
+ * then by ARM's error code (also those Azure nests in {@code error.details}), and by exception type
+ * for failures without a response. Never by the message text, which Azure may change and localise.
  */
 final class ArmErrors {
     /** Compute documents that a throttled caller may call again one minute later. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofMinutes(1);
     static final String CORRELATION_ID = "x-ms-correlation-request-id";
+    private static final int MAX_DETAILS = 32;
 
-    enum Kind { NOT_FOUND, CONFLICT, THROTTLED, TRANSIENT, UNAUTHORIZED, REJECTED }
+    enum Kind { NOT_FOUND, CONFLICT, THROTTLED, TRANSIENT, UNAUTHORIZED, REJECTED, CAPACITY_REFUSED }
+
+    /**
+     * Codes by which Azure refuses capacity whatever the call (FACTS.md "Azure Compute: throttling
+     * as Azure reports it"; Microsoft docs on allocation failures, SKU not available, and Spot
+     * errors, where {@code SkuNotAvailable} also means no Spot capacity), with the reason shown to
+     * operators.
+     */
+    private static final Map<String, String> REFUSALS = Map.of(
+            "allocationfailed", "no capacity for the VM size in the region",
+            "zonalallocationfailed", "no capacity for the VM size in the zone",
+            "overconstrainedallocationrequest", "no capacity meeting the scale set's constraints",
+            "overconstrainedzonalallocationrequest", "no capacity meeting the scale set's constraints in the zone",
+            "skunotavailable", "VM size (or Spot capacity) not available in the location");
+    /** Codes that refuse capacity only when the call changes capacity: the vCPU quota. */
+    private static final Map<String, String> QUOTA_REFUSALS = Map.of(
+            "operationnotallowed", "vCPU quota exceeded",
+            "quotaexceeded", "vCPU quota exceeded");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Kind> CODES = Map.ofEntries(
@@ -75,21 +97,35 @@ final class ArmErrors {
         this.clock = clock;
     }
 
-    /** The kind of an ARM answer: the status decides where it is unambiguous, else the error code. */
+    /** The kind of an ARM answer to a call that does not change capacity, by status and top-level code. */
     static Kind classify(int status, String code) {
+        return classify(status, code, List.of(), false);
+    }
+
+    /**
+     * The kind of an ARM answer: the status decides where it is unambiguous (401/403, 404, 408,
+     * 429: a throttled call is THROTTLED although its code is OperationNotAllowed too), then a code
+     * of refusal in {@code error.code} or {@code error.details[].code}, then the status, then the
+     * error code.
+     */
+    static Kind classify(int status, String code, List<String> detailCodes, boolean capacityChange) {
         switch (status) {
             case 401, 403:
                 return Kind.UNAUTHORIZED;
             case 404:
                 return Kind.NOT_FOUND;
-            case 409, 412:
-                return Kind.CONFLICT;
             case 429:
                 return Kind.THROTTLED;
             case 408:
                 return Kind.TRANSIENT;
             default:
                 break;
+        }
+        if (refusal(status, code, detailCodes, capacityChange) != null) {
+            return Kind.CAPACITY_REFUSED;
+        }
+        if (status == 409 || status == 412) {
+            return Kind.CONFLICT;
         }
         if (status >= 500) {
             return Kind.TRANSIENT;
@@ -103,16 +139,61 @@ final class ArmErrors {
         return status >= 400 ? Kind.REJECTED : Kind.TRANSIENT;
     }
 
+    /**
+     * The code that makes this answer a refusal of capacity, or null: a capacity code in
+     * {@code error.code} or in {@code error.details[].code} (Azure nests the real code under a
+     * generic one), or, on a capacity change, the quota's {@code OperationNotAllowed} when answered
+     * 409 or as the end of the operation (a 400 with it is a bad request, a 429 a throttle).
+     */
+    static String refusal(int status, String code, List<String> detailCodes, boolean capacityChange) {
+        if (status == 401 || status == 403 || status == 404 || status == 408 || status == 429 || status >= 500) {
+            return null; // decided by the status alone (see classify)
+        }
+        List<String> codes = new ArrayList<>();
+        if (code != null) {
+            codes.add(code);
+        }
+        codes.addAll(detailCodes);
+        for (String c : codes) {
+            if (REFUSALS.containsKey(c.toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        boolean quotaStatus = status == 409 || status < 400;
+        if (capacityChange && quotaStatus) {
+            for (String c : codes) {
+                if (QUOTA_REFUSALS.containsKey(c.toLowerCase(Locale.ROOT))) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    static String reason(String refusalCode) {
+        String lower = refusalCode.toLowerCase(Locale.ROOT);
+        return REFUSALS.getOrDefault(lower, QUOTA_REFUSALS.getOrDefault(lower, "capacity refused"));
+    }
+
     ScaleSetException translate(Throwable e, String operation, ScaleSetRef ref) {
+        return translate(e, operation, ref, false);
+    }
+
+    /** As above; {@code capacityChange} when the call was a capacity PATCH (a quota refusal is possible). */
+    ScaleSetException translate(Throwable e, String operation, ScaleSetRef ref, boolean capacityChange) {
         if (e instanceof ScaleSetException s) {
             return s;
         }
         if (e instanceof HttpResponseException h && h.getResponse() != null) {
-            String code = h instanceof ManagementException m && m.getValue() != null ? m.getValue().getCode() : null;
-            return fromResponse(h.getResponse().getStatusCode(), h.getResponse().getHeaders(), code, e, operation, ref);
+            ManagementError error = h instanceof ManagementException m ? m.getValue() : null;
+            Answer a = new Answer(h.getResponse().getStatusCode(), h.getResponse().getHeaders(),
+                    error == null ? null : error.getCode(), detailCodes(error));
+            return fromResponse(a, capacityChange, e, operation, ref);
         }
         if (e instanceof OperationFailed f) {
-            return fromResponse(f.status, f.headers, errorCode(f.body), e, operation, ref);
+            JsonNode error = errorNode(f.body);
+            Answer a = new Answer(f.status, f.headers, textOrNull(error.path("code")), detailCodes(error));
+            return fromResponse(a, capacityChange, e, operation, ref);
         }
         String detail = e.getClass().getSimpleName();
         ScaleSetException.Details d = new ScaleSetException.Details(operation, ref.toString(), 0, null, null, detail);
@@ -132,14 +213,21 @@ final class ArmErrors {
         return false;
     }
 
-    private ScaleSetException fromResponse(int status, HttpHeaders headers, String code, Throwable cause,
-            String operation, ScaleSetRef ref) {
-        String correlation = header(headers, CORRELATION_ID);
-        var d = new ScaleSetException.Details(operation, ref.toString(), status, code, correlation, null);
-        return switch (classify(status, code)) {
+    /** What an answer said: status, headers, {@code error.code} and every {@code error.details[].code}. */
+    private record Answer(int status, HttpHeaders headers, String code, List<String> detailCodes) {
+    }
+
+    private ScaleSetException fromResponse(Answer a, boolean capacityChange, Throwable cause, String operation, ScaleSetRef ref) {
+        String correlation = header(a.headers(), CORRELATION_ID);
+        var d = new ScaleSetException.Details(operation, ref.toString(), a.status(), a.code(), correlation, null);
+        return switch (classify(a.status(), a.code(), a.detailCodes(), capacityChange)) {
+            case CAPACITY_REFUSED -> {
+                String refusal = refusal(a.status(), a.code(), a.detailCodes(), capacityChange);
+                yield new ScaleSetException.CapacityRefused(d, refusal, reason(refusal), cause);
+            }
             case NOT_FOUND -> new ScaleSetException.NotFound(d, cause);
             case CONFLICT -> new ScaleSetException.Conflict(d, cause);
-            case THROTTLED -> new ScaleSetException.Throttled(d, retryAfter(headers), cause);
+            case THROTTLED -> new ScaleSetException.Throttled(d, retryAfter(a.headers()), cause);
             case UNAUTHORIZED -> new ScaleSetException.Unauthorized(d, cause);
             case REJECTED -> new ScaleSetException.Rejected(d, cause);
             case TRANSIENT -> new ScaleSetException.Transient(d, cause);
@@ -156,14 +244,66 @@ final class ArmErrors {
 
     /** The {@code error.code} of an ARM error or operation-status body, or null. */
     static String errorCode(String body) {
+        return textOrNull(errorNode(body).path("code"));
+    }
+
+    /** The {@code error} object of an ARM error or operation-status body; a missing node if none. */
+    static JsonNode errorNode(String body) {
         if (body == null || body.isBlank()) {
-            return null;
+            return MissingNode.getInstance();
         }
         try {
-            JsonNode code = JSON.readTree(body).path("error").path("code");
-            return code.isTextual() ? code.asText() : null;
+            return JSON.readTree(body).path("error");
         } catch (IOException e) {
-            return null;
+            return MissingNode.getInstance();
         }
+    }
+
+    /** Every {@code details[].code}, depth first, at most {@link #MAX_DETAILS} (bodies are Azure's, but bounded anyway). */
+    static List<String> detailCodes(JsonNode error) {
+        List<String> out = new ArrayList<>();
+        collect(error.path("details"), out, 0);
+        return out;
+    }
+
+    private static void collect(JsonNode details, List<String> out, int depth) {
+        if (!details.isArray() || depth > 3) {
+            return;
+        }
+        for (JsonNode d : details) {
+            if (out.size() >= MAX_DETAILS) {
+                return;
+            }
+            String code = textOrNull(d.path("code"));
+            if (code != null) {
+                out.add(code);
+            }
+            collect(d.path("details"), out, depth + 1);
+        }
+    }
+
+    private static List<String> detailCodes(ManagementError error) {
+        List<String> out = new ArrayList<>();
+        collect(error == null ? null : error.getDetails(), out, 0);
+        return out;
+    }
+
+    private static void collect(List<? extends ManagementError> details, List<String> out, int depth) {
+        if (details == null || depth > 3) {
+            return;
+        }
+        for (ManagementError d : details) {
+            if (out.size() >= MAX_DETAILS) {
+                return;
+            }
+            if (d.getCode() != null) {
+                out.add(d.getCode());
+            }
+            collect(d.getDetails(), out, depth + 1);
+        }
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 }

@@ -1,6 +1,8 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Microsoft.Compute throttling policies for scale sets and their per-scale-set token buckets
@@ -36,6 +38,23 @@ public enum ArmPolicy {
     /** The name as in {@code x-ms-ratelimit-remaining-resource: Microsoft.Compute/<name>;<count>}. */
     public String azureName() {
         return azureName;
+    }
+
+    /**
+     * The policy with this name, ignoring case; {@code name} without the provider and without a
+     * window suffix (see {@link RateLimitHeaders}).
+     */
+    public static Optional<ArmPolicy> byAzureName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (ArmPolicy p : values()) {
+            if (p.azureName.toLowerCase(Locale.ROOT).equals(lower)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Azure's documented per-scale-set limit. */

@@ -31,7 +31,9 @@ import reactor.core.publisher.Mono;
  * azure-resourcemanager-compute. One listing call (all pages) per {@link #list}, one call per batch
  * of re-images or deletes; long-running operations are polled at {@code pollInterval} until done.
  * Every HTTP request waits for {@link ThrottleBudget} first, every call has a deadline, and every
- * failure reaches the caller as a {@link ScaleSetException}. Nothing blocks the calling thread.
+ * failure reaches the caller as a {@link ScaleSetException}; Azure's refusals of capacity (quota,
+ * allocation, SKU or Spot capacity), whether answered at once or as the failure of the operation,
+ * as {@link ScaleSetException.CapacityRefused}. Nothing blocks the calling thread.
  */
 public final class AzureScaleSet implements ScaleSetPort {
     private final AzureScaleSetSettings settings;
@@ -73,7 +75,7 @@ public final class AzureScaleSet implements ScaleSetPort {
         }
         // Only sku.capacity: Azure keeps the rest of the model, so nothing else can be changed by accident.
         var update = new VirtualMachineScaleSetUpdate().withSku(new Sku().withCapacity((long) capacity));
-        return call("set capacity to " + capacity, ref, settings.operationDeadline(),
+        return call("set capacity to " + capacity, ref, settings.operationDeadline(), true,
                 c -> untilDone(c.getVirtualMachineScaleSets().beginUpdateAsync(ref.resourceGroup(), ref.name(), update)));
     }
 
@@ -123,10 +125,16 @@ public final class AzureScaleSet implements ScaleSetPort {
      * tries, polling), not the one-time local build of the client, which does no I/O.
      */
     private <T> Uni<T> call(String operation, ScaleSetRef ref, Duration deadline, Function<ComputeManagementClient, Mono<T>> work) {
+        return call(operation, ref, deadline, false, work);
+    }
+
+    /** {@code capacityChange}: a refusal of quota is possible (see {@link ArmErrors#refusal}). */
+    private <T> Uni<T> call(String operation, ScaleSetRef ref, Duration deadline, boolean capacityChange,
+            Function<ComputeManagementClient, Mono<T>> work) {
         return clients.forSubscription(ref.subscription())
                 .chain(client -> toUni(work.apply(client))
                         .ifNoItem().after(deadline).failWith(() -> deadlineExceeded(operation, ref, deadline)))
-                .onFailure().transform(e -> errors.translate(e, operation, ref));
+                .onFailure().transform(e -> errors.translate(e, operation, ref, capacityChange));
     }
 
     /** Polls at our interval (a Retry-After from Azure still wins) and fails if the operation did. */

@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
+import io.vmssrunnerscaler.scaleset.CapacityRefusal;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,7 +11,8 @@ import java.util.Objects;
  */
 public abstract sealed class ScaleSetException extends RuntimeException
         permits ScaleSetException.NotFound, ScaleSetException.Conflict, ScaleSetException.Throttled,
-                ScaleSetException.Transient, ScaleSetException.Unauthorized, ScaleSetException.Rejected {
+                ScaleSetException.Transient, ScaleSetException.Unauthorized, ScaleSetException.Rejected,
+                ScaleSetException.CapacityRefused {
 
     /** What is known about the failed call; {@code status} 0 and {@code code} null when no response came. */
     public record Details(String operation, String scaleSet, int status, String code, String correlationId, String detail) {
@@ -103,6 +105,37 @@ public abstract sealed class ScaleSetException extends RuntimeException
     public static final class Rejected extends ScaleSetException {
         public Rejected(Details details, Throwable cause) {
             super("rejected", details, cause);
+        }
+    }
+
+    /**
+     * Azure refused capacity: the regional or family vCPU quota (409 {@code OperationNotAllowed}
+     * on a capacity change), no allocation in the region or zone, constraints no cluster meets,
+     * the size or Spot capacity not offered. Asking the same scale set again within seconds fails
+     * the same way; back off it and grow elsewhere. Never retried by the adapter.
+     */
+    public static final class CapacityRefused extends ScaleSetException implements CapacityRefusal {
+        private final String refusalCode;
+        private final String refusalReason;
+
+        /**
+         * @param refusalCode Azure's code that made this a refusal: {@code error.code}, or the
+         *                    {@code error.details[].code} where Azure nested it
+         */
+        public CapacityRefused(Details details, String refusalCode, String refusalReason, Throwable cause) {
+            super("capacity refused (" + refusalReason + ")", details, cause);
+            this.refusalCode = Objects.requireNonNull(refusalCode, "refusalCode");
+            this.refusalReason = Objects.requireNonNull(refusalReason, "refusalReason");
+        }
+
+        @Override
+        public String refusalCode() {
+            return refusalCode;
+        }
+
+        @Override
+        public String refusalReason() {
+            return refusalReason;
         }
     }
 }

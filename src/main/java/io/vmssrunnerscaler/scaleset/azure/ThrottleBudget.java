@@ -21,12 +21,32 @@ import java.util.concurrent.atomic.LongAdder;
  * (a new TLS connection, a busy connection pool). Two margins absorb that: {@code headroom} tokens
  * of each bucket are never handed out, and a caller that has to wait is spaced by an extra
  * {@code guard}. Against Azure's 6-15 s refill intervals one token and half a second cost little.
- * Thread-safe; time comes from the injected clock only.
+ * <p>Azure's own figures correct the local copy ({@link #follow}): after every answer the local
+ * count of a bucket is at most what Azure reports as remaining, and a call Azure charged more than
+ * one token (a batch) costs its extra tokens here too. The local count is only ever lowered by
+ * them, never raised: another caller spending the same scale set's budget (a co-tenant, a person
+ * in the portal) shows up as Azure reporting fewer tokens than expected.
+ *
+ * <p>Which window: Compute reports each policy in a short window ({@code ...3Min}) and a long one
+ * ({@code ...30Min}). The documented per-scale-set bucket (e.g. 12, refilled 4 a minute, so empty
+ * to full in 3 minutes) is the short window, and that figure is what the local bucket models. A
+ * 30-minute window over such a bucket allows at most 12 + 30 x 4 = 132 calls, far above the 12
+ * the short bucket can ever hold, so for a caller that honours the short bucket the long figure
+ * is only informative. It is still applied the same way, as a cap ("at most this many now"),
+ * because it is equally true: when a co-tenant has spent the long window down below the local
+ * count, sending more than that is a certain 429. Its slower refill is not modelled (Azure does not
+ * document it); every later answer reports it again, and a 429 blocks the bucket until its
+ * Retry-After. Figures in flight are not matched to calls: a call reserved locally but not yet
+ * seen by Azure is counted by both, which errs towards waiting.
+ *
+ * <p>Thread-safe; time comes from the injected clock only.
  */
 public final class ThrottleBudget {
     private final LongAdder[] waits = adders();
     private final LongAdder[] waitNanos = adders();
     private final LongAdder[] throttledCalls = adders();
+    private final LongAdder[] lowered = adders();
+    private final LongAdder[] extraCharged = adders();
 
     /** A bucket: {@code bucket} tokens at most, {@code refill} new tokens every {@code period}. */
     public record Limit(int bucket, int refill, Duration period) {
@@ -129,6 +149,56 @@ public final class ThrottleBudget {
         long tolerance = tolerance(limit);
         long blockedUntil = now() + Math.max(0, retryAfter.toNanos());
         tat[policy.ordinal()] = Math.max(tat[policy.ordinal()], blockedUntil + tolerance);
+    }
+
+    /**
+     * Follows what Azure reported on an answer to a call charged to {@code charged} on this scale
+     * set (any status, any try): charges the tokens beyond the one reserved, and lowers each
+     * reported bucket to at most Azure's lowest remaining figure for it. Never raises a count.
+     */
+    public synchronized void follow(String scaleSet, ArmPolicy charged, RateLimitHeaders.Report report) {
+        if (report.charge() > 1) {
+            charge(scaleSet, charged, report.charge() - 1);
+        }
+        for (ArmPolicy p : ArmPolicy.values()) {
+            report.lowest(p).ifPresent(remaining -> cap(scaleSet, p, remaining));
+        }
+    }
+
+    /** Takes {@code extra} more tokens (at most a bucket's worth) for a call already reserved. */
+    private void charge(String scaleSet, ArmPolicy policy, int extra) {
+        Limit limit = limits.get(policy);
+        int tokens = Math.min(extra, limit.bucket());
+        long[] tat = schedule(scaleSet);
+        tat[policy.ordinal()] = Math.max(tat[policy.ordinal()], now()) + tokens * limit.intervalNanos();
+        extraCharged[policy.ordinal()].add(tokens);
+    }
+
+    /**
+     * At most {@code remaining} tokens in the bucket now (headroom included, as Azure counts the
+     * whole bucket): in GCRA terms the bucket holds {@code bucket - (tat - now) / interval}.
+     */
+    private void cap(String scaleSet, ArmPolicy policy, int remaining) {
+        Limit limit = limits.get(policy);
+        if (remaining >= limit.bucket()) {
+            return;
+        }
+        long[] tat = schedule(scaleSet);
+        long atMost = now() + (limit.bucket() - (long) remaining) * limit.intervalNanos();
+        if (atMost > tat[policy.ordinal()]) {
+            tat[policy.ordinal()] = atMost;
+            lowered[policy.ordinal()].increment();
+        }
+    }
+
+    /** Times Azure's remaining figure lowered this bucket's local count, since start. */
+    public long lowered(ArmPolicy policy) {
+        return lowered[policy.ordinal()].sum();
+    }
+
+    /** Tokens charged beyond one per call because Azure reported a larger request charge, since start. */
+    public long extraCharged(ArmPolicy policy) {
+        return extraCharged[policy.ordinal()].sum();
     }
 
     /** Calls that had to wait for budget under this policy, since start (for metrics). */

@@ -1,5 +1,7 @@
 package io.vmssrunnerscaler.scaleset.azure;
 
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpRequest;
@@ -7,6 +9,8 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import reactor.core.publisher.Mono;
@@ -16,6 +20,8 @@ import reactor.core.publisher.Mono;
  * {@link ThrottleBudget} (so a burst is spread instead of throttled), gets its own timeout, and is
  * repeated on 429 (after its Retry-After, which also blocks the local bucket), on 408/5xx and on
  * network failures (after an exponential back-off), at most {@code maxAttempts} times in all.
+ * Every answer, whatever its status, passes Azure's budget figures and request charge on to the
+ * budget ({@link ThrottleBudget#follow}).
  * Waits use timers, never a blocked thread. Sits before the authentication policy so that every
  * try carries a current token.
  */
@@ -67,6 +73,9 @@ final class ThrottlingPolicy implements HttpPipelinePolicy {
 
     private Mono<HttpResponse> afterResponse(Exchange x, int n, HttpResponse response) {
         int status = response.getStatusCode();
+        if (x.call() != null) {
+            budget.follow(x.call().scaleSet(), x.call().policy(), report(response.getHeaders()));
+        }
         if (status == 429) {
             Duration retryAfter = RetryAfter.parse(name -> ArmErrors.header(response.getHeaders(), name), clock.instant())
                     .orElse(backoff(n));
@@ -85,6 +94,16 @@ final class ThrottlingPolicy implements HttpPipelinePolicy {
             return discard(response).then(attempt(x, n + 1, backoff(n)));
         }
         return Mono.just(response);
+    }
+
+    /** Azure's budget figures on an answer; both header shapes (repeated, or comma-joined). */
+    static RateLimitHeaders.Report report(HttpHeaders headers) {
+        if (headers == null) {
+            return RateLimitHeaders.Report.NONE;
+        }
+        String[] remaining = headers.getValues(HttpHeaderName.fromString(RateLimitHeaders.REMAINING));
+        return RateLimitHeaders.parse(remaining == null ? List.of() : Arrays.asList(remaining),
+                headers.getValue(HttpHeaderName.fromString(RateLimitHeaders.CHARGE)));
     }
 
     private Mono<HttpResponse> afterError(Exchange x, int n, Throwable e) {

@@ -36,5 +36,18 @@
  * A 429 is retried after its Retry-After when that is within the longest wait, and blocks the local
  * bucket until then; otherwise the call fails at once with
  * {@link io.vmssrunnerscaler.scaleset.azure.ScaleSetException.Throttled}.
+ * Every answer (any status, every try) also corrects the local buckets with Azure's own figures
+ * ({@link io.vmssrunnerscaler.scaleset.azure.RateLimitHeaders}): a bucket never counts more tokens
+ * than Azure reports left in either window, and a call Azure charged several tokens costs them
+ * here too (see {@link io.vmssrunnerscaler.scaleset.azure.ThrottleBudget} for the rule).
+ *
+ * <h2>Refusals of capacity</h2>
+ * The vCPU quota (409 {@code OperationNotAllowed} on a capacity change), {@code AllocationFailed},
+ * {@code ZonalAllocationFailed}, {@code OverconstrainedAllocationRequest},
+ * {@code OverconstrainedZonalAllocationRequest} and {@code SkuNotAvailable} (also no Spot
+ * capacity), answered at once or as the failed end of the operation, and also when nested in
+ * {@code error.details}, fail the call with
+ * {@link io.vmssrunnerscaler.scaleset.azure.ScaleSetException.CapacityRefused}, which the port
+ * knows as {@link io.vmssrunnerscaler.scaleset.CapacityRefusal}. They are not retried.
  */
 package io.vmssrunnerscaler.scaleset.azure;

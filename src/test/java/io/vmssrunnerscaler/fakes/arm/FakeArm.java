@@ -34,11 +34,21 @@ import java.util.regex.Pattern;
  * batch re-image and delete as long-running operations (202 + Azure-AsyncOperation + Location)
  * with an operation-status endpoint, api-version and bearer token checked, and Compute's
  * per-scale-set throttling buckets (429 OperationNotAllowed + Retry-After). Faults can be injected
- * ({@link #faults()}) and every call is counted ({@link #counters()}). Listens on a free port of
- * 127.0.0.1; close it when done.
+ * ({@link #faults()}), including Azure's refusals of capacity ({@link FakeRefusal}), and every call
+ * is counted ({@link #counters()}). Listens on a free port of 127.0.0.1; close it when done.
+ *
+ * <p>Budget headers as Compute sends them (Microsoft docs troubleshooting-throttling-errors): on
+ * every answer to a scale-set request, admitted or throttled, the figures of its policy in both
+ * windows, {@code x-ms-ratelimit-remaining-resource: Microsoft.Compute/<Policy>3Min;<n>} and
+ * {@code ...30Min;<n>}, plus on batch re-images and deletes the informational
+ * {@code VMScaleSetBatchedVMRequests5Min} and {@code VmssQueuedVMOperations} figures (not enforced),
+ * as separate headers or comma-joined ({@link FakeArmOptions.HeaderFormat}); and on admitted calls
+ * {@code x-ms-request-charge: <n>} ({@link FakeArmOptions.Charge}). Another caller can spend the
+ * same budget through {@link #coTenant}.
  */
 public final class FakeArm implements AutoCloseable {
     public static final String API_VERSION = "2025-04-01";
+    static final String REMAINING = "x-ms-ratelimit-remaining-resource";
 
     private static final Pattern SCALE_SET = Pattern.compile(
             "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.compute/virtualmachinescalesets/([^/]+)(/[a-z]+)?/?");
@@ -57,7 +67,7 @@ public final class FakeArm implements AutoCloseable {
 
     private FakeArm(FakeArmOptions options) throws IOException {
         this.options = options;
-        this.throttle = new FakeThrottle(options.limits(), options.clock());
+        this.throttle = new FakeThrottle(options.limits(), options.longLimits(), options.clock());
         this.operations = new FakeOperations(options);
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
@@ -85,6 +95,24 @@ public final class FakeArm implements AutoCloseable {
         FakeScaleSet s = new FakeScaleSet(subscription, resourceGroup, name, computerNamePrefix, capacity, options);
         scaleSets.put(key(subscription, resourceGroup, name), s);
         return s;
+    }
+
+    /** Another caller of this scale set's Compute budget. */
+    public FakeCoTenant coTenant(String subscription, String resourceGroup, String name) {
+        return new FakeCoTenant(this, key(subscription, resourceGroup, name));
+    }
+
+    int coTenantSpend(String key, FakeBucket bucket, int tokens) {
+        int spent;
+        synchronized (throttle) {
+            spent = throttle.spend(key, bucket, tokens);
+        }
+        counters.coTenant(bucket, spent);
+        return spent;
+    }
+
+    java.util.concurrent.ScheduledFuture<?> repeat(Runnable r, long every, TimeUnit unit) {
+        return delayer.scheduleAtFixedRate(r, every, every, unit);
     }
 
     public FakeFaults faults() {
@@ -151,42 +179,95 @@ public final class FakeArm implements AutoCloseable {
         Route route = route(exchange.getRequestMethod(), m.group(4) == null ? "" : m.group(4));
         counters.route(route);
         FakeBucket bucket = bucket(route);
-        int remaining = admit(key, bucket);
-        if (faults.takeFailure()) {
-            throw new FakeArmError(500, "InternalExecutionError", "An internal execution error occurred.");
+        JsonNode body = route == Route.GET_SCALE_SET || route == Route.LIST_INSTANCES ? null : FakeHttp.body(exchange);
+        int charge = charge(route, set, body);
+        admit(key, bucket, route, charge);
+        try {
+            if (faults.takeFailure()) {
+                throw new FakeArmError(500, "InternalExecutionError", "An internal execution error occurred.");
+            }
+            Answer answer = dispatch(route, set, query, body);
+            budgetHeaders(answer, key, bucket, route, charge);
+            return answer;
+        } catch (FakeArmError e) {
+            budgetHeaders(e.headers, key, bucket, route, charge);
+            throw e;
         }
-        return dispatch(route, exchange, set, query)
-                .header("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/" + bucket.azureName() + ";" + remaining);
     }
 
-    /** Takes a token or throws the 429; returns the tokens left. */
-    private int admit(String key, FakeBucket bucket) {
+    /** Takes the charge or throws the 429 (with the figures of both windows). */
+    private void admit(String key, FakeBucket bucket, Route route, int charge) {
         Duration injected = faults.takeThrottle();
         Optional<Duration> retryAfter;
-        int remaining;
         synchronized (throttle) {
-            retryAfter = injected != null ? Optional.of(injected) : throttle.take(key, bucket);
-            remaining = throttle.remaining(key, bucket);
+            retryAfter = injected != null ? Optional.of(injected) : throttle.take(key, bucket, charge);
         }
         if (retryAfter.isPresent()) {
             counters.throttled(bucket, injected == null);
-            throw new FakeArmError(429, "OperationNotAllowed",
-                    "The server rejected the request because too many requests have been received for this scale set.")
-                    .header("Retry-After", Long.toString(Math.max(1, retryAfter.get().toSeconds())))
-                    .header("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/" + bucket.azureName() + ";" + remaining);
+            // Compute's throttling answer (Microsoft docs troubleshooting-throttling-errors), under ARM's "error" envelope
+            FakeArmError e = new FakeArmError(429, "OperationNotAllowed",
+                    "The server rejected the request because too many requests have been received for this scale set.",
+                    List.of(new FakeArmError.Detail("TooManyRequests", bucket.azureName() + "3Min",
+                            "{\"operationGroup\":\"" + bucket.azureName() + "3Min\",\"allowedRequestCount\":"
+                                    + options.limits().get(bucket).bucket() + "}")))
+                    .header("Retry-After", Long.toString(Math.max(1, retryAfter.get().toSeconds())));
+            budgetHeaders(e.headers, key, bucket, route, null);
+            throw e;
         }
-        counters.accepted(bucket);
-        return remaining;
+        counters.accepted(bucket, charge);
     }
 
-    private Answer dispatch(Route route, HttpExchange exchange, FakeScaleSet set, Map<String, String> query) {
+    /** What this request costs: reads 1, writes as {@link FakeArmOptions#charge()} says. */
+    private int charge(Route route, FakeScaleSet set, JsonNode body) {
+        FakeArmOptions.Charge c = options.charge();
+        if (route == Route.GET_SCALE_SET || route == Route.LIST_INSTANCES) {
+            return 1;
+        }
+        if (!c.byInstanceId()) {
+            return c.perCall();
+        }
+        if (route == Route.PATCH_SCALE_SET) {
+            JsonNode capacity = body.path("sku").path("capacity");
+            return capacity.canConvertToInt() ? Math.max(1, Math.abs(capacity.asInt() - set.capacity())) : 1;
+        }
+        List<String> ids = ids(body);
+        return ids == null || ids.isEmpty() ? Math.max(1, set.instances().size()) : ids.size();
+    }
+
+    /** The budget figures of this request's policy, both windows, in the configured format, and its charge if admitted. */
+    private void budgetHeaders(Answer answer, String key, FakeBucket bucket, Route route, Integer charge) {
+        if (options.headerFormat() == FakeArmOptions.HeaderFormat.NONE) {
+            return;
+        }
+        if (charge != null) {
+            answer.header("x-ms-request-charge", Integer.toString(charge));
+        }
+        List<String> figures = new ArrayList<>();
+        synchronized (throttle) {
+            for (FakeThrottle.Window w : FakeThrottle.Window.values()) {
+                figures.add("Microsoft.Compute/" + bucket.azureName() + w.suffix + ";" + throttle.remaining(key, bucket, w));
+            }
+        }
+        if (route == Route.REIMAGE || route == Route.DELETE_INSTANCES) {
+            // informational policies Compute also reports on batch VM operations; not enforced here
+            figures.add("Microsoft.Compute/VMScaleSetBatchedVMRequests5Min;3704");
+            figures.add("Microsoft.Compute/VmssQueuedVMOperations;4720");
+        }
+        if (options.headerFormat() == FakeArmOptions.HeaderFormat.JOINED) {
+            answer.header(REMAINING, String.join(", ", figures));
+        } else {
+            figures.forEach(f -> answer.addHeader(REMAINING, f));
+        }
+    }
+
+    private Answer dispatch(Route route, FakeScaleSet set, Map<String, String> query, JsonNode body) {
         String id = resourceId(set);
         return switch (route) {
             case GET_SCALE_SET -> Answer.of(200, set.json(id));
             case LIST_INSTANCES -> list(set, id, query);
-            case PATCH_SCALE_SET -> patch(set, id, FakeHttp.body(exchange));
-            case REIMAGE -> accepted(set, route, ids(FakeHttp.body(exchange)));
-            case DELETE_INSTANCES -> accepted(set, route, ids(FakeHttp.body(exchange)));
+            case PATCH_SCALE_SET -> patch(set, id, body);
+            case REIMAGE -> accepted(set, route, ids(body));
+            case DELETE_INSTANCES -> accepted(set, route, ids(body));
             case OPERATION_STATUS -> throw new IllegalStateException("routed above");
         };
     }
@@ -212,17 +293,38 @@ public final class FakeArm implements AutoCloseable {
         if (!capacity.canConvertToInt() || capacity.asInt() < 0) {
             throw new FakeArmError(400, "InvalidParameter", "sku.capacity must be a non-negative integer");
         }
-        String failure = faults.operationFailure();
-        Instant due = set.setCapacity(capacity.asInt(), failure);
+        FakeRefusal refusal = faults.refusal();
+        int added = capacity.asInt() - set.capacity();
+        if (refusal != null && added > 0) {
+            return refuse(set, id, refusal, added);
+        }
+        FakeArmError failure = faults.operationFailure();
+        Instant due = set.setCapacity(capacity.asInt(), failure == null ? null : failure.code);
         counters.write(new Write(Route.PATCH_SCALE_SET, set.name, capacity.asInt(), null));
         return operations.start(Answer.of(200, set.json(id)), baseUri(), set.subscription, due, failure, false);
     }
 
+    /** Capacity stays; the refusal comes back at once, or as the end of the operation. */
+    @SuppressWarnings("unchecked")
+    private Answer refuse(FakeScaleSet set, String id, FakeRefusal refusal, int added) {
+        FakeRefusal.Delivery delivery = faults.refusalDelivery();
+        FakeArmError error = refusal.error(delivery, id, options.location(), set.subscription, added);
+        counters.refuse(refusal);
+        if (delivery == FakeRefusal.Delivery.SYNC) {
+            throw error;
+        }
+        Instant due = options.clock().instant().plus(options.provisioningDelay());
+        Map<String, Object> body = set.json(id);
+        ((Map<String, Object>) body.get("properties")).put("provisioningState", "Updating"); // accepted, not yet failed
+        return operations.start(Answer.of(200, body), baseUri(), set.subscription, due, error, false);
+    }
+
     private Answer accepted(FakeScaleSet set, Route route, List<String> ids) {
-        String failure = faults.operationFailure();
+        FakeArmError operationFailure = faults.operationFailure();
+        String failure = operationFailure == null ? null : operationFailure.code;
         Instant due = route == Route.REIMAGE ? set.reimage(ids, failure) : set.delete(ids, failure);
         counters.write(new Write(route, set.name, null, ids));
-        return operations.start(Answer.of(202, null), baseUri(), set.subscription, due, failure, true);
+        return operations.start(Answer.of(202, null), baseUri(), set.subscription, due, operationFailure, true);
     }
 
     private static Route route(String method, String suffix) {
@@ -247,7 +349,7 @@ public final class FakeArm implements AutoCloseable {
     }
 
     private static List<String> ids(JsonNode body) {
-        JsonNode ids = body.get("instanceIds");
+        JsonNode ids = body == null ? null : body.get("instanceIds");
         if (ids == null || ids.isNull()) {
             return null;
         }

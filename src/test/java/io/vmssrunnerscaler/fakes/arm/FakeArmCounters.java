@@ -21,6 +21,9 @@ public final class FakeArmCounters {
     private final Map<FakeBucket, AtomicInteger> accepted = new EnumMap<>(FakeBucket.class);
     private final Map<FakeBucket, AtomicInteger> throttledBy = new EnumMap<>(FakeBucket.class);
     private final AtomicInteger throttled = new AtomicInteger();
+    private final Map<FakeBucket, AtomicInteger> charged = new EnumMap<>(FakeBucket.class);
+    private final Map<FakeBucket, AtomicInteger> coTenant = new EnumMap<>(FakeBucket.class);
+    private final Map<FakeRefusal, AtomicInteger> refusals = new EnumMap<>(FakeRefusal.class);
     private final AtomicInteger instanceViewPages = new AtomicInteger();
     private final List<Write> writes = new CopyOnWriteArrayList<>();
 
@@ -28,9 +31,14 @@ public final class FakeArmCounters {
         for (Route r : Route.values()) {
             byRoute.put(r, new AtomicInteger());
         }
+        for (FakeRefusal r : FakeRefusal.values()) {
+            refusals.put(r, new AtomicInteger());
+        }
         for (FakeBucket b : FakeBucket.values()) {
             accepted.put(b, new AtomicInteger());
             throttledBy.put(b, new AtomicInteger());
+            charged.put(b, new AtomicInteger());
+            coTenant.put(b, new AtomicInteger());
         }
     }
 
@@ -47,6 +55,16 @@ public final class FakeArmCounters {
     /** Calls that took a token from this bucket. */
     public int calls(FakeBucket bucket) {
         return accepted.get(bucket).get();
+    }
+
+    /** Tokens the accepted calls cost in this bucket (their request charges summed). */
+    public int charged(FakeBucket bucket) {
+        return charged.get(bucket).get();
+    }
+
+    /** Tokens other callers ({@link FakeCoTenant}) took from this bucket. */
+    public int coTenantSpent(FakeBucket bucket) {
+        return coTenant.get(bucket).get();
     }
 
     /** 429s answered, injected or from an empty bucket. */
@@ -77,8 +95,22 @@ public final class FakeArmCounters {
         byRoute.get(r).incrementAndGet();
     }
 
-    void accepted(FakeBucket b) {
+    void accepted(FakeBucket b, int charge) {
         accepted.get(b).incrementAndGet();
+        charged.get(b).addAndGet(charge);
+    }
+
+    /** Capacity PATCHes refused this way. */
+    public int refused(FakeRefusal r) {
+        return refusals.get(r).get();
+    }
+
+    void refuse(FakeRefusal r) {
+        refusals.get(r).incrementAndGet();
+    }
+
+    void coTenant(FakeBucket b, int tokens) {
+        coTenant.get(b).addAndGet(tokens);
     }
 
     void throttled(FakeBucket b, boolean byBucket) {

@@ -18,6 +18,19 @@ public enum FakeBucket {
 
     /** {@code bucket} tokens at most, {@code refill} more every {@code period}. */
     public record Limit(int bucket, int refill, Duration period) {
+        /**
+         * The long window the fake enforces over this (short) bucket by default, named
+         * {@code ...30Min}. Azure documents no per-scale-set 30-minute figures, so it is derived:
+         * ten times the time the short bucket takes to fill (3 min for 12 at 4/min, hence 30 min),
+         * holding every call the short bucket allows in that time (12 + 30 x 4 = 132), refilled
+         * evenly (4.4/min). A caller that honours the short bucket never meets it; a co-tenant
+         * can spend it. Scaled-down limits get the same shape.
+         */
+        public Limit longWindow() {
+            int periods = Math.max(1, 10 * bucket / refill);
+            int calls = bucket + refill * periods;
+            return new Limit(calls, calls, period.multipliedBy(periods));
+        }
     }
 
     private final String azureName;

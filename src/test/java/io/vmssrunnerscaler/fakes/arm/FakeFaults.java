@@ -14,7 +14,9 @@ public final class FakeFaults {
     private final AtomicReference<Duration> throttleRetryAfter = new AtomicReference<>(Duration.ofSeconds(1));
     private final AtomicInteger delays = new AtomicInteger();
     private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
-    private final AtomicReference<String> operationFailure = new AtomicReference<>();
+    private final AtomicReference<FakeArmError> operationFailure = new AtomicReference<>();
+    private final AtomicReference<FakeRefusal> refusal = new AtomicReference<>();
+    private final AtomicReference<FakeRefusal.Delivery> refusalDelivery = new AtomicReference<>(FakeRefusal.Delivery.SYNC);
 
     /** The next {@code n} scale-set requests (not operation polls) answer 500 InternalExecutionError. */
     public FakeFaults failNext(int n) {
@@ -48,7 +50,17 @@ public final class FakeFaults {
 
     /** Operations accepted from now on end Failed with this ARM error code (null: succeed again). */
     public FakeFaults failOperations(String errorCode) {
-        operationFailure.set(errorCode);
+        operationFailure.set(errorCode == null ? null : new FakeArmError(400, errorCode, "The operation failed."));
+        return this;
+    }
+
+    /**
+     * Capacity PATCHes that add instances are refused this way from now on, until cleared (null
+     * stops). Capacity stays as it was; lowering capacity still works, as with Azure.
+     */
+    public FakeFaults refuseCapacity(FakeRefusal r, FakeRefusal.Delivery delivery) {
+        refusalDelivery.set(delivery);
+        refusal.set(r);
         return this;
     }
 
@@ -57,6 +69,7 @@ public final class FakeFaults {
         throttles.set(0);
         delays.set(0);
         operationFailure.set(null);
+        refusal.set(null);
         return this;
     }
 
@@ -73,8 +86,16 @@ public final class FakeFaults {
         return takeOne(delays) ? delay.get() : Duration.ZERO;
     }
 
-    String operationFailure() {
+    FakeArmError operationFailure() {
         return operationFailure.get();
+    }
+
+    FakeRefusal refusal() {
+        return refusal.get();
+    }
+
+    FakeRefusal.Delivery refusalDelivery() {
+        return refusalDelivery.get();
     }
 
     private static boolean takeOne(AtomicInteger counter) {

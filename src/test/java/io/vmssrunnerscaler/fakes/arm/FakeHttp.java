@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,18 +18,27 @@ final class FakeHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 1 << 20;
 
-    /** An answer: status, headers, and a JSON-serialisable body (null for none). */
-    record Answer(int status, Map<String, String> headers, Object body) {
+    /** An answer: status, headers (a name may repeat), and a JSON-serialisable body (null for none). */
+    record Answer(int status, Map<String, List<String>> headers, Object body) {
         Answer {
-            headers = new LinkedHashMap<>(headers);
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            headers.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+            headers = copy;
         }
 
         static Answer of(int status, Object body) {
             return new Answer(status, Map.of(), body);
         }
 
+        /** Sets the header, replacing any value it had. */
         Answer header(String name, String value) {
-            headers.put(name, value);
+            headers.put(name, new ArrayList<>(List.of(value)));
+            return this;
+        }
+
+        /** Adds one more header line of this name. */
+        Answer addHeader(String name, String value) {
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             return this;
         }
     }
@@ -68,7 +79,7 @@ final class FakeHttp {
     static void send(HttpExchange exchange, Answer answer) {
         try {
             byte[] body = answer.body() == null ? new byte[0] : JSON.writeValueAsBytes(answer.body());
-            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            answer.headers().forEach((k, values) -> values.forEach(v -> exchange.getResponseHeaders().add(k, v)));
             if (body.length > 0) {
                 exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * answering 202 until done. An operation is done when its due time has passed.
  */
 final class FakeOperations {
-    private record Operation(Instant due, String failure) {
+    private record Operation(Instant started, Instant due, FakeArmError failure) {
     }
 
     private final FakeArmOptions options;
@@ -25,9 +25,9 @@ final class FakeOperations {
     }
 
     /** Registers an operation and puts its status URLs (and Retry-After) on the answer. */
-    Answer start(Answer answer, URI base, String subscription, Instant due, String failure, boolean withLocation) {
+    Answer start(Answer answer, URI base, String subscription, Instant due, FakeArmError failure, boolean withLocation) {
         String id = UUID.randomUUID().toString();
-        operations.put(id, new Operation(due, failure));
+        operations.put(id, new Operation(options.clock().instant(), due, failure));
         String status = base + "subscriptions/" + subscription + "/providers/Microsoft.Compute/locations/"
                 + options.location() + "/operations/" + id + "?api-version=" + FakeArm.API_VERSION;
         answer.header("Azure-AsyncOperation", status);
@@ -47,14 +47,19 @@ final class FakeOperations {
             if (!done) {
                 return retryAfter(Answer.of(202, null));
             }
-            return op.failure() == null ? Answer.of(200, null) : new FakeArmError(400, op.failure(), "The operation failed.").answer();
+            return op.failure() == null ? Answer.of(200, null) : Answer.of(400, Map.of("error", op.failure().error()));
         }
+        // Compute's operation status: {"startTime","endTime"?,"status","error"?,"name"}
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", id);
+        body.put("startTime", op.started().toString());
+        if (done) {
+            body.put("endTime", op.due().toString());
+        }
         body.put("status", !done ? "InProgress" : op.failure() == null ? "Succeeded" : "Failed");
         if (done && op.failure() != null) {
-            body.put("error", Map.of("code", op.failure(), "message", "The operation failed."));
+            body.put("error", op.failure().error());
         }
+        body.put("name", id);
         return done ? Answer.of(200, body) : retryAfter(Answer.of(200, body));
     }
 

@@ -102,6 +102,96 @@ class ThrottleBudgetTest {
         assertThrows(IllegalArgumentException.class, () -> new ThrottleBudget.Limit(0, 4, Duration.ofMinutes(1)));
     }
 
+    @Test
+    void azureReportingFewerTokensLowersTheLocalCount() {
+        drain(ArmPolicy.UPDATE_VMSS, 2); // locally 10 left, 9 usable
+        assertEquals(9, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report("UpdateVMScaleSet3Min;4", 1));
+
+        // Azure's 4 include the token of headroom: 3 usable now, then one per 15 s
+        assertEquals(3, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+        drain(ArmPolicy.UPDATE_VMSS, 3);
+        assertEquals(Duration.ofSeconds(15).plus(GUARD), take(ArmPolicy.UPDATE_VMSS));
+        assertEquals(1, budget.lowered(ArmPolicy.UPDATE_VMSS));
+    }
+
+    @Test
+    void azureReportingMoreTokensNeverRaisesTheLocalCount() {
+        drain(ArmPolicy.UPDATE_VMSS, 8);
+
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report("UpdateVMScaleSet3Min;12", 1));
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report("UpdateVMScaleSet3Min;500", 1));
+
+        assertEquals(3, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+        assertEquals(0, budget.lowered(ArmPolicy.UPDATE_VMSS));
+    }
+
+    @Test
+    void theLowerOfTheShortAndTheLongWindowIsFollowed() {
+        budget.follow(SET, ArmPolicy.DELETE_VMSS_VMS, report("DeleteVMScaleSetVMs3Min;11,Microsoft.Compute/DeleteVMScaleSetVMs30Min;3", 1));
+
+        assertEquals(2, budget.available(SET, ArmPolicy.DELETE_VMSS_VMS));
+    }
+
+    @Test
+    void anEmptyBucketAtAzureMeansWaitingForTheHeadroomAndOneTokenToRefill() {
+        budget.follow(SET, ArmPolicy.HIGH_COST_GET_VMSS, report("HighCostGetVMScaleSet3Min;0", 1));
+
+        var allowance = budget.allowance(SET, ArmPolicy.HIGH_COST_GET_VMSS);
+        assertEquals(0, allowance.tokens());
+        // 10 per minute: the headroom token after 6 s, the usable one 6 s later
+        assertEquals(clock.instant().plus(Duration.ofSeconds(12)).plus(GUARD), allowance.nextToken());
+        assertEquals(Duration.ofSeconds(12).plus(GUARD), take(ArmPolicy.HIGH_COST_GET_VMSS));
+    }
+
+    @Test
+    void aChargeAboveOneSpendsTheExtraTokens() {
+        take(ArmPolicy.DELETE_VMSS_VMS); // the reservation of the call itself
+
+        budget.follow(SET, ArmPolicy.DELETE_VMSS_VMS, report(null, 5));
+
+        assertEquals(6, budget.available(SET, ArmPolicy.DELETE_VMSS_VMS), "12 - 1 headroom - 5 charged");
+        assertEquals(4, budget.extraCharged(ArmPolicy.DELETE_VMSS_VMS));
+        assertEquals(6, budget.allowance(SET, ArmPolicy.DELETE_VMSS_VMS).tokens());
+    }
+
+    @Test
+    void aChargeBeyondTheBucketMakesCallsWaitButNotForever() {
+        take(ArmPolicy.UPDATE_VMSS);
+
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report(null, 1000));
+
+        // at most a bucket's worth more: 13 tokens owed, the next usable token 2 intervals after the bucket drains
+        ThrottleBudget.Reservation r = budget.reserve(SET, ArmPolicy.UPDATE_VMSS, LONG);
+        assertEquals(Duration.ofSeconds(15 * 3).plus(GUARD), r.delay());
+    }
+
+    @Test
+    void figuresOfOtherScaleSetsAndOtherPoliciesAreKeptApart() {
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report("DeleteVMScaleSetVMs3Min;1", 1));
+
+        assertEquals(11, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+        assertEquals(0, budget.available(SET, ArmPolicy.DELETE_VMSS_VMS));
+        assertEquals(11, budget.available("sub/rg/other", ArmPolicy.DELETE_VMSS_VMS));
+    }
+
+    @Test
+    void afterBeingLoweredTheBucketRefillsAtItsOwnRate() {
+        budget.follow(SET, ArmPolicy.UPDATE_VMSS, report("UpdateVMScaleSet3Min;1", 1));
+        assertEquals(0, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(2, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(11, budget.available(SET, ArmPolicy.UPDATE_VMSS));
+    }
+
+    private static RateLimitHeaders.Report report(String remaining, int charge) {
+        return RateLimitHeaders.parse(remaining == null ? java.util.List.of() : java.util.List.of("Microsoft.Compute/" + remaining),
+                Integer.toString(charge));
+    }
+
     private Duration take(ArmPolicy policy) {
         ThrottleBudget.Reservation r = budget.reserve(SET, policy, LONG);
         assertTrue(r.granted());
