@@ -18,12 +18,15 @@ import java.util.Map;
  * instance-minutes (every instance from its creation until it is gone), and ARM calls and 429s per
  * throttling bucket.
  *
- * @param extra the baseline's failed handler calls, or the scaler's locally refused calls
+ * @param counters the policy's own counters (the scaler's locally refused calls, the baseline's failed
+ *                 handlers and SDK retries, the peer's failed calls), by metric name
  */
 record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStarted, int cutOff, double waitP50,
-        double waitP95, double waitMax, double instanceMinutes, int peakInstances, long[][] calls, long extra) {
+        double waitP95, double waitMax, double instanceMinutes, int peakInstances, long[][] calls,
+        Map<String, Long> counters) {
 
-    static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls, long extra) {
+    static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls,
+            Map<String, Long> counters) {
         Map<Long, Instant> queued = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         int cutOff = 0;
@@ -54,7 +57,8 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
         Collections.sort(waits);
         int neverStarted = (int) queued.keySet().stream().filter(j -> !started.containsKey(j)).count();
         return new RunResult(policy, trace.name(), queued.size(), neverStarted, cutOff, percentile(waits, 50),
-                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak, calls, extra);
+                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak, calls,
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counters)));
     }
 
     long calls(ArmBucket bucket) {
@@ -79,6 +83,10 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
             n += c[1];
         }
         return n;
+    }
+
+    double instanceMinutesPerJob() {
+        return jobs == 0 ? 0 : instanceMinutes / jobs;
     }
 
     double callsPerJob() {
