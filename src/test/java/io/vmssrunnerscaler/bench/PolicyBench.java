@@ -14,7 +14,7 @@ import java.util.Map;
  * 200 jobs in a minute, a 24-hour working day) and the same simulated Azure, on a virtual clock with
  * Azure's per-scale-set throttling enforced: the scaler; the original design as it ran on Azure
  * ({@code baseline}: SDK retry of 429s, VMs going down seconds after the call, capacity counted as
- * Azure counts it) and, on request, its first naive model ({@code baseline-naive}); the
+ * Azure counts it) and its first naive model ({@code baseline-naive}); the
  * actions-runner-controller peer ({@code arc}: min + queued + busy, every finished VM deleted and
  * replaced, through the same budgeted port as the scaler); and the physical limits ({@link Oracle},
  * computed from the trace, not simulated).
@@ -30,11 +30,12 @@ import java.util.Map;
  * scaler / arc follow, last, one RESULT line each.
  *
  * <p>Arguments (all optional): {@code provisioning=90s reimage=60s takedown=10s seed=7
- * traces=light,steady,burst,workday policies=scaler,baseline,arc} ({@code takedown}: from the
- * baseline's per-VM call to its VM going down; {@code policies} may add {@code baseline-naive}).
+ * traces=light,steady,burst,workday policies=scaler,baseline,baseline-naive,arc} ({@code takedown}:
+ * from the baseline's per-VM call to its VM going down).
  */
 public final class PolicyBench {
-    static final String POLICIES = "scaler,baseline,arc";
+    /** Policies of bench/policy: the naive baseline too, to show what the as-deployed model changes. */
+    static final String POLICIES = "scaler,baseline,baseline-naive,arc";
     private static final List<String> COMPARED = List.of("wait_p50_s", "wait_p95_s", "wait_max_s", "never_started",
             "instance_minutes", "instance_minutes_per_job", "arm_calls", "arm_429", "arm_calls_per_job");
 

@@ -41,6 +41,7 @@ final class Report {
         f.put("instance_minutes", r.instanceMinutes());
         f.put("instance_minutes_per_job", r.instanceMinutesPerJob());
         f.put("peak_instances", (double) r.peakInstances());
+        f.put("empty_pool_minutes", r.emptyPoolMinutes());
         f.put("arm_calls", (double) r.totalCalls());
         f.put("arm_429", (double) r.totalThrottled());
         f.put("arm_calls_per_job", r.callsPerJob());
