@@ -97,7 +97,8 @@ public final class ArmBudgetBench {
         Oracle oracle = Oracle.of(trace, settings);
         boolean ok = r.totalThrottled() == 0 && r.neverStarted() == 0;
         System.out.printf("  %-14s %6.1f jobs/min: %5d jobs, wait p50 %7.1f p95 %7.1f max %7.1f s (jit %.0f s), "
-                + "inst-min/job %6.2f (oracle %.2f), calls %s, 429s %d, never started %d, cut off %d, empty pool %.0f min  %s (%.1f s)%n",
+                + "inst-min/job %6.2f (oracle %.2f), calls %s, 429s %d, never started %d, cut off %d, "
+                + "empty pool %.0f min  %s (%.1f s)%n",
                 policy.label(), rate, r.jobs(), r.waitP50(), r.waitP95(), r.waitMax(), oracle.reactiveWaitSeconds(),
                 r.instanceMinutesPerJob(), oracle.instanceMinutesPerJob(), callsByBucket(r), r.totalThrottled(),
                 r.neverStarted(), r.cutOff(), r.emptyPoolMinutes(), ok ? "ok" : "FAILED", (System.nanoTime() - t0) / 1e9);

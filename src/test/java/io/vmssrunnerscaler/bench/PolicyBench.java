@@ -91,7 +91,8 @@ public final class PolicyBench {
                 Map<String, Double> s = Report.figures(scaler);
                 Map<String, Double> o = Report.figures(results.get(other));
                 for (String metric : COMPARED) {
-                    report.add("ratio=scaler/" + other.label() + " " + keys, metric, Report.ratio(s.get(metric), o.get(metric)));
+                    report.add("ratio=scaler/" + other.label() + " " + keys, metric,
+                            Report.ratio(s.get(metric), o.get(metric)));
                 }
             }
         }

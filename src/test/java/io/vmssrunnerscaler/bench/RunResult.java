@@ -63,7 +63,8 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
         Collections.sort(waits);
         int neverStarted = (int) queued.keySet().stream().filter(j -> !started.containsKey(j)).count();
         return new RunResult(policy, trace.name(), queued.size(), neverStarted, cutOff, percentile(waits, 50),
-                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak, emptyMinutes, calls,
+                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak,
+                emptyMinutes, calls,
                 java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counters)));
     }
 
