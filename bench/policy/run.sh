@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# bench/policy: the scaler's policy against the original design on the same seeded traces, on a
-# virtual clock, with Azure's per-scale-set throttling enforced. Arguments (optional):
-#   provisioning=90s reimage=60s seed=7 traces=light,steady,burst,workday
+# bench/policy: on the same seeded traces, on a virtual clock with Azure's per-scale-set throttling
+# enforced: the scaler, the original design as it ran on Azure (baseline) and as first modelled
+# (baseline-naive), the actions-runner-controller peer (arc), and the physical limits (oracle: a VM
+# booted just in time for every job; jit: the just-in-time reactive bound), with each policy's cost
+# as a ratio to the oracle's and its waits as a ratio to (and seconds above) jit's. Arguments (optional):
+#   provisioning=90s reimage=60s takedown=10s seed=7 traces=light,steady,burst,workday
+#   policies=scaler,baseline,baseline-naive,arc
 # Prints one "RESULT bench=policy ..." line per figure, last.
 source "$(dirname "$0")/../lib.sh"
 start=$(date +%s)

@@ -16,16 +16,19 @@ final class Bench {
         }
     }
 
-    /** A side-by-side table for people; the RESULT lines at the end are for scripts. */
-    static void table(String title, Map<String, Double> scaler, Map<String, Double> baseline) {
-        System.out.printf("  %-34s %14s %14s %10s%n", title, "scaler", "baseline", "ratio");
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>(scaler.keySet());
-        keys.addAll(baseline.keySet());
+    /** A side-by-side table for people, one column per policy; the RESULT lines at the end are for scripts. */
+    static void table(String title, Map<String, Map<String, Double>> columns) {
+        StringBuilder header = new StringBuilder(String.format("  %-30s", title));
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        columns.forEach((name, figures) -> {
+            header.append(String.format(" %14s", name));
+            keys.addAll(figures.keySet());
+        });
+        System.out.println(header);
         for (String k : keys) {
-            double s = scaler.getOrDefault(k, 0.0);
-            double b = baseline.getOrDefault(k, 0.0);
-            System.out.printf("  %-34s %14s %14s %10s%n", k, Report.format(s), Report.format(b),
-                    Report.format(Report.ratio(s, b)));
+            StringBuilder row = new StringBuilder(String.format("  %-30s", k));
+            columns.values().forEach(f -> row.append(String.format(" %14s", f.containsKey(k) ? Report.format(f.get(k)) : "-")));
+            System.out.println(row);
         }
     }
 }

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * local bucket and is retried after its Retry-After, at most {@code maxAttempts} tries and never
  * waiting longer than {@code maxWait} - what {@code scaleset.azure.ThrottlingPolicy} does per HTTP
  * request, with the same charges as {@code ArmCall} (capacity and batch re-image: Update VMSS;
- * batch delete: Delete VMSS VMs; listing: High-cost Get). Benchmarks only.
+ * batch delete: Delete VMSS VMs; listing: High-cost Get). The ARC peer ({@link PeerPolicy}) goes
+ * through it too, so that both wait for Azure's buckets the same way. Benchmarks only.
  */
 final class BudgetedScaleSet implements ScaleSetPort {
     private final ScaleSetPort azure;

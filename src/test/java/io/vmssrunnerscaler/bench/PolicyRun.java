@@ -16,23 +16,44 @@ import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * One policy on one trace in the simulated world on a virtual clock, with Azure's per-scale-set
- * throttling enforced: the scaler (engine, pool loop, batching, and its production throttle budget)
- * or the baseline (the original design). Both see the same seeded world and the same jobs.
+ * throttling enforced: the scaler (engine, pool loop, batching, and its production throttle budget),
+ * the original design as deployed or in its first naive model ({@link BaselinePolicy}), or the
+ * actions-runner-controller peer ({@link PeerPolicy}). All see the same seeded world and the same
+ * jobs.
  */
 final class PolicyRun {
     static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
     static final Set<String> JOB_LABELS = Set.of("self-hosted", "linux");
 
     enum Policy {
-        SCALER, BASELINE;
+        SCALER, BASELINE, BASELINE_NAIVE, ARC;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        static Policy ofLabel(String label) {
+            for (Policy p : values()) {
+                if (p.label().equals(label.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown policy " + label + " (scaler, baseline, baseline-naive, arc)");
+        }
+
+        static List<Policy> parse(String labels) {
+            List<Policy> policies = new java.util.ArrayList<>();
+            for (String label : labels.split(",")) {
+                policies.add(ofLabel(label));
+            }
+            return policies;
         }
     }
 
@@ -43,27 +64,33 @@ final class PolicyRun {
      */
     record Settings(Duration capacityDelay, Duration provisioningDelay, Duration reimageDelay, Duration deleteDelay,
             Duration runnerStartDelay, int min, int max, int freePercent, Duration warmUp, Duration drain,
-            Duration busyMessageTtl, long seed) {
+            Duration busyMessageTtl, long seed, Duration takedownDelay) {
 
         static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(60),
                     Duration.ofSeconds(20), Duration.ofSeconds(5), 1, 100, 25, Duration.ofMinutes(10),
-                    Duration.ofHours(1), Duration.ofHours(1), 7);
+                    Duration.ofHours(1), Duration.ofHours(1), 7, Duration.ofSeconds(10));
         }
 
         Settings withMax(int newMax) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
-                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed);
+                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay);
         }
 
         Settings withDelays(Duration provisioning, Duration reimage) {
             return new Settings(capacityDelay, provisioning, reimage, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, drain, busyMessageTtl, seed);
+                    freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay);
         }
 
         Settings withDrain(Duration newDrain) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, newDrain, busyMessageTtl, seed);
+                    freePercent, warmUp, newDrain, busyMessageTtl, seed, takedownDelay);
+        }
+
+        /** From a per-VM re-image or delete call to its VM going down, on Azure (the baseline as deployed). */
+        Settings withTakedownDelay(Duration delay) {
+            return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
+                    freePercent, warmUp, drain, busyMessageTtl, seed, delay);
         }
 
         SimSettings sim() {
@@ -85,23 +112,43 @@ final class PolicyRun {
         Pool pool = settings.pool();
         SimWorld world = new SimWorld(time, settings.sim(), List.of(pool));
         world.azure().throttling().enforce(true);
-        long[] extra = new long[1];
-        Runnable extraCounter;
-        if (policy == Policy.SCALER) {
-            BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);
-            ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), world.gitHub(),
-                    Duration.ofSeconds(2), 100_000, false);
-            Scaler scaler = new Scaler(List.of(pool), context, p -> PoolListener.NONE);
-            world.connect(new InProcessEndpoints(scaler.intake()));
-            scaler.start();
-            every(time, Duration.ofSeconds(5), scaler::tick);
-            every(time, Duration.ofSeconds(60), scaler::refresh);
-            extraCounter = () -> extra[0] = port.localRefusals();
-        } else {
-            BaselinePolicy baseline = new BaselinePolicy(world, pool, settings.busyMessageTtl());
-            world.connect(baseline);
-            baseline.start();
-            extraCounter = () -> extra[0] = baseline.handlerFailures();
+        Map<String, Long> counters = new LinkedHashMap<>();
+        Runnable count;
+        AzureCounted azure = new AzureCounted(world.azure(), time, settings.capacityDelay(), settings.deleteDelay());
+        switch (policy) {
+            case SCALER -> {
+                BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);
+                ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), world.gitHub(),
+                        Duration.ofSeconds(2), 100_000, false);
+                Scaler scaler = new Scaler(List.of(pool), context, p -> PoolListener.NONE);
+                world.connect(new InProcessEndpoints(scaler.intake()));
+                scaler.start();
+                every(time, Duration.ofSeconds(5), scaler::tick);
+                every(time, Duration.ofSeconds(60), scaler::refresh);
+                count = () -> counters.put("local_budget_refusals", port.localRefusals());
+            }
+            case BASELINE, BASELINE_NAIVE -> {
+                BaselinePolicy.Behaviour behaviour = policy == Policy.BASELINE
+                        ? BaselinePolicy.Behaviour.asDeployed(settings.takedownDelay()) : BaselinePolicy.Behaviour.NAIVE;
+                BaselinePolicy baseline = new BaselinePolicy(world, pool, settings.busyMessageTtl(), behaviour, azure);
+                world.connect(baseline);
+                baseline.start();
+                count = () -> {
+                    counters.put("failed_hook_handlers", baseline.handlerFailures());
+                    counters.put("sdk_429_retries", baseline.sdkRetries());
+                };
+            }
+            case ARC -> {
+                BudgetedScaleSet port = new BudgetedScaleSet(azure, time, Duration.ofSeconds(60), 4);
+                PeerPolicy peer = new PeerPolicy(world, pool, port);
+                world.connect(peer);
+                peer.start(Duration.ofSeconds(5), Duration.ofSeconds(30));
+                count = () -> {
+                    counters.put("failed_calls", peer.failedCalls());
+                    counters.put("local_budget_refusals", port.localRefusals());
+                };
+            }
+            default -> throw new IllegalArgumentException(policy.toString());
         }
         for (Trace.Arrival a : trace.arrivals()) {
             time.schedule(settings.warmUp().plus(a.at()), () -> world.gitHub().submit(JOB_LABELS, a.duration(),
@@ -109,10 +156,10 @@ final class PolicyRun {
         }
         Duration total = settings.warmUp().plus(trace.length()).plus(settings.drain());
         time.runFor(total);
-        extraCounter.run();
+        count.run();
         long[][] calls = new long[ArmBucket.values().length][];
         world.azure().throttling().counts(pool.scaleSet().name()).forEach((b, c) -> calls[b.ordinal()] = c);
-        return RunResult.of(policy, trace, world.log(), START.plus(total), calls, extra[0]);
+        return RunResult.of(policy, trace, world.log(), START.plus(total), calls, counters);
     }
 
     private static void every(VirtualTimeSource time, Duration period, Runnable task) {

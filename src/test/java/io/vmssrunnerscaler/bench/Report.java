@@ -39,7 +39,9 @@ final class Report {
         f.put("never_started", (double) r.neverStarted());
         f.put("cut_off", (double) r.cutOff());
         f.put("instance_minutes", r.instanceMinutes());
+        f.put("instance_minutes_per_job", r.instanceMinutesPerJob());
         f.put("peak_instances", (double) r.peakInstances());
+        f.put("empty_pool_minutes", r.emptyPoolMinutes());
         f.put("arm_calls", (double) r.totalCalls());
         f.put("arm_429", (double) r.totalThrottled());
         f.put("arm_calls_per_job", r.callsPerJob());
@@ -49,7 +51,34 @@ final class Report {
                 f.put("arm_429_" + b.azureName(), (double) r.throttled(b));
             }
         }
+        r.counters().forEach((name, value) -> f.put(name, (double) value));
         return f;
+    }
+
+    /** The bounds of {@link Oracle} as figures of two pseudo-policies, {@code oracle} and {@code jit}. */
+    static Map<String, Double> oracleFigures(Oracle o, boolean reactive) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("jobs", (double) o.jobs());
+        double wait = reactive ? o.reactiveWaitSeconds() : 0;
+        f.put("wait_p50_s", wait);
+        f.put("wait_p95_s", wait);
+        f.put("wait_max_s", wait);
+        f.put("instance_minutes", o.instanceMinutes());
+        f.put("instance_minutes_per_job", o.instanceMinutesPerJob());
+        return f;
+    }
+
+    /**
+     * A policy against the physical limit: cost per job over the oracle's, waits over the jit bound's
+     * (the oracle's wait is 0) and in seconds above it.
+     */
+    void addVersusOracle(String keys, RunResult r, Oracle o) {
+        add("ratio=" + r.policy().label() + "/oracle " + keys, "instance_minutes_per_job",
+                ratio(r.instanceMinutesPerJob(), o.instanceMinutesPerJob()));
+        add("ratio=" + r.policy().label() + "/jit " + keys, "wait_p50_s", ratio(r.waitP50(), o.reactiveWaitSeconds()));
+        add("ratio=" + r.policy().label() + "/jit " + keys, "wait_p95_s", ratio(r.waitP95(), o.reactiveWaitSeconds()));
+        add("policy=" + r.policy().label() + " " + keys, "wait_p50_over_jit_s", r.waitP50() - o.reactiveWaitSeconds());
+        add("policy=" + r.policy().label() + " " + keys, "wait_p95_over_jit_s", r.waitP95() - o.reactiveWaitSeconds());
     }
 
     static String format(double v) {

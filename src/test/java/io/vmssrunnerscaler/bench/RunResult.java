@@ -15,25 +15,32 @@ import java.util.Map;
 /**
  * What one policy run produced, read from the simulator's ground truth: job waits (queued to
  * started), jobs never started, jobs cut off (their VM re-imaged or deleted under them), cost in
- * instance-minutes (every instance from its creation until it is gone), and ARM calls and 429s per
- * throttling bucket.
+ * instance-minutes (every instance from its creation until it is gone), minutes with no instance at
+ * all after the first (a pool that emptied itself, which the original design cannot undo), and ARM
+ * calls and 429s per throttling bucket.
  *
- * @param extra the baseline's failed handler calls, or the scaler's locally refused calls
+ * @param counters the policy's own counters (the scaler's locally refused calls, the baseline's failed
+ *                 handlers and SDK retries, the peer's failed calls), by metric name
  */
 record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStarted, int cutOff, double waitP50,
-        double waitP95, double waitMax, double instanceMinutes, int peakInstances, long[][] calls, long extra) {
+        double waitP95, double waitMax, double instanceMinutes, int peakInstances, double emptyPoolMinutes, long[][] calls,
+        Map<String, Long> counters) {
 
-    static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls, long extra) {
+    static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls,
+            Map<String, Long> counters) {
         Map<Long, Instant> queued = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         int cutOff = 0;
         int live = 0;
         int peak = 0;
         double instanceMinutes = 0;
+        double emptyMinutes = 0;
         Instant last = null;
         for (SimEvent e : log.events()) {
             if (last != null) {
-                instanceMinutes += live * Duration.between(last, e.at()).toMillis() / 60_000.0;
+                double minutes = Duration.between(last, e.at()).toMillis() / 60_000.0;
+                instanceMinutes += live * minutes;
+                emptyMinutes += live == 0 && peak > 0 ? minutes : 0;
             }
             last = e.at();
             switch (e.kind()) {
@@ -46,7 +53,9 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
             }
         }
         if (last != null) {
-            instanceMinutes += live * Duration.between(last, end).toMillis() / 60_000.0;
+            double minutes = Duration.between(last, end).toMillis() / 60_000.0;
+            instanceMinutes += live * minutes;
+            emptyMinutes += live == 0 && peak > 0 ? minutes : 0;
         }
         // A job that never started counts as having waited until the end of the run (a lower bound).
         List<Double> waits = new ArrayList<>();
@@ -54,7 +63,9 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
         Collections.sort(waits);
         int neverStarted = (int) queued.keySet().stream().filter(j -> !started.containsKey(j)).count();
         return new RunResult(policy, trace.name(), queued.size(), neverStarted, cutOff, percentile(waits, 50),
-                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak, calls, extra);
+                percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak,
+                emptyMinutes, calls,
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counters)));
     }
 
     long calls(ArmBucket bucket) {
@@ -79,6 +90,10 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
             n += c[1];
         }
         return n;
+    }
+
+    double instanceMinutesPerJob() {
+        return jobs == 0 ? 0 : instanceMinutes / jobs;
     }
 
     double callsPerJob() {

@@ -1,0 +1,38 @@
+package io.vmssrunnerscaler.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vmssrunnerscaler.bench.PolicyRun.Policy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's policies on a short trace in the simulated world: the peer and the baseline as
+ * deployed behave as modelled (no job cut off, no 429 for the budgeted peer), the naive baseline
+ * cuts off every job it recycles. Virtual time: a fraction of a second each.
+ */
+class PolicyRunTest {
+    private static final Trace TRACE = Trace.steady("short", 2, Duration.ofMinutes(30), Duration.ofMinutes(2),
+            Duration.ofMinutes(4), 11);
+    private static final PolicyRun.Settings SETTINGS = PolicyRun.Settings.defaults().withDrain(Duration.ofMinutes(30));
+
+    @Test
+    void thePeerStartsEveryJobWithinBudgetAndTouchesNoBusyRunner() {
+        RunResult r = PolicyRun.run(Policy.ARC, TRACE, SETTINGS);
+        assertTrue(r.jobs() > 40, "jobs " + r.jobs());
+        assertEquals(0, r.neverStarted());
+        assertEquals(0, r.cutOff());
+        assertEquals(0, r.totalThrottled());
+        // it reacts to queued jobs: no wait above the boot plus a reconcile tick and a token's wait
+        assertTrue(r.waitMax() < 100 + 5 + 15 + 1, "max wait " + r.waitMax());
+    }
+
+    @Test
+    void theBaselineAsDeployedLetsTheRunnerReportBeforeItsVmGoesDown() {
+        RunResult asDeployed = PolicyRun.run(Policy.BASELINE, TRACE, SETTINGS);
+        RunResult naive = PolicyRun.run(Policy.BASELINE_NAIVE, TRACE, SETTINGS);
+        assertEquals(0, asDeployed.cutOff());
+        assertTrue(naive.cutOff() > 0, "the naive model recycles under the runner's final report");
+    }
+}
