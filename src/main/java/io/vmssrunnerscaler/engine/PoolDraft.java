@@ -12,6 +12,8 @@ import java.util.TreeMap;
 
 /** A mutable working copy of a {@link PoolState} for the length of one decision. Not shared. */
 final class PoolDraft {
+    static final java.time.Duration FIRST_REFUSAL_BACKOFF = java.time.Duration.ofMinutes(1);
+    static final java.time.Duration MAX_REFUSAL_BACKOFF = java.time.Duration.ofMinutes(30);
     final PoolSpec spec;
     final Instant now;
     final TreeMap<String, Instance> instances;
@@ -25,6 +27,7 @@ final class PoolDraft {
     int consecutiveFailures;
     Instant backoffUntil;
     Optional<PoolState.Failure> lastFailure;
+    Optional<PoolState.GrowthRefusal> growthRefusal;
     final List<PoolCommand> commands = new ArrayList<>();
 
     PoolDraft(PoolState s, Instant now) {
@@ -41,11 +44,13 @@ final class PoolDraft {
         this.consecutiveFailures = s.consecutiveFailures();
         this.backoffUntil = s.backoffUntil();
         this.lastFailure = s.lastFailure();
+        this.growthRefusal = s.growthRefusal();
     }
 
     Decision finish() {
         PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
-                nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure);
+                nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure,
+                growthRefusal);
         return new Decision(state, commands);
     }
 
@@ -184,7 +189,12 @@ final class PoolDraft {
      * and racing it with a delete could make Azure pick its own victim, possibly a busy one.
      */
     boolean canGrow() {
-        return canShrink() && count(Phase.DELETING) == 0;
+        return canShrink() && count(Phase.DELETING) == 0 && !growthRefused();
+    }
+
+    /** Azure refused capacity recently: no capacity is asked for until its back-off has passed. */
+    boolean growthRefused() {
+        return growthRefusal.isPresent() && now.isBefore(growthRefusal.get().until());
     }
 
     /**
@@ -193,7 +203,24 @@ final class PoolDraft {
      * the same listing, still counts every instance Azure holds.
      */
     boolean canRaiseCapacity() {
-        return lastListApplied > 0 && growthSettlesWith == 0 && !now.isBefore(backoffUntil) && count(Phase.DELETING) == 0;
+        return lastListApplied > 0 && growthSettlesWith == 0 && !now.isBefore(backoffUntil) && count(Phase.DELETING) == 0
+                && !growthRefused();
+    }
+
+    /**
+     * Azure refused capacity: back off growth only (deletes and re-images go on), one minute after
+     * the first refusal, doubling to at most {@link #MAX_REFUSAL_BACKOFF}. Quota and allocation
+     * refusals do not pass within seconds, and each PATCH spends a token that re-images need.
+     */
+    void recordRefusal(String code, String reason) {
+        int inARow = growthRefusal.map(r -> r.inARow() + 1).orElse(1);
+        java.time.Duration backoff = FIRST_REFUSAL_BACKOFF.multipliedBy(1L << Math.min(inARow - 1, 10));
+        if (backoff.compareTo(MAX_REFUSAL_BACKOFF) > 0) {
+            backoff = MAX_REFUSAL_BACKOFF;
+        }
+        growthRefusal = Optional.of(new PoolState.GrowthRefusal(inARow, code, reason, now, now.plus(backoff)));
+        lastFailure = Optional.of(new PoolState.Failure(Operation.Kind.SET_CAPACITY,
+                "capacity refused (" + code + "): " + reason, now));
     }
 
     void recordFailure(Operation op, String reason) {

@@ -65,6 +65,14 @@ public sealed interface PoolEvent {
     record OperationFailed(long operationId, String reason) implements PoolEvent {}
 
     /**
+     * Azure refused the capacity a capacity change asked for (vCPU quota, no allocation, SKU or
+     * Spot capacity not offered): not a passing fault, so growth on the scale set backs off.
+     *
+     * @param code Azure's error code, e.g. {@code OperationNotAllowed}, {@code AllocationFailed}
+     */
+    record CapacityRefused(long operationId, String code, String reason) implements PoolEvent {}
+
+    /**
      * GitHub's runners of this pool (reconcile). {@code listedAt} is when the listing was asked
      * for: only instances whose phase began before it are judged by it.
      */

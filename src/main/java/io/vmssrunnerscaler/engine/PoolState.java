@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * @param consecutiveFailures failed scale-set calls in a row, for back-off
  * @param backoffUntil no capacity change before this instant
  * @param lastFailure the most recent failed call, for operators
+ * @param growthRefusal Azure's latest refusal of capacity while growth backs off from it (empty
+ *     once a capacity change succeeds)
  */
 public record PoolState(
         PoolSpec spec,
@@ -38,7 +40,8 @@ public record PoolState(
         long growthSettlesWith,
         int consecutiveFailures,
         Instant backoffUntil,
-        Optional<Failure> lastFailure) {
+        Optional<Failure> lastFailure,
+        Optional<GrowthRefusal> growthRefusal) {
 
     /**
      * A job waiting for a runner.
@@ -59,6 +62,12 @@ public record PoolState(
     /** A scale-set call that failed. */
     public record Failure(Operation.Kind kind, String reason, Instant at) {}
 
+    /**
+     * Azure refused capacity {@code inARow} times without a capacity change succeeding in between;
+     * no capacity is asked for before {@code until}.
+     */
+    public record GrowthRefusal(int inARow, String code, String reason, Instant at, Instant until) {}
+
     public PoolState {
         TreeMap<String, Instance> sorted = new TreeMap<>(Operation.INSTANCE_ID_ORDER);
         sorted.putAll(instances);
@@ -72,7 +81,7 @@ public record PoolState(
     /** A pool that knows nothing yet; the first listing fills it. */
     public static PoolState empty(PoolSpec spec) {
         return new PoolState(spec, new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
-                Instant.EPOCH, Optional.empty());
+                Instant.EPOCH, Optional.empty(), Optional.empty());
     }
 
     public int busy() {

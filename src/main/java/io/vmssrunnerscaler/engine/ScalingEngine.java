@@ -54,6 +54,8 @@ public final class ScalingEngine {
             d.removeOperation(e.operationId()).ifPresent(op -> operationSucceeded(d, op));
         } else if (event instanceof PoolEvent.OperationFailed e) {
             d.removeOperation(e.operationId()).ifPresent(op -> operationFailed(d, op, e.reason()));
+        } else if (event instanceof PoolEvent.CapacityRefused e) {
+            d.removeOperation(e.operationId()).ifPresent(op -> capacityRefused(d, op, e));
         } else if (event instanceof PoolEvent.RunnersObserved e) {
             Reconciliation.runnersObserved(d, e);
         } else if (event instanceof PoolEvent.MarkersObserved e) {
@@ -203,7 +205,10 @@ public final class ScalingEngine {
     private void operationSucceeded(PoolDraft d, Operation op) {
         d.consecutiveFailures = 0;
         switch (op.kind()) {
-            case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
+            case SET_CAPACITY -> {
+                d.growthSettlesWith = d.requestFreshList();
+                d.growthRefusal = Optional.empty();
+            }
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
             case DELETE -> forEach(d, op, Phase.DELETING, d::remove);
             case LIST, DRAIN -> { } // listings report through InstancesObserved, drains through their own events
@@ -219,6 +224,20 @@ public final class ScalingEngine {
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.move(i, Phase.FAILED));
             case LIST, DRAIN -> { } // the planner asks again after the back-off if it still needs a listing
         }
+    }
+
+    /**
+     * A refused capacity change backs off growth alone; a refusal of another call (an allocation
+     * failure on re-image) fails it like any other failure.
+     */
+    private void capacityRefused(PoolDraft d, Operation op, PoolEvent.CapacityRefused e) {
+        if (op.kind() != Operation.Kind.SET_CAPACITY) {
+            operationFailed(d, op, "refused (" + e.code() + "): " + e.reason());
+            return;
+        }
+        d.recordRefusal(e.code(), e.reason());
+        // An allocation may fail after part of the instances were made: learn what Azure holds.
+        d.growthSettlesWith = d.requestFreshList();
     }
 
     /** Runner names match without regard to case (as in {@link PoolDraft#byName}), orphan starts too. */

@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.engine.PoolCommand;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.scaleset.CapacityRefusal;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Duration;
@@ -74,7 +75,8 @@ final class ScaleSetCalls {
     /** Called by the loop for every event before the engine sees it: a finished PATCH frees the way for the next. */
     void answered(PoolEvent event) {
         long id = event instanceof PoolEvent.OperationSucceeded s ? s.operationId()
-                : event instanceof PoolEvent.OperationFailed f ? f.operationId() : 0;
+                : event instanceof PoolEvent.OperationFailed f ? f.operationId()
+                : event instanceof PoolEvent.CapacityRefused r ? r.operationId() : 0;
         if (id != 0 && id == capacityInFlight) {
             capacityInFlight = 0;
             if (!pending.get(Operation.Kind.SET_CAPACITY).isEmpty()) {
@@ -165,6 +167,13 @@ final class ScaleSetCalls {
     }
 
     private void fail(List<Operation> batch, Throwable e) {
+        if (e instanceof CapacityRefusal refusal && batch.get(0).kind() == Operation.Kind.SET_CAPACITY) {
+            LOG.warnf("pool %s: scale set %s refused capacity (%s): %s; growth there backs off", pool.name(),
+                    ref().name(), refusal.refusalCode(), refusal.refusalReason());
+            batch.forEach(op -> results.accept(new PoolEvent.CapacityRefused(op.id(), refusal.refusalCode(),
+                    refusal.refusalReason())));
+            return;
+        }
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         LOG.warnf("pool %s: %s on scale set %s failed: %s", pool.name(), batch.get(0).kind(), ref().name(), reason);
         batch.forEach(op -> results.accept(new PoolEvent.OperationFailed(op.id(), reason)));

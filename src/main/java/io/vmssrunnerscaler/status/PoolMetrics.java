@@ -46,6 +46,9 @@ public class PoolMetrics {
             gauge("scaler.pool.queued", "Jobs waiting for a runner", pool, s -> s.queued().size());
             gauge("scaler.pool.desired", "The size the pool should have now", pool, PoolState::desired);
             gauge("scaler.pool.live", "Instances serving or about to", pool, PoolState::live);
+            gauge("scaler.pool.capacity.refusals.in.a.row",
+                    "Capacity changes Azure refused since the last that succeeded (growth backs off while above 0)", pool,
+                    s -> s.growthRefusal().map(PoolState.GrowthRefusal::inARow).orElse(0));
             gauge("scaler.pool.operations.in.flight", "Scale-set and GitHub calls awaiting an answer", pool,
                     s -> s.operations().size());
             FunctionCounter.builder("scaler.store.write.failures", runtime, r -> loopOf(r, pool) == null ? 0

@@ -41,6 +41,9 @@ public final class PoolMetricsListener implements PoolListener {
             operation(before, e.operationId()).ifPresent(k -> count(k, "succeeded"));
         } else if (event instanceof PoolEvent.OperationFailed e) {
             operation(before, e.operationId()).ifPresent(k -> count(k, "failed"));
+        } else if (event instanceof PoolEvent.CapacityRefused e) {
+            operation(before, e.operationId()).ifPresent(k -> count(k, "refused"));
+            registry.counter("scaler.capacity.refusals", "pool", pool, "code", e.code()).increment();
         } else if (event instanceof PoolEvent.InstancesObserved e) {
             operation(before, e.operationId()).ifPresent(k -> count(k, "succeeded"));
         } else if (event instanceof PoolEvent.RunnerRemoved e) {

@@ -23,7 +23,8 @@ public record PoolView(
         int queued,
         List<InstanceView> instances,
         List<OperationView> operations,
-        FailureView lastFailure) {
+        FailureView lastFailure,
+        GrowthRefusalView growthRefusal) {
 
     public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId) {}
 
@@ -31,12 +32,17 @@ public record PoolView(
 
     public record FailureView(String kind, String reason, Instant at) {}
 
+    /** Azure refused capacity {@code inARow} times; no capacity is asked for before {@code until}. */
+    public record GrowthRefusalView(String code, String reason, int inARow, Instant at, Instant until) {}
+
     public static PoolView of(Pool pool, PoolState s) {
         return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
                 pool.spec().min(), pool.spec().max(), s.desired(), s.live(), s.busy(), s.queued().size(),
                 s.instances().values().stream().map(PoolView::instance).toList(),
                 s.operations().stream().map(PoolView::operation).toList(),
-                s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null));
+                s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
+                s.growthRefusal().map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
+                        .orElse(null));
     }
 
     private static InstanceView instance(Instance i) {

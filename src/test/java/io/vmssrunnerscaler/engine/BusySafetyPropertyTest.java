@@ -338,6 +338,8 @@ class BusySafetyPropertyTest {
             require(target <= spec.max(), step, "capacity " + target + " above max");
             require(target > after.instances().size(), step, "capacity " + target + " not above the known count");
             require(!now.isBefore(after.backoffUntil()), step, "capacity change while backing off");
+            require(after.growthRefusal().isEmpty() || !now.isBefore(after.growthRefusal().get().until()), step,
+                    "capacity change while Azure's refusal backs off");
             require(after.instances().values().stream().noneMatch(i -> i.phase() == Phase.DELETING), step,
                     "capacity change while deleting");
         }

@@ -141,7 +141,8 @@ final class FakeScaleSet {
         reported.add(r);
         PoolEvent e = r.event();
         long answered = e instanceof PoolEvent.OperationSucceeded ok ? ok.operationId()
-                : e instanceof PoolEvent.OperationFailed failed ? failed.operationId() : 0;
+                : e instanceof PoolEvent.OperationFailed failed ? failed.operationId()
+                : e instanceof PoolEvent.CapacityRefused refused ? refused.operationId() : 0;
         if (answered != 0 && answered == capacityUnanswered) {
             capacityUnanswered = 0;
         }
@@ -196,6 +197,10 @@ final class FakeScaleSet {
         }
         if (vms.size() > max) {
             throw new AssertionError(vms.size() + " instances, above max " + max);
+        }
+        if (fails && random.nextBoolean()) {
+            // Azure refused capacity (quota, allocation), perhaps after making part of it.
+            return new PoolEvent.CapacityRefused(op.id(), "AllocationFailed", "no capacity in the region");
         }
         return outcome(op, fails);
     }

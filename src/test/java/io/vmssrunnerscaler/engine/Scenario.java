@@ -44,7 +44,7 @@ final class Scenario {
         queuedJobs.forEach(j -> queued.put(j, new PoolState.QueuedJob(Pools.T0, "octo-org/app")));
         // Listed once (operation 1), so that the engine knows the scale set's size.
         return new Scenario(new PoolState(spec, byId, queued, Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
-                Instant.EPOCH, Optional.empty()));
+                Instant.EPOCH, Optional.empty(), Optional.empty()));
     }
 
     // ---- the clock
@@ -150,6 +150,11 @@ final class Scenario {
     /** The single in-flight call of this kind fails for good. */
     Scenario fail(Operation.Kind kind) {
         return on(new PoolEvent.OperationFailed(op(kind).id(), "boom"));
+    }
+
+    /** Azure refuses the capacity the single in-flight capacity change asked for. */
+    Scenario refuse(String code) {
+        return on(new PoolEvent.CapacityRefused(op(Operation.Kind.SET_CAPACITY).id(), code, "no capacity"));
     }
 
     /** The newest in-flight listing returns these instances. */
