@@ -90,12 +90,14 @@ final class ScaleSetCalls {
         return pending.getOrDefault(kind, List.of()).size();
     }
 
+    /**
+     * Re-images and deletes wait one batch window to gather ids; a capacity change goes at the next
+     * flush, since the engine already folds later growth into it and every second of it delays a boot.
+     */
     private void hold(Operation op) {
         pending.get(op.kind()).add(op);
         waitingSince.putIfAbsent(op.kind(), now());
-        if (flushAt == null) {
-            flushAt(now().plus(context.batchWindow()));
-        }
+        flushAt(op.kind() == Operation.Kind.SET_CAPACITY ? now() : now().plus(context.batchWindow()));
     }
 
     /**
