@@ -132,6 +132,22 @@ class ScaleSetCallsTest {
         assertEquals(List.of(5, 9), patches.stream().map(Call::capacity).toList(), "the latest size follows, once");
     }
 
+    @Test
+    void aCallWhoseBucketHasTokensDoesNotWaitForAnotherBucket() {
+        everySecond(120, n -> reimage(String.valueOf(n))); // keeps the Update bucket spent
+        time.runFor(Duration.ofSeconds(66)); // a few seconds after a re-image took the latest Update token
+        Instant nextUpdateToken = port.calls(Operation.Kind.REIMAGE).get(port.calls(Operation.Kind.REIMAGE).size() - 1).at()
+                .plus(Duration.ofSeconds(15));
+        Instant asked = time.now();
+        calls[0].submit(new PoolCommand.DeleteInstances(new Operation(nextId++, Operation.Kind.DELETE, List.of("900"), 0,
+                asked)));
+        assertTrue(nextUpdateToken.isAfter(asked.plus(WINDOW)), "the scenario needs the Update bucket empty");
+        time.runFor(Duration.ofSeconds(3));
+        List<Call> deletes = port.calls(Operation.Kind.DELETE);
+        assertEquals(1, deletes.size(), "the delete waited for the Update bucket's next token");
+        assertEquals(asked.plus(WINDOW), deletes.get(0).at(), "sent after one batch window");
+    }
+
     /** One call as the port saw it. */
     record Call(Operation.Kind kind, Instant at, List<String> instanceIds, int capacity) {}
 
