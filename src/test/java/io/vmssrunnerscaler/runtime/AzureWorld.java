@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.runtime;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vmssrunnerscaler.fakes.arm.FakeArm;
 import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
+import io.vmssrunnerscaler.fakes.arm.FakeCoTenant;
 import io.vmssrunnerscaler.fakes.azurite.Azurite;
 import io.vmssrunnerscaler.fakes.github.FakeGitHub;
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
@@ -19,6 +20,8 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     static final String WEBHOOK_SECRET = "webhook-secret-from-the-vault";
     static final String GITHUB_TOKEN = "ghp_fakeTokenFromTheVault";
     static final String HOOK_KEY = "hook-token-key-from-the-vault-0123456789";
+    static final String RESOURCE_GROUP = "runners";
+    static final String SCALE_SET = "linux-vmss";
 
     static FakeArm arm;
     static io.vmssrunnerscaler.fakes.arm.FakeScaleSet scaleSet;
@@ -29,7 +32,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         arm = FakeArm.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(200)));
-        scaleSet = arm.addScaleSet(SUBSCRIPTION, "runners", "linux-vmss", "linux", 1);
+        scaleSet = arm.addScaleSet(SUBSCRIPTION, RESOURCE_GROUP, SCALE_SET, "linux", 1);
         vault = FakeKeyVault.start();
         vault.setSecret("github-token", GITHUB_TOKEN);
         vault.setSecret("github-webhook-secret", WEBHOOK_SECRET);
@@ -45,11 +48,16 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
         config.put("scaler.azure.queue.connection-string", azurite.connectionString());
         config.put("scaler.github.api-url", gitHub.baseUri().toString());
         config.put("scaler.pools.linux.scale-set.subscription", SUBSCRIPTION);
-        config.put("scaler.pools.linux.scale-set.resource-group", "runners");
-        config.put("scaler.pools.linux.scale-set.name", "linux-vmss");
+        config.put("scaler.pools.linux.scale-set.resource-group", RESOURCE_GROUP);
+        config.put("scaler.pools.linux.scale-set.name", SCALE_SET);
         config.put("scaler.pools.linux.scale-set.computer-name-prefix", "linux");
         config.put("scaler.pools.linux.max", "4");
         return config;
+    }
+
+    /** Another caller of the pool's scale set, spending the same Compute budget as the scaler. */
+    static FakeCoTenant coTenant() {
+        return arm.coTenant(SUBSCRIPTION, RESOURCE_GROUP, SCALE_SET);
     }
 
     @Override

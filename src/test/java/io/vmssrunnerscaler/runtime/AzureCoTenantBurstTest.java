@@ -1,0 +1,74 @@
+package io.vmssrunnerscaler.runtime;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
+import io.vmssrunnerscaler.fakes.arm.FakeBucket;
+import io.vmssrunnerscaler.fakes.arm.FakeCoTenant;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AzureBurstTest}'s burst while another caller spends the same scale set's Update VMSS
+ * budget: it has taken most of the bucket just before the burst and goes on taking a token every
+ * {@link #DRAIN_EVERY}. The scaler's local bucket cannot know this; only Azure's
+ * {@code x-ms-ratelimit-remaining-resource} figures tell it, so without following them the scaler
+ * spends tokens that are gone and the fake answers 429. Azure's real limits (12, refilled 4 a
+ * minute) on both sides, as in the other runtime tests: the scaler's budget is not configurable.
+ */
+@QuarkusTest
+@TestProfile(AzureCoTenantBurstProfile.class)
+class AzureCoTenantBurstTest {
+    static final int JOBS = 12;
+    static final int MAX = 4;
+    /** Update VMSS tokens the co-tenant leaves the scaler for its burst: fewer than the burst needs. */
+    static final int LEFT = 4;
+    /** The co-tenant's steady spending: half of the bucket's refill of one token per 15 s. */
+    static final Duration DRAIN_EVERY = Duration.ofSeconds(30);
+
+    @Inject
+    ScalerRuntime runtime;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void aCoTenantSpendingTheUpdateBudgetCausesNo429AndTheBurstStillRunsWithinMaxTouchingNothingBusy() throws Exception {
+        FakeArmCounters arm = AzureWorld.arm.counters();
+        try (FakeFleet fleet = FakeFleet.aroundTheScalerOn(port)) {
+            FakeCoTenant coTenant = AzureWorld.coTenant();
+            assertEquals(12 - LEFT, coTenant.spend(FakeBucket.UPDATE_VMSS, 12 - LEFT), "the Update bucket should start full");
+            try (AutoCloseable drain = coTenant.drain(FakeBucket.UPDATE_VMSS, 1, DRAIN_EVERY)) {
+                fleet.submit(JOBS, 9000, Duration.ofSeconds(1));
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> fleet.completed.size() == JOBS || !fleet.busyTouched.isEmpty() || arm.throttled() > 0);
+                assertEquals(0, arm.throttled(), "the fake ARM answered 429");
+                assertEquals(List.of(), fleet.busyTouched, "a busy runner was re-imaged or deleted");
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> AzureWorld.scaleSet.instances().size() == 1 && live() == 1);
+            }
+            assertEquals(List.of(), fleet.busyTouched, "a busy runner was re-imaged or deleted");
+            fleet.assertCapacityNeverAbove(MAX);
+        }
+        List<FakeArmCounters.Write> writes = arm.writes();
+        assertTrue(writes.stream().anyMatch(w -> w.capacity() != null && w.capacity() == MAX), "the burst should reach max");
+        assertEquals(0, arm.throttled(), "the fake ARM answered 429");
+        // The case is only a test if the scaler needed more Update tokens than the co-tenant left it,
+        // and the co-tenant went on spending while the scaler waited for them.
+        assertThat("Update VMSS calls of the scaler", arm.calls(FakeBucket.UPDATE_VMSS), greaterThan(LEFT));
+        assertThat("tokens the co-tenant took", arm.coTenantSpent(FakeBucket.UPDATE_VMSS), greaterThan(12 - LEFT));
+    }
+
+    private int live() {
+        return runtime.scaler().loop("linux").orElseThrow().state().live();
+    }
+}
