@@ -12,8 +12,6 @@ import java.util.TreeMap;
 
 /** A mutable working copy of a {@link PoolState} for the length of one decision. Not shared. */
 final class PoolDraft {
-    static final java.time.Duration FIRST_REFUSAL_BACKOFF = java.time.Duration.ofMinutes(1);
-    static final java.time.Duration MAX_REFUSAL_BACKOFF = java.time.Duration.ofMinutes(30);
     final PoolSpec spec;
     final Instant now;
     final TreeMap<String, Instance> instances;
@@ -208,15 +206,17 @@ final class PoolDraft {
     }
 
     /**
-     * Azure refused capacity: back off growth only (deletes and re-images go on), one minute after
-     * the first refusal, doubling to at most {@link #MAX_REFUSAL_BACKOFF}. Quota and allocation
-     * refusals do not pass within seconds, and each PATCH spends a token that re-images need.
+     * Azure refused capacity: back off growth only (deletes and re-images go on), the pool's
+     * refusal back-off after the first refusal, doubling to at most {@link PoolSpec#MAX_REFUSAL_BACKOFF}.
+     * Quota and allocation refusals do not pass within seconds, and each PATCH spends a token that
+     * re-images need.
      */
     void recordRefusal(String code, String reason) {
         int inARow = growthRefusal.map(r -> r.inARow() + 1).orElse(1);
-        java.time.Duration backoff = FIRST_REFUSAL_BACKOFF.multipliedBy(1L << Math.min(inARow - 1, 10));
-        if (backoff.compareTo(MAX_REFUSAL_BACKOFF) > 0) {
-            backoff = MAX_REFUSAL_BACKOFF;
+        java.time.Duration backoff = spec.refusalBackoff().multipliedBy(1L << Math.min(inARow - 1, 20));
+        if (backoff.compareTo(PoolSpec.MAX_REFUSAL_BACKOFF) > 0) {
+            backoff = spec.refusalBackoff().compareTo(PoolSpec.MAX_REFUSAL_BACKOFF) > 0 ? spec.refusalBackoff()
+                    : PoolSpec.MAX_REFUSAL_BACKOFF;
         }
         growthRefusal = Optional.of(new PoolState.GrowthRefusal(inARow, code, reason, now, now.plus(backoff)));
         lastFailure = Optional.of(new PoolState.Failure(Operation.Kind.SET_CAPACITY,

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * @param finishGrace after the completed-hook, the job counts as over after this long even
  *     without the webhook or the runner going offline
  * @param queuedMaxAge a queued job that never started stops counting as demand after this long
+ * @param refusalBackoff after Azure refuses capacity, no capacity is asked for this long, doubled
+ *     with each refusal in a row up to {@link #MAX_REFUSAL_BACKOFF}
  */
 public record PoolSpec(
         String name,
@@ -32,7 +34,19 @@ public record PoolSpec(
         Duration bootTimeout,
         Duration idleCooldown,
         Duration finishGrace,
-        Duration queuedMaxAge) {
+        Duration queuedMaxAge,
+        Duration refusalBackoff) {
+
+    /** Quota and allocation refusals last minutes to hours; asking more often only spends Update tokens. */
+    public static final Duration DEFAULT_REFUSAL_BACKOFF = Duration.ofMinutes(1);
+    public static final Duration MAX_REFUSAL_BACKOFF = Duration.ofMinutes(30);
+
+    /** With the default back-off after Azure refuses capacity. */
+    public PoolSpec(String name, Set<String> labels, int min, int max, int freePercent, AfterJob afterJob,
+            Duration bootTimeout, Duration idleCooldown, Duration finishGrace, Duration queuedMaxAge) {
+        this(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace, queuedMaxAge,
+                DEFAULT_REFUSAL_BACKOFF);
+    }
 
     public PoolSpec {
         Objects.requireNonNull(name, "name");
@@ -48,6 +62,9 @@ public record PoolSpec(
         Objects.requireNonNull(idleCooldown, "idleCooldown");
         Objects.requireNonNull(finishGrace, "finishGrace");
         Objects.requireNonNull(queuedMaxAge, "queuedMaxAge");
+        if (refusalBackoff.isNegative() || refusalBackoff.isZero()) {
+            throw new IllegalArgumentException("refusalBackoff must be positive, got " + refusalBackoff);
+        }
     }
 
     /** desired = clamp(ceil(demand x (100 + free%) / 100), min, max). */

@@ -30,6 +30,13 @@ public interface PoolConfig {
     @WithDefault("10m")
     Duration bootTimeout();
 
+    /**
+     * After Azure refuses capacity (quota, allocation, SKU), no capacity is asked for this long;
+     * doubled with each refusal in a row, up to 30 minutes.
+     */
+    @WithDefault("1m")
+    Duration refusalBackoff();
+
     /** A surplus idle instance is deleted after idling this long. */
     @WithDefault("5m")
     Duration idleCooldown();

@@ -183,6 +183,7 @@ public final class PoolDefinitions {
         positive(prefix + "boot-timeout", pool.bootTimeout(), problems);
         positive(prefix + "finish-grace", pool.finishGrace(), problems);
         positive(prefix + "queued-max-age", pool.queuedMaxAge(), problems);
+        positive(prefix + "refusal-backoff", pool.refusalBackoff(), problems);
         if (pool.idleCooldown().isNegative()) {
             problems.add(problem(prefix + "idle-cooldown", "must not be negative"));
         }
@@ -204,7 +205,7 @@ public final class PoolDefinitions {
         pool.labels().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
         PoolSpec spec = new PoolSpec(name, labels, pool.min(), pool.max(), pool.freePercent(),
                 afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
-                pool.finishGrace(), pool.queuedMaxAge());
+                pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
         String prefix = pool.scaleSet().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .orElse(Pool.defaultRunnerNamePrefix(ref.name()));
         return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), ref, prefix);
