@@ -67,6 +67,11 @@ public class PoolMetrics {
                     name, b -> b.waited(policy).toNanos() / (double) TimeUnit.SECONDS.toNanos(1));
             throttleCounter("scaler.arm.throttled", "429 answers from Azure Resource Manager", name,
                     b -> b.throttledCalls(policy));
+            throttleCounter("scaler.arm.budget.lowered",
+                    "Times Azure's x-ms-ratelimit-remaining-resource figure lowered the local bucket (another caller spent it)",
+                    name, b -> b.lowered(policy));
+            throttleCounter("scaler.arm.budget.extra.charged",
+                    "Tokens Azure charged beyond one per call (x-ms-request-charge)", name, b -> b.extraCharged(policy));
         }
     }
 

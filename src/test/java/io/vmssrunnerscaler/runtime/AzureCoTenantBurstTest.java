@@ -65,6 +65,9 @@ class AzureCoTenantBurstTest {
         // The case is only a test if the scaler needed more Update tokens than the co-tenant left it,
         // and the co-tenant went on spending while the scaler waited for them.
         assertThat("Update VMSS calls of the scaler", arm.calls(FakeBucket.UPDATE_VMSS), greaterThan(LEFT));
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("scaler_arm_budget_lowered_total{policy=\"UpdateVMScaleSet\"} ")
+                && !l.endsWith(" 0.0")), "the metrics show Azure's figures lowering the local Update bucket");
         assertThat("tokens the co-tenant took", arm.coTenantSpent(FakeBucket.UPDATE_VMSS), greaterThan(12 - LEFT));
     }
 
