@@ -20,6 +20,12 @@ public sealed interface PoolEvent {
         }
     }
 
+    /**
+     * The job no longer waits here: it was moved to another scale set of the same pool (this one
+     * refuses capacity or is draining), or GitHub started it on a runner of another one.
+     */
+    record JobHandedOff(long jobId) implements PoolEvent {}
+
     /** Webhook {@code in_progress}: GitHub assigned the job to a runner. */
     record JobStarted(long jobId, String runnerName) implements PoolEvent {}
 

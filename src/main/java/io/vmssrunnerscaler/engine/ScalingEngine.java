@@ -26,6 +26,8 @@ public final class ScalingEngine {
     private void apply(PoolDraft d, PoolEvent event) {
         if (event instanceof PoolEvent.JobQueued e) {
             jobQueued(d, e);
+        } else if (event instanceof PoolEvent.JobHandedOff e) {
+            d.dequeue(e.jobId());
         } else if (event instanceof PoolEvent.JobStarted e) {
             jobStarted(d, e.jobId(), e.runnerName());
         } else if (event instanceof PoolEvent.JobCompleted e) {

@@ -7,6 +7,7 @@ import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.LabelRouter;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.shell.PoolLoop;
+import io.vmssrunnerscaler.shell.SpanningPool;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +19,16 @@ import java.util.Optional;
  */
 public final class Intake {
     private final List<PoolLoop> loops;
+    private final List<SpanningPool> pools;
     private final LabelRouter router;
     private final GitHubPort gitHub;
     /** Hand out registration tokens (the original design's mode) instead of JIT configurations. */
     private final boolean registrationTokens;
 
-    public Intake(Collection<PoolLoop> loops, GitHubPort gitHub, boolean registrationTokens) {
+    public Intake(Collection<PoolLoop> loops, List<SpanningPool> pools, GitHubPort gitHub, boolean registrationTokens) {
         this.registrationTokens = registrationTokens;
         this.loops = List.copyOf(loops);
+        this.pools = pools;
         this.router = new LabelRouter(loops.stream().map(PoolLoop::pool).toList());
         this.gitHub = gitHub;
     }
@@ -35,9 +38,11 @@ public final class Intake {
             return new IntakeOutcome.Ignored("no pool serves " + job.repositoryFullName());
         }
         String action = job.action().toLowerCase(Locale.ROOT);
+        Optional<SpanningPool> pool = byLabels(job);
         Optional<PoolLoop> loop = switch (action) {
-            case "queued", "waiting" -> byLabels(job);
-            case "in_progress", "completed" -> byRunner(job.runnerName()).or(() -> byLabels(job));
+            case "queued", "waiting" -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob));
+            case "in_progress", "completed" -> byRunner(job.runnerName())
+                    .or(() -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob)));
             default -> Optional.empty();
         };
         if (loop.isEmpty()) {
@@ -51,6 +56,10 @@ public final class Intake {
             case "in_progress" -> new PoolEvent.JobStarted(job.jobId(), job.runnerName());
             default -> new PoolEvent.JobCompleted(job.jobId(), job.runnerName());
         };
+        if (!(event instanceof PoolEvent.JobQueued)) {
+            // Waiting in one scale set, run by a runner of another: the first stops counting it.
+            pools.stream().filter(p -> p.members().contains(loop.get())).forEach(p -> p.handedTo(loop.get(), job.jobId()));
+        }
         return offer(loop.get(), event);
     }
 
@@ -100,9 +109,9 @@ public final class Intake {
         return answer.onFailure().invoke(e -> loop.offer(new PoolEvent.RunnerConfigFailed(grant.runnerName())));
     }
 
-    private Optional<PoolLoop> byLabels(WorkflowJob job) {
+    private Optional<SpanningPool> byLabels(WorkflowJob job) {
         return router.route(job.labels(), job.repositoryFullName(), job.organisation())
-                .flatMap(pool -> loops.stream().filter(l -> l.pool().equals(pool)).findFirst());
+                .flatMap(pool -> pools.stream().filter(p -> p.name().equals(pool.poolName())).findFirst());
     }
 
     /** The pool whose latest snapshot has an instance of this name. */

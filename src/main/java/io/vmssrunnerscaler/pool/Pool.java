@@ -8,16 +8,34 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A validated pool: the engine's rules plus where its runners register and which scale set it drives.
+ * A validated pool, or one scale set of a pool that spans several: the engine's rules plus where
+ * its runners register and which scale set it drives. Each has its own loop, engine state, busy
+ * markers and Azure budget; a pool over several scale sets is the list of them under one
+ * {@code poolName}, routed as one pool (see {@code shell/ScaleSetChoice}).
  *
+ * @param spec the engine's rules; {@code spec.name()} is this loop's unique name: the pool's name,
+ *     or {@code <pool>@<scale set>} for a scale set of a pool that spans several
  * @param runnerNamePrefix the scale set's computer-name prefix: its instances, and so its runners,
  *     are named this plus six base-36 characters (Azure's naming for Uniform scale sets)
+ * @param poolName the pool as GitHub and the user see it
+ * @param draining no new runners here: the scale set shrinks to zero and may then leave the list
  */
-public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix) {
+public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix,
+        String poolName, boolean draining) {
 
     /** With the default prefix, derived from the scale set's name. */
     public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet) {
         this(spec, scope, runnerGroup, scaleSet, defaultRunnerNamePrefix(scaleSet.name()));
+    }
+
+    /** A pool of one scale set. */
+    public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix) {
+        this(spec, scope, runnerGroup, scaleSet, runnerNamePrefix, spec.name(), false);
+    }
+
+    /** The loop name of one scale set of a pool that spans several. */
+    public static String memberName(String pool, String scaleSetName) {
+        return pool + "@" + scaleSetName;
     }
 
     /** Lower-case letters and digits of the scale set's name, at most 9 (what fits a Windows name too). */

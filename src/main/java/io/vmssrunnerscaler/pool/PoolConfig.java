@@ -4,6 +4,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** One pool: {@code scaler.pools.<name>.*}. */
 public interface PoolConfig {
@@ -56,8 +57,14 @@ public interface PoolConfig {
     @WithDefault("Default")
     String runnerGroup();
 
-    /** The scale set the pool drives. */
+    /** The scale set the pool drives (when {@code scale-sets} is not given). */
     ScaleSet scaleSet();
+
+    /**
+     * The scale sets the pool spans, in order of preference: new capacity goes to the first that
+     * is not refusing capacity and has room, then the next. Replaces {@code scale-set.*}.
+     */
+    Optional<List<Member>> scaleSets();
 
     interface ScaleSet {
         /** Azure subscription id (required with {@code scaler.cloud=azure}). */
@@ -75,5 +82,15 @@ public interface PoolConfig {
          * name, at most 9. Reconcile removes offline runners of this name pattern that no instance is behind.
          */
         Optional<String> computerNamePrefix();
+    }
+
+    /** One scale set of a pool that spans several. */
+    interface Member extends ScaleSet {
+        /** The most instances this scale set may hold; defaults to the pool's {@code max}. */
+        OptionalInt max();
+
+        /** No new runners here: the scale set shrinks to zero (no busy runner touched) and may then leave the list. */
+        @WithDefault("false")
+        boolean drain();
     }
 }

@@ -54,22 +54,26 @@ public final class PoolDefinitions {
             if (problems.size() > before) {
                 continue;
             }
-            ScaleSetRef ref = scaleSetOf(name, pool);
-            String owner = scaleSetOwners.putIfAbsent(ref.toString().toLowerCase(Locale.ROOT), name);
-            if (owner != null) {
-                problems.add(problem(prefix + "scale-set.name", "scale set " + ref.name() + " is already driven by pool " + owner
-                        + "; two pools on one scale set would fight over it"));
-                continue;
+            List<ScaleSetEntry> entries = scaleSetsOf(name, pool);
+            boolean firstServing = true;
+            for (ScaleSetEntry e : entries) {
+                String owner = scaleSetOwners.putIfAbsent(e.ref().toString().toLowerCase(Locale.ROOT), name);
+                if (owner != null) {
+                    problems.add(problem(e.key() + "name", "scale set " + e.ref().name() + " is already driven by pool "
+                            + owner + "; two pools on one scale set would fight over it"));
+                    continue;
+                }
+                Pool built = toPool(name, pool, e, entries.size() > 1, firstServing);
+                firstServing &= e.drain();
+                String prefixOwner = prefixOwners.putIfAbsent(built.scope() + "/" + built.runnerNamePrefix(), name);
+                if (prefixOwner != null) {
+                    problems.add(problem(e.key() + "computer-name-prefix", "runner names starting '"
+                            + built.runnerNamePrefix() + "' in " + built.scope() + " are already pool " + prefixOwner
+                            + "'s; give each scale set its own computer-name prefix"));
+                    continue;
+                }
+                pools.add(built);
             }
-            Pool built = toPool(name, pool, ref);
-            String prefixOwner = prefixOwners.putIfAbsent(built.scope() + "/" + built.runnerNamePrefix(), name);
-            if (prefixOwner != null) {
-                problems.add(problem(prefix + "scale-set.computer-name-prefix", "runner names starting '"
-                        + built.runnerNamePrefix() + "' in " + built.scope() + " are already pool " + prefixOwner
-                        + "'s; give each scale set its own computer-name prefix"));
-                continue;
-            }
-            pools.add(built);
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -174,9 +178,6 @@ public final class PoolDefinitions {
         if (afterJob(pool.afterJob()).isEmpty()) {
             problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
         }
-        pool.scaleSet().computerNamePrefix().filter(p -> !p.trim().matches("[A-Za-z0-9][A-Za-z0-9-]{0,57}")).ifPresent(p ->
-                problems.add(problem(prefix + "scale-set.computer-name-prefix", "must be 1 to 58 letters, digits or "
-                        + "hyphens, starting with a letter or digit, got '" + p + "'")));
         if (pool.labels().stream().allMatch(String::isBlank)) {
             problems.add(problem(prefix + "labels", "must name at least one label"));
         }
@@ -192,27 +193,75 @@ public final class PoolDefinitions {
         } catch (IllegalArgumentException e) {
             problems.add(problem(prefix + "scope", e.getMessage()));
         }
-        if (cloud == ScalerConfig.Cloud.AZURE) {
-            required(prefix + "scale-set.subscription", pool.scaleSet().subscription(), problems);
-            required(prefix + "scale-set.resource-group", pool.scaleSet().resourceGroup(), problems);
-            required(prefix + "scale-set.name", pool.scaleSet().name(), problems);
+        List<PoolConfig.Member> members = pool.scaleSets().orElse(List.of());
+        if (members.isEmpty()) {
+            checkScaleSet(cloud, prefix + "scale-set.", pool.scaleSet(), problems);
+            return;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            PoolConfig.Member m = members.get(i);
+            String key = prefix + "scale-sets[" + i + "].";
+            checkScaleSet(cloud, key, m, problems);
+            if (m.name().filter(n -> !n.isBlank()).isEmpty() && cloud != ScalerConfig.Cloud.AZURE) {
+                problems.add(problem(key + "name", "is required: each scale set of a pool needs its own name"));
+            }
+            if (m.max().isPresent() && m.max().getAsInt() < 1) {
+                problems.add(problem(key + "max", "must be at least 1, got " + m.max().getAsInt()));
+            }
+        }
+        if (members.stream().allMatch(PoolConfig.Member::drain)) {
+            problems.add(problem(prefix + "scale-sets", "at least one scale set must not be draining"));
         }
     }
 
-    private static Pool toPool(String name, PoolConfig pool, ScaleSetRef ref) {
+    private static void checkScaleSet(ScalerConfig.Cloud cloud, String key, PoolConfig.ScaleSet s, List<String> problems) {
+        s.computerNamePrefix().filter(p -> !p.trim().matches("[A-Za-z0-9][A-Za-z0-9-]{0,57}")).ifPresent(p ->
+                problems.add(problem(key + "computer-name-prefix", "must be 1 to 58 letters, digits or "
+                        + "hyphens, starting with a letter or digit, got '" + p + "'")));
+        if (cloud == ScalerConfig.Cloud.AZURE) {
+            required(key + "subscription", s.subscription(), problems);
+            required(key + "resource-group", s.resourceGroup(), problems);
+            required(key + "name", s.name(), problems);
+        }
+    }
+
+    /** One scale set of a pool, with the key prefix its settings are named by. */
+    private record ScaleSetEntry(String key, ScaleSetRef ref, PoolConfig.ScaleSet config, int max, boolean drain) {}
+
+    private static List<ScaleSetEntry> scaleSetsOf(String pool, PoolConfig config) {
+        List<PoolConfig.Member> members = config.scaleSets().orElse(List.of());
+        if (members.isEmpty()) {
+            return List.of(new ScaleSetEntry("scaler.pools." + pool + ".scale-set.", refOf(config.scaleSet(), pool),
+                    config.scaleSet(), config.max(), false));
+        }
+        List<ScaleSetEntry> entries = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            PoolConfig.Member m = members.get(i);
+            entries.add(new ScaleSetEntry("scaler.pools." + pool + ".scale-sets[" + i + "].", refOf(m, pool), m,
+                    m.max().orElse(config.max()), m.drain()));
+        }
+        return entries;
+    }
+
+    /**
+     * One loop's pool. A pool that spans scale sets keeps its minimum on its first serving scale
+     * set (the others start from zero), and a draining scale set has neither minimum nor new runners.
+     */
+    private static Pool toPool(String name, PoolConfig pool, ScaleSetEntry e, boolean spans, boolean firstServing) {
         Set<String> labels = new LinkedHashSet<>();
         labels.add(IMPLICIT_LABEL);
         pool.labels().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
-        PoolSpec spec = new PoolSpec(name, labels, pool.min(), pool.max(), pool.freePercent(),
+        String loopName = spans ? Pool.memberName(name, e.ref().name()) : name;
+        int min = e.drain() || !firstServing ? 0 : Math.min(pool.min(), e.max());
+        PoolSpec spec = new PoolSpec(loopName, labels, min, e.max(), pool.freePercent(),
                 afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
                 pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
-        String prefix = pool.scaleSet().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
-                .orElse(Pool.defaultRunnerNamePrefix(ref.name()));
-        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), ref, prefix);
+        String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
+                .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
+        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain());
     }
 
-    private static ScaleSetRef scaleSetOf(String pool, PoolConfig config) {
-        PoolConfig.ScaleSet s = config.scaleSet();
+    private static ScaleSetRef refOf(PoolConfig.ScaleSet s, String pool) {
         return new ScaleSetRef(s.subscription().orElse("simulated"), s.resourceGroup().orElse("simulated"),
                 s.name().orElse(pool));
     }

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 public final class Scaler {
     private static final Logger LOG = Logger.getLogger(Scaler.class);
     private final List<PoolLoop> loops;
+    private final List<SpanningPool> pools;
     private final Intake intake;
     private final ShellContext context;
     private final Reconciler reconciler;
@@ -29,7 +30,8 @@ public final class Scaler {
             Reconciler.Settings reconcile) {
         this.context = context;
         this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
-        this.intake = new Intake(loops, context.gitHub(), context.registrationTokens());
+        this.pools = SpanningPool.of(loops, context.time());
+        this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens());
         this.reconciler = new Reconciler(loops, context, reconcile);
     }
 
@@ -83,6 +85,12 @@ public final class Scaler {
     /** Applies the time-based rules. */
     public void tick() {
         loops.forEach(l -> l.offer(new PoolEvent.Tick()));
+        pools.stream().filter(p -> p.members().size() > 1).forEach(SpanningPool::rebalance);
+    }
+
+    /** Each pool with its scale sets, in the order of preference. */
+    public List<SpanningPool> pools() {
+        return pools;
     }
 
     /**

@@ -20,6 +20,7 @@ public final class SimWorld {
     private final SimulatedAzure azure;
     private final SimulatedGitHub gitHub;
     private final Map<String, Integer> injectedFailures = new ConcurrentHashMap<>();
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private volatile ScalerEndpoints endpoints;
 
     public SimWorld(TimeSource time, SimSettings settings, Collection<Pool> pools) {
@@ -48,6 +49,25 @@ public final class SimWorld {
         });
         if (fail[0]) {
             throw new SimulatedFailure("InternalServerError: injected failure of " + call);
+        }
+    }
+
+    /**
+     * From now on capacity raises of this scale set are refused with Azure's error {@code code}
+     * (e.g. {@code OperationNotAllowed} for the vCPU quota); a null code lifts the refusal.
+     */
+    public void refuseCapacity(String scaleSet, String code) {
+        if (code == null) {
+            refusals.remove(scaleSet);
+        } else {
+            refusals.put(scaleSet, code);
+        }
+    }
+
+    void refuseIfRefusing(String scaleSet) {
+        String code = refusals.get(scaleSet);
+        if (code != null) {
+            throw new SimulatedRefusal(scaleSet, code);
         }
     }
 

@@ -58,6 +58,9 @@ public final class SimulatedAzure implements ScaleSetPort {
         return charged(ref, ArmBucket.UPDATE_VMSS, () -> later(world.settings().capacityDelay(), () -> {
             ScaleSetSim s = set(ref);
             world.failIfInjected("setCapacity");
+            if (capacity > s.vms.size()) {
+                world.refuseIfRefusing(ref.name());
+            }
             world.log(Kind.CAPACITY_SET, 0, ref.name(), null, capacity, "");
             while (s.vms.size() < capacity) {
                 create(s);

@@ -1,0 +1,99 @@
+package io.vmssrunnerscaler.shell;
+
+import io.vmssrunnerscaler.engine.PoolEvent;
+import io.vmssrunnerscaler.engine.PoolState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The loops of one pool that spans several scale sets, in the pool's order of preference. Each
+ * scale set keeps its own loop, engine state, budget and markers; this is where they act as one
+ * pool: a job waits in exactly one of them, and new demand goes to the first scale set that is
+ * serving (not draining), not refusing capacity and has room, then the next. Reads only the loops'
+ * snapshots; every change is an event offered to a loop.
+ */
+public final class SpanningPool {
+    private final List<PoolLoop> members;
+    private final TimeSource time;
+
+    public SpanningPool(List<PoolLoop> members, TimeSource time) {
+        this.time = time;
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("a pool needs a scale set");
+        }
+        this.members = List.copyOf(members);
+    }
+
+    public String name() {
+        return members.get(0).pool().poolName();
+    }
+
+    public List<PoolLoop> members() {
+        return members;
+    }
+
+    /** The pools of these loops, each with its scale sets in the order given. */
+    public static List<SpanningPool> of(List<PoolLoop> loops, TimeSource time) {
+        Map<String, List<PoolLoop>> byPool = new java.util.LinkedHashMap<>();
+        loops.forEach(l -> byPool.computeIfAbsent(l.pool().poolName(), k -> new java.util.ArrayList<>()).add(l));
+        return byPool.values().stream().map(m -> new SpanningPool(m, time)).toList();
+    }
+
+    /**
+     * Where a newly queued job waits: the first serving scale set that is not refusing capacity and
+     * has room (its demand below its max); else the first serving one that is not refusing; else
+     * the first serving one, whose back-off ends first or last alike.
+     */
+    public PoolLoop forNewJob() {
+        return members.stream().filter(l -> serving(l) && !refusing(l) && hasRoom(l)).findFirst()
+                .or(() -> members.stream().filter(l -> serving(l) && !refusing(l)).findFirst())
+                .or(() -> members.stream().filter(SpanningPool::serving).findFirst())
+                .orElse(members.get(0));
+    }
+
+    /** The scale set in which this job waits, if any. */
+    public Optional<PoolLoop> holding(long jobId) {
+        return members.stream().filter(l -> l.state().queued().containsKey(jobId)).findFirst();
+    }
+
+    /** GitHub started (or ended) the job on {@code on}: any other scale set stops counting it. */
+    public void handedTo(PoolLoop on, long jobId) {
+        members.stream().filter(l -> l != on && l.state().queued().containsKey(jobId))
+                .forEach(l -> l.offer(new PoolEvent.JobHandedOff(jobId)));
+    }
+
+    /**
+     * Moves the jobs waiting in a scale set that refuses capacity or drains to the one that would
+     * take a new job now, so that the pool grows elsewhere instead of waiting out the back-off.
+     */
+    public void rebalance() {
+        PoolLoop target = forNewJob();
+        if (refusing(target) || !serving(target)) {
+            return; // nowhere better to go
+        }
+        for (PoolLoop from : members) {
+            if (from == target || (serving(from) && !refusing(from))) {
+                continue;
+            }
+            for (Map.Entry<Long, PoolState.QueuedJob> job : from.state().queued().entrySet()) {
+                from.offer(new PoolEvent.JobHandedOff(job.getKey()));
+                target.offer(new PoolEvent.JobQueued(job.getKey(), job.getValue().repository(), job.getValue().since()));
+            }
+        }
+    }
+
+    private static boolean serving(PoolLoop l) {
+        return !l.pool().draining();
+    }
+
+    /** Backing off from a refusal of capacity; once the back-off is over it may be asked again. */
+    private boolean refusing(PoolLoop l) {
+        return l.state().growthRefusal().filter(r -> time.now().isBefore(r.until())).isPresent();
+    }
+
+    private static boolean hasRoom(PoolLoop l) {
+        PoolState s = l.state();
+        return s.busy() + s.queued().size() < l.pool().spec().max();
+    }
+}
