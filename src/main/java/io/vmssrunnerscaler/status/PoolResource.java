@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.status;
 
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import io.vmssrunnerscaler.shell.PoolLoop;
+import io.vmssrunnerscaler.shell.SpanningPool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -22,14 +23,23 @@ public class PoolResource {
 
     @GET
     public List<PoolView> pools() {
-        return runtime.scaler().loops().stream().map(PoolResource::view).toList();
+        return runtime.scaler().pools().stream().map(PoolResource::view).toList();
     }
 
+    /** A pool by its name, or one scale set of a pool that spans several by {@code <pool>@<scale set>}. */
     @GET
     @Path("/{name}")
     public PoolView pool(@PathParam("name") String name) {
-        return runtime.scaler().loop(name).map(PoolResource::view)
+        return runtime.scaler().pools().stream().filter(p -> p.name().equals(name)).findFirst().map(PoolResource::view)
+                .or(() -> runtime.scaler().loop(name).map(PoolResource::view))
                 .orElseThrow(() -> new NotFoundException("no pool named " + name));
+    }
+
+    private static PoolView view(SpanningPool pool) {
+        if (pool.members().size() == 1) {
+            return view(pool.members().get(0));
+        }
+        return PoolView.spanning(pool.name(), pool.members().stream().map(PoolResource::view).toList());
     }
 
     private static PoolView view(PoolLoop loop) {

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What {@code GET /pools} shows of one pool. */
+/**
+ * What {@code GET /pools} shows of one pool. A pool over several scale sets shows the sums and the
+ * instances of all of them, and each scale set's own view in {@code scaleSets} (null for a pool of one).
+ */
 public record PoolView(
         String name,
         String scope,
@@ -24,7 +27,8 @@ public record PoolView(
         List<InstanceView> instances,
         List<OperationView> operations,
         FailureView lastFailure,
-        GrowthRefusalView growthRefusal) {
+        GrowthRefusalView growthRefusal,
+        List<PoolView> scaleSets) {
 
     public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId) {}
 
@@ -42,7 +46,25 @@ public record PoolView(
                 s.operations().stream().map(PoolView::operation).toList(),
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
                 s.growthRefusal().map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
-                        .orElse(null));
+                        .orElse(null), null);
+    }
+
+    /** A pool over several scale sets, from each scale set's view in the pool's order. */
+    public static PoolView spanning(String pool, List<PoolView> members) {
+        PoolView first = members.get(0);
+        return new PoolView(pool, first.scope(), first.labels(),
+                String.join(",", members.stream().map(PoolView::scaleSet).toList()),
+                sum(members, PoolView::min), sum(members, PoolView::max), sum(members, PoolView::desired),
+                sum(members, PoolView::live), sum(members, PoolView::busy), sum(members, PoolView::queued),
+                members.stream().flatMap(m -> m.instances().stream()).toList(),
+                members.stream().flatMap(m -> m.operations().stream()).toList(),
+                members.stream().map(PoolView::lastFailure).filter(java.util.Objects::nonNull)
+                        .max(java.util.Comparator.comparing(FailureView::at)).orElse(null),
+                null, List.copyOf(members));
+    }
+
+    private static int sum(List<PoolView> views, java.util.function.ToIntFunction<PoolView> field) {
+        return views.stream().mapToInt(field).sum();
     }
 
     private static InstanceView instance(Instance i) {

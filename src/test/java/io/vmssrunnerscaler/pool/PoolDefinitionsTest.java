@@ -52,6 +52,60 @@ class PoolDefinitionsTest {
         assertEquals("octo-org/app", pool.scope().toString());
     }
 
+    @Test
+    void aPoolOverSeveralScaleSetsGetsOneLoopPerScaleSetInOrder() {
+        Map<String, String> p = valid();
+        p.put("scaler.cloud", "simulated");
+        p.put("scaler.pools.linux.max", "10");
+        p.put("scaler.pools.linux.scale-sets[0].name", "linux-spot");
+        p.put("scaler.pools.linux.scale-sets[0].max", "6");
+        p.put("scaler.pools.linux.scale-sets[1].name", "linux-regular");
+        p.put("scaler.pools.linux.scale-sets[2].name", "linux-old");
+        p.put("scaler.pools.linux.scale-sets[2].drain", "true");
+        List<Pool> pools = PoolDefinitions.from(config(p));
+        assertEquals(List.of("linux@linux-spot", "linux@linux-regular", "linux@linux-old"), pools.stream().map(Pool::name).toList());
+        assertTrue(pools.stream().allMatch(x -> x.poolName().equals("linux")));
+        assertEquals(List.of(1, 0, 0), pools.stream().map(x -> x.spec().min()).toList(), "the pool's min on its first scale set");
+        assertEquals(List.of(6, 10, 10), pools.stream().map(x -> x.spec().max()).toList(), "max per scale set, the pool's by default");
+        assertEquals(List.of(false, false, true), pools.stream().map(Pool::draining).toList());
+        assertEquals(List.of("linuxspot", "linuxregu", "linuxold"), pools.stream().map(Pool::runnerNamePrefix).toList());
+    }
+
+    @Test
+    void everyMissingKeyOfEveryScaleSetIsNamedInAzureMode() {
+        Map<String, String> p = valid();
+        p.put("scaler.cloud", "azure");
+        p.put("scaler.azure.queue.service-url", "https://q.example");
+        p.put("scaler.azure.key-vault.url", "https://v.example");
+        p.put("scaler.pools.linux.scale-sets[0].subscription", "sub");
+        p.put("scaler.pools.linux.scale-sets[0].resource-group", "rg");
+        p.put("scaler.pools.linux.scale-sets[0].name", "a");
+        p.put("scaler.pools.linux.scale-sets[1].name", "b");
+        p.put("scaler.pools.linux.scale-sets[1].max", "0");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.getMessage().contains(
+                "scaler.pools.linux.scale-sets[1].subscription (SCALER_POOLS_LINUX_SCALE_SETS_1__SUBSCRIPTION): is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("scaler.pools.linux.scale-sets[1].resource-group"), e.getMessage());
+        assertTrue(e.getMessage().contains("scaler.pools.linux.scale-sets[1].max (SCALER_POOLS_LINUX_SCALE_SETS_1__MAX): must be at least 1"),
+                e.getMessage());
+    }
+
+    @Test
+    void scaleSetsOfAPoolNeedTheirOwnRunnerNamesAndOneMustServe() {
+        Map<String, String> p = valid();
+        p.put("scaler.pools.linux.scale-sets[0].name", "a");
+        p.put("scaler.pools.linux.scale-sets[0].computer-name-prefix", "run");
+        p.put("scaler.pools.linux.scale-sets[0].drain", "true");
+        p.put("scaler.pools.linux.scale-sets[1].name", "b");
+        p.put("scaler.pools.linux.scale-sets[1].computer-name-prefix", "run");
+        p.put("scaler.pools.linux.scale-sets[1].drain", "true");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.getMessage().contains("scaler.pools.linux.scale-sets (SCALER_POOLS_LINUX_SCALE_SETS): at least one"), e.getMessage());
+        p.put("scaler.pools.linux.scale-sets[1].drain", "false");
+        e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertTrue(e.getMessage().contains("scaler.pools.linux.scale-sets[1].computer-name-prefix"), e.getMessage());
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("scaler.pools.linux.min", "5", "scaler.pools.linux.min (SCALER_POOLS_LINUX_MIN): must not exceed max (4)"),
