@@ -41,7 +41,7 @@ public final class Intake {
         Optional<SpanningPool> pool = byLabels(job);
         Optional<PoolLoop> loop = switch (action) {
             case "queued", "waiting" -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob));
-            case "in_progress", "completed" -> byRunner(job.runnerName())
+            case "in_progress", "completed" -> byRunner(job.runnerName()).or(() -> byRunnerName(job.runnerName()))
                     .or(() -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob)));
             default -> Optional.empty();
         };
@@ -120,6 +120,11 @@ public final class Intake {
             return Optional.empty();
         }
         return loops.stream().filter(l -> l.state().byName(runnerName).isPresent()).findFirst();
+    }
+
+    /** The pool (scale set) whose naming the runner's name follows, for a runner not listed yet. */
+    private Optional<PoolLoop> byRunnerName(String runnerName) {
+        return loops.stream().filter(l -> l.pool().ownsRunner(runnerName)).findFirst();
     }
 
     /** Perhaps not listed yet: have every pool look again, so that a retry can succeed. */
