@@ -121,6 +121,12 @@ param spotMaxPrice string = '-1'
 @description('Capacity to deploy the scale set with: 0 at first, its current capacity later (deploy/scripts/current-capacity.sh).')
 param runnerCapacity int = 0
 
+@description('The pool\'s scale sets, in order of preference (see the type runnerScaleSet and deploy/README.md, "A pool over several scale sets"); empty: one scale set, runnerScaleSetName, from the single parameters above.')
+param runnerScaleSets runnerScaleSet[] = []
+
+@description('Current capacity of each runner scale set by name, e.g. {"vmss-runners": 3} (deploy.sh passes those of the resource group), used with runnerScaleSets: a scale set not listed is deployed with runnerCapacity if it is runnerScaleSetName, else 0.')
+param runnerCapacities object = {}
+
 @description('Where the GitHub runner lives on a runner VM.')
 param runnerDir string = '/opt/actions-runner'
 
@@ -129,6 +135,38 @@ param runnerVersion string = '2.330.0'
 
 @description('SHA-256 of actions-runner-linux-x64-<runnerVersion>.tar.gz.')
 param runnerSha256 string = 'af5c33fa94f3cc33b8e97937939136a6b04197e6dadfcfb3b6e33ae1bf41e79a'
+
+// ---- A pool over several scale sets --------------------------------------------------------
+
+@description('One runner scale set of the pool (runnerScaleSets). All are in this resource group, region and runner subnet.')
+type runnerScaleSet = {
+  @description('Name of the scale set.')
+  name: string
+
+  @minLength(1)
+  @maxLength(58)
+  @description('Computer-name prefix of its runners (letters, digits, hyphens), different for each scale set: runner names must not collide. Azure never changes it on an existing scale set (the one of a one-scale-set deployment has poolName).')
+  computerNamePrefix: string
+
+  @description('VM size; default: runnerVmSize.')
+  vmSize: string?
+
+  @description('Availability zones, e.g. [ \'1\', \'2\' ]; default: none (regional). Azure does not let an existing scale set change its zones.')
+  zones: string[]?
+
+  @description('Regular or Spot (evicted VMs are deleted); default: Spot when useSpot, else Regular.')
+  priority: ('Regular' | 'Spot')?
+
+  @description('Spot only: highest price per hour in USD as a string, \'-1\' for up to the pay-as-you-go price; default: spotMaxPrice.')
+  spotMaxPrice: string?
+
+  @minValue(1)
+  @description('Most instances this scale set may hold (scale-sets[i].max); default: the pool\'s max.')
+  max: int?
+
+  @description('No new runners here: the scale set shrinks to zero, no busy runner touched (scale-sets[i].drain); then it may leave the list.')
+  drain: bool?
+}
 
 // ---- Names, network, logging ---------------------------------------------------------------
 
@@ -213,6 +251,51 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+// The pool's scale sets, every value filled in: runnerScaleSets, or else the one scale set of the
+// single parameters (runnerScaleSetName, computer-name prefix poolName, runnerCapacity), as before.
+// max 0: the pool's max.
+var runnerScaleSetList = empty(runnerScaleSets) ? [
+  {
+    name: runnerScaleSetName
+    computerNamePrefix: poolName
+    vmSize: runnerVmSize
+    zones: []
+    spot: useSpot
+    spotMaxPrice: spotMaxPrice
+    capacity: runnerCapacity
+    max: 0
+    drain: false
+  }
+] : map(range(0, length(runnerScaleSets)), i => {
+  name: runnerScaleSets[i].name
+  computerNamePrefix: runnerScaleSets[i].computerNamePrefix
+  vmSize: runnerScaleSets[i].?vmSize ?? runnerVmSize
+  zones: runnerScaleSets[i].?zones ?? []
+  spot: (runnerScaleSets[i].?priority ?? (useSpot ? 'Spot' : 'Regular')) == 'Spot'
+  spotMaxPrice: runnerScaleSets[i].?spotMaxPrice ?? spotMaxPrice
+  capacity: runnerCapacities[?runnerScaleSets[i].name] ?? (runnerScaleSets[i].name == runnerScaleSetName ? runnerCapacity : 0)
+  max: runnerScaleSets[i].?max ?? 0
+  drain: runnerScaleSets[i].?drain ?? false
+})
+
+// The pool's scale sets for the service: one keeps the scale-set.* keys (a deployment of one scale
+// set writes what it always wrote); several are the ordered list scale-sets[i].*.
+var scaleSetEnvironmentLines = length(runnerScaleSetList) == 1 ? [
+  'SCALER_POOLS_${poolKey}_SCALE_SET_SUBSCRIPTION=${subscription().subscriptionId}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_RESOURCE_GROUP=${resourceGroup().name}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_NAME=${runnerScaleSetList[0].name}'
+  'SCALER_POOLS_${poolKey}_SCALE_SET_COMPUTER_NAME_PREFIX=${runnerScaleSetList[0].computerNamePrefix}'
+] : flatten(map(range(0, length(runnerScaleSetList)), i => concat([
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__SUBSCRIPTION=${subscription().subscriptionId}'
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__RESOURCE_GROUP=${resourceGroup().name}'
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__NAME=${runnerScaleSetList[i].name}'
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__COMPUTER_NAME_PREFIX=${runnerScaleSetList[i].computerNamePrefix}'
+], runnerScaleSetList[i].max == 0 ? [] : [
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__MAX=${runnerScaleSetList[i].max}'
+], runnerScaleSetList[i].drain ? [
+  'SCALER_POOLS_${poolKey}_SCALE_SETS_${i}__DRAIN=true'
+] : [])))
+
 // The service's settings (scaler.* keys as environment variables; README.md, "Configuration reference").
 var scalerEnvironmentLines = concat([
   'SCALER_CLOUD=azure'
@@ -232,11 +315,7 @@ var scalerEnvironmentLines = concat([
   'SCALER_POOLS_${poolKey}_FREE_PERCENT=${poolFreeTargetPercentage}'
   'SCALER_POOLS_${poolKey}_SCOPE=${githubRepository}'
   'SCALER_POOLS_${poolKey}_RUNNER_GROUP=${runnerGroup}'
-  'SCALER_POOLS_${poolKey}_SCALE_SET_SUBSCRIPTION=${subscription().subscriptionId}'
-  'SCALER_POOLS_${poolKey}_SCALE_SET_RESOURCE_GROUP=${resourceGroup().name}'
-  'SCALER_POOLS_${poolKey}_SCALE_SET_NAME=${runnerScaleSetName}'
-  'SCALER_POOLS_${poolKey}_SCALE_SET_COMPUTER_NAME_PREFIX=${poolName}'
-], empty(githubAppId) ? [] : [
+], scaleSetEnvironmentLines, empty(githubAppId) ? [] : [
   'SCALER_GITHUB_APP_ID=${githubAppId}'
   'SCALER_GITHUB_APP_INSTALLATION_ID=${githubAppInstallationId}'
 ])
@@ -263,17 +342,19 @@ module scaler 'modules/scaler-vm.bicep' = {
   }
 }
 
-module runners 'modules/runners.bicep' = {
-  name: 'runners'
+// One per scale set of the pool, all in the runner subnet.
+module runners 'modules/runners.bicep' = [for scaleSet in runnerScaleSetList: {
+  name: empty(runnerScaleSets) ? 'runners' : take('runners-${scaleSet.name}', 64)
   params: {
     location: location
-    runnerScaleSetName: runnerScaleSetName
-    computerNamePrefix: poolName
-    vmSize: runnerVmSize
+    runnerScaleSetName: scaleSet.name
+    computerNamePrefix: scaleSet.computerNamePrefix
+    vmSize: scaleSet.vmSize
     adminUsername: adminUsername
     sshPublicKey: sshPublicKey
     subnetId: network.outputs.runnerSubnetId
-    capacity: runnerCapacity
+    capacity: scaleSet.capacity
+    zones: scaleSet.zones
     imageId: runnerImageId
     marketplaceImage: {
       publisher: 'Canonical'
@@ -282,20 +363,21 @@ module runners 'modules/runners.bicep' = {
       version: 'latest'
     }
     osDiskSizeGb: runnerOsDiskSizeGb
-    useSpot: useSpot
-    spotMaxPrice: spotMaxPrice
+    useSpot: scaleSet.spot
+    spotMaxPrice: scaleSet.spotMaxPrice
     scalerUrl: 'http://${scaler.outputs.privateIp}:${servicePort}'
     runnerDir: runnerDir
     runnerVersion: runnerVersion
     runnerSha256: runnerSha256
     tags: tags
   }
-}
+}]
 
 module roles 'modules/roles.bicep' = {
   name: 'roles'
   params: {
-    runnerScaleSetName: runners.outputs.name
+    // the compute role on every scale set of the pool
+    runnerScaleSetNames: [for i in range(0, length(runnerScaleSetList)): runners[i].outputs.name]
     storageAccountName: storage.outputs.storageAccountName
     queueName: storage.outputs.queueName
     keyVaultName: vault.outputs.keyVaultName
@@ -326,7 +408,8 @@ output scalerPrivateUrl string = 'http://${scaler.outputs.privateIp}:${servicePo
 output keyVaultName string = vault.outputs.keyVaultName
 output keyVaultUri string = vault.outputs.keyVaultUri
 output scalerIdentityClientId string = identity.outputs.clientId
-output runnerScaleSetName string = runners.outputs.name
+output runnerScaleSetName string = runners[0].outputs.name
+output runnerScaleSetNames array = [for i in range(0, length(runnerScaleSetList)): runners[i].outputs.name]
 output storageAccountName string = storage.outputs.storageAccountName
 output githubTokenSecretName string = secretNames.githubToken
 output githubAppKeySecretName string = secretNames.githubAppKey

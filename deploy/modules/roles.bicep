@@ -1,13 +1,13 @@
 // Least privilege for the scaler's managed identity (FACTS.md, "Least-privilege role"):
-//   - scalerComputeActions on the runner scale set only;
+//   - scalerComputeActions on each runner scale set of the pool, and nothing else;
 //   - scalerQueueActions / scalerQueueDataActions on the busy-runner queue only (the built-in queue
 //     roles do not fit: Message Processor + Sender lack messages/write, which updates a message);
 //   - Key Vault Secrets User on the vault;
 //   - linkedAccessActions: what Azure checks on the resources a scale-set write refers to (the
 //     runner subnet; a custom image) when the scaler raises the capacity, on the runner subnet
 //     and, with a custom image, on the resource group that holds it.
-@description('Name of the runner scale set the scaler drives.')
-param runnerScaleSetName string
+@description('Names of the runner scale sets the scaler drives (every scale set of the pool), in this resource group.')
+param runnerScaleSetNames array
 
 @description('Storage account and queue of the busy runners.')
 param storageAccountName string
@@ -66,9 +66,9 @@ var linkedAccessActions = [
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
-resource vmss 'Microsoft.Compute/virtualMachineScaleSets@2024-07-01' existing = {
-  name: runnerScaleSetName
-}
+resource vmss 'Microsoft.Compute/virtualMachineScaleSets@2024-07-01' existing = [for scaleSetName in runnerScaleSetNames: {
+  name: scaleSetName
+}]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -157,15 +157,16 @@ resource linkedAccessRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' =
   }
 }
 
-resource computeAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vmss.id, scalerPrincipalId, computeRole.id)
-  scope: vmss
+// One per scale set; the name is the one a single scale set's assignment always had.
+resource computeAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for i in range(0, length(runnerScaleSetNames)): {
+  name: guid(vmss[i].id, scalerPrincipalId, computeRole.id)
+  scope: vmss[i]
   properties: {
     roleDefinitionId: computeRole.id
     principalId: scalerPrincipalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
 resource queueAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(queue.id, scalerPrincipalId, queueRole.id)

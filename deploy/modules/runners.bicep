@@ -1,5 +1,6 @@
-// The runner scale set: Uniform orchestration, SSH keys only, a marketplace or custom image, the
-// cloud-init of deploy/runner/, optionally Spot with the Delete eviction policy. The scaler owns
+// A runner scale set: Uniform orchestration, SSH keys only, a marketplace or custom image, the
+// cloud-init of deploy/runner/, optionally Spot with the Delete eviction policy, optionally in
+// availability zones. main.bicep deploys one per scale set of the pool. The scaler owns
 // the capacity: a deployment passes the current one (deploy/scripts/current-capacity.sh), never
 // lowering it, because lowering lets Azure pick the instances to remove, busy ones included.
 param location string
@@ -27,6 +28,10 @@ param imageId string
 param marketplaceImage object
 
 param osDiskSizeGb int
+
+@description('Availability zones of the scale set (strings: 1, 2, 3); empty: regional (no zones). Azure does not let an existing scale set change its zones.')
+param zones array = []
+
 param useSpot bool
 param spotMaxPrice string
 
@@ -56,6 +61,7 @@ resource vmss 'Microsoft.Compute/virtualMachineScaleSets@2024-07-01' = {
   name: runnerScaleSetName
   location: location
   tags: tags
+  zones: empty(zones) ? null : zones
   sku: {
     name: vmSize
     tier: 'Standard'

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs `az deployment group what-if` or `create` for deploy/main.bicep with the parameters taken
 # from the environment (as .github/workflows/deploy.yml sets them; deploy/README.md lists them).
-# The runner capacity is the scale set's current one, so a deployment never lowers it.
+# The runner capacity is the scale set's current one, so a deployment never lowers it; for a pool
+# over several scale sets (RUNNER_SCALE_SETS: the runnerScaleSets array as JSON, or @FILE holding
+# it), every scale set's of the resource group (runnerCapacities).
 # Usage: deploy.sh what-if|create
 set -euo pipefail
 
@@ -12,6 +14,8 @@ scale_set=${RUNNER_SCALE_SET_NAME:-vmss-runners}
 
 capacity=$("$here/current-capacity.sh" "$group" "$scale_set")
 echo "runner scale set $scale_set: deploying with capacity $capacity"
+capacities=$("$here/current-capacity.sh" "$group")
+echo "runner scale sets of $group: deploying with capacities $capacities"
 
 parameters=(
   "runnerScaleSetName=$scale_set"
@@ -31,7 +35,11 @@ parameters=(
   "githubAppInstallationId=${GITHUB_APP_INSTALLATION_ID:-}"
   "secretsOfficerPrincipalId=${SECRETS_OFFICER_PRINCIPAL_ID:-}"
   "runnerCapacity=$capacity"
+  "runnerCapacities=$capacities"
 )
+if [[ -n ${RUNNER_SCALE_SETS:-} ]]; then
+  parameters+=("runnerScaleSets=$RUNNER_SCALE_SETS")
+fi
 if [[ -n ${LOCATION:-} ]]; then
   parameters+=("location=$LOCATION")
 fi

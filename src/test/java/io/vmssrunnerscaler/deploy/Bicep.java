@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 /**
  * Just enough reading of Bicep text for the consistency checks (no Bicep compiler is obtainable
  * here): parameters and their defaults, string-array variables, the parameters each module call
- * passes, and the placeholder table of a cloud-init template.
+ * (or loop of module calls) passes, and the placeholder table of a cloud-init template.
  */
 final class Bicep {
-    private static final Pattern PARAM = Pattern.compile("(?m)^param\\s+(\\w+)\\s+(\\w+)(?:\\s*=\\s*(.*))?$");
-    private static final Pattern MODULE = Pattern.compile("(?m)^module\\s+(\\w+)\\s+'([^']+)'\\s*=\\s*(?:if\\s*\\(.*\\)\\s*)?\\{$");
+    private static final Pattern PARAM = Pattern.compile("(?m)^param\\s+(\\w+)\\s+(\\w+(?:\\[])?)(?:\\s*=\\s*(.*))?$");
+    private static final Pattern MODULE = Pattern.compile("(?m)^module\\s+(\\w+)\\s+'([^']+)'\\s*=\\s*(?:if\\s*\\(.*\\)\\s*|\\[for\\s.+:\\s*)?\\{$");
     private static final Pattern TEMPLATE_VALUE = Pattern.compile("\\{\\s*key:\\s*'(__\\w+__)',\\s*value:\\s*(.+?)\\s*}");
     private static final Pattern QUOTED = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
 
@@ -24,8 +24,13 @@ final class Bicep {
     final String text;
 
     Bicep(Path file) {
+        this(file, Tools.read(file));
+    }
+
+    /** A changed copy of a file's text, for showing that a check catches a mistake. */
+    Bicep(Path file, String text) {
         this.file = file;
-        this.text = Tools.read(file);
+        this.text = text;
     }
 
     record Param(String name, String type, Optional<String> defaultText) {
@@ -96,7 +101,8 @@ final class Bicep {
         return values;
     }
 
-    private String block(String start, String end) {
+    /** The text between {@code start} and the first {@code end} after it. */
+    String block(String start, String end) {
         int from = text.indexOf(start);
         if (from < 0) {
             throw new AssertionError(file + " has no " + start);

@@ -70,8 +70,8 @@ class DeployConsistencyTest {
         assertExactly(FACTS_COMPUTE, ROLES.stringArray("scalerComputeActions"), "compute role");
         assertExactly(FACTS_QUEUE_ACTIONS, ROLES.stringArray("scalerQueueActions"), "queue role actions");
         assertExactly(FACTS_QUEUE_DATA_ACTIONS, ROLES.stringArray("scalerQueueDataActions"), "queue role data actions");
-        // the compute role is assigned on the scale set, the queue role on the queue
-        assertTrue(ROLES.text.matches("(?s).*resource computeAssignment [^\\n]+\\n[^}]*scope: vmss\\n.*"), "compute role scope");
+        // the compute role is assigned on each scale set (PoolOfScaleSetsTest), the queue role on the queue
+        assertTrue(ROLES.text.matches("(?s).*resource computeAssignment [^\\n]+\\n[^}]*scope: vmss\\[i]\\n.*"), "compute role scope (each scale set)");
         assertTrue(ROLES.text.matches("(?s).*resource queueAssignment [^\\n]+\\n[^}]*scope: queue\\n.*"), "queue role scope");
         // deploy/README.md lists every action of every role the template defines, and no other
         Set<String> documented = new TreeSet<>();
@@ -109,6 +109,9 @@ class DeployConsistencyTest {
             String name = line.substring(0, eq).replace("${poolKey}", "LINUX");
             env.put(name, resolve(name, line.substring(eq + 1), secretNames));
         }
+        // the default pool's one scale set (PoolOfScaleSetsTest: several)
+        env.putAll(PoolOfScaleSetsTest.scaleSetEnvironment(MAIN,
+                PoolOfScaleSetsTest.scaleSetList(MAIN, new ObjectMapper().createArrayNode())));
         Map<String, Function<ScalerConfig, Object>> where = new LinkedHashMap<>();
         where.put("SCALER_CLOUD", c -> c.cloud().name().toLowerCase());
         where.put("SCALER_AZURE_CLIENT_ID", c -> c.azure().clientId().orElse(null));
