@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.WithDefault;
+import io.vmssrunnerscaler.pool.PoolConfig;
+import io.vmssrunnerscaler.pool.ScalerConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,30 +42,6 @@ class PoolOfScaleSetsTest {
     static final String RESOURCE_GROUP = "rg-runners";
     static final List<String> PER_SCALE_SET = List.of("SUBSCRIPTION", "RESOURCE_GROUP", "NAME", "COMPUTER_NAME_PREFIX");
 
-    /** The keys of PoolConfig's scale-sets[i] (scaler.pools.<pool>.scale-sets[i].*), read as the service reads them. */
-    @ConfigMapping(prefix = "scaler")
-    interface PoolsView {
-        Map<String, Pool> pools();
-
-        interface Pool {
-            Optional<List<Member>> scaleSets();
-        }
-
-        interface Member {
-            Optional<String> subscription();
-
-            Optional<String> resourceGroup();
-
-            Optional<String> name();
-
-            Optional<String> computerNamePrefix();
-
-            OptionalInt max();
-
-            @WithDefault("false")
-            boolean drain();
-        }
-    }
 
     @Test
     void withoutRunnerScaleSetsOneScaleSetKeepsTheSingleKeys() {
@@ -228,13 +203,19 @@ class PoolOfScaleSetsTest {
         assertEquals(expected, env, "several scale sets: scale-sets[i].* for each, in order");
 
         // as the service reads them: scaler.pools.linux.scale-sets, in the order of the list
-        PoolsView view = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(new LinkedHashMap<>(env), 300))
-                .withMapping(PoolsView.class).build().getConfigMapping(PoolsView.class);
-        List<PoolsView.Member> members = view.pools().get("linux").scaleSets().orElseThrow(() -> new AssertionError("no scale-sets"));
+        Map<String, String> required = Map.of("scaler.pools.linux.labels", "linux", "scaler.pools.linux.max", "10",
+                "scaler.pools.linux.scope", "octo-org/app");
+        ScalerConfig config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(new LinkedHashMap<>(env), 300))
+                .withSources(new io.smallrye.config.PropertiesConfigSource(required, "required", 100))
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
+                .withMapping(ScalerConfig.class).build().getConfigMapping(ScalerConfig.class);
+        List<PoolConfig.Member> members = config.pools().get("linux").scaleSets().orElseThrow(() -> new AssertionError("no scale-sets"));
         assertEquals(list.size(), members.size(), "scale-sets read by the service");
         for (int i = 0; i < list.size(); i++) {
             Map<String, Object> s = list.get(i);
-            PoolsView.Member m = members.get(i);
+            PoolConfig.Member m = members.get(i);
             assertEquals(s.get("name"), m.name().orElse(null), "scale-sets[" + i + "].name");
             assertEquals(s.get("computerNamePrefix"), m.computerNamePrefix().orElse(null), "scale-sets[" + i + "].computer-name-prefix");
             assertEquals(SUBSCRIPTION, m.subscription().orElse(null));
