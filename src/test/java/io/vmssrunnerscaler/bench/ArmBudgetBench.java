@@ -14,43 +14,77 @@ import java.util.List;
  * oracle's cost per job) with the ratios to them. Then, per policy, the highest rate up to which
  * every step had no 429 and no job left unstarted.
  *
- * <p>Pools over several scale sets (issue 11, item 4) do not exist in the engine yet. The argument
- * {@code scaleSets=} is where they come in: it is part of every RESULT line's keys, chooses the
- * default rates (up to 100 jobs/min for one scale set, up to 400 for four) and the pool's size, and
- * for now accepts only 1 ({@link #poolOf}: the one place to extend).
+ * <p>Two parts, each with its own RESULT keys ({@code scale_sets=1} or {@code scale_sets=4}): one
+ * scale set (max 2000; rates 1 to 100 jobs/min, steps of 60 min; scaler, baseline and arc), then a
+ * pool spanning four scale sets (max 700 each, 2800 in all; each scale set with its own loop and its
+ * own Azure buckets, in the simulator and in the scaler's budget; rates 100, 200 and 400 jobs/min,
+ * steps of 20 min, see {@link #MINUTES_MANY}). Only the scaler runs on four: the baseline and the
+ * peer model one-scale-set designs, and the run says so. Calls and 429s are summed over the scale
+ * sets, and also given per scale set ({@code scale_set=} key).
  *
- * <p>Each step's trace lasts {@code minutes} (default 60); the simulator's cost grows with the pool's
- * size, so when the run would exceed five minutes, shorten the step ({@code minutes=}) rather than
- * dropping rates. Arguments (all optional): {@code minutes=60 drain=30m rates=1,2,6,10,30,60,100
- * policies=scaler,baseline,arc scaleSets=1} ({@code drain}: the time after the trace in which jobs
- * may still start).
+ * <p>Arguments (all optional): {@code scaleSets=1,4 minutes=60 drain=30m rates=1,2,6,10,30,60,100
+ * policies=scaler,baseline,arc}; {@code minutes}, {@code rates} and {@code policies} apply to every
+ * part and default per part; {@code minutes@4=}, {@code rates@4=}, {@code policies@4=} set them for
+ * one part only ({@code drain}: the time after the trace in which jobs may still start). When a run
+ * would exceed five minutes, shorten the steps rather than dropping rates.
  */
 public final class ArmBudgetBench {
-    /** Default rates for one scale set; a pool of four scale sets adds 200 and 400 jobs/min. */
+    /** Default rates for one scale set (issue 11: up to 100 jobs/min). */
     static final String RATES_ONE = "1,2,6,10,30,60,100";
-    static final String RATES_FOUR = RATES_ONE + ",200,400";
+    /** Default rates for a pool over several scale sets (issue 11: up to 400 jobs/min over four). */
+    static final String RATES_MANY = "100,200,400";
     /** The naive baseline is left to bench/policy: it fails from 1 job/min on, which says nothing more here. */
     static final String POLICIES = "scaler,baseline,arc";
+    /** Max per scale set of a pool over several: 400 jobs/min of 3-7 min jobs keep ~2000 busy, +25% free, over 4. */
+    static final int MAX_PER_SCALE_SET = 700;
+    /**
+     * Steps of a pool over several scale sets last 20 min by default, not 60: the simulator's cost
+     * grows faster than the jobs (400 jobs/min: 88 s for a 20-min step on 2 cores), and the whole
+     * default run must stay under 5 minutes. 20 min is past the ramp (jobs last 3-7 min).
+     */
+    static final long MINUTES_MANY = 20;
 
     private ArmBudgetBench() {}
 
     public static void main(String[] args) {
         Args a = Args.parse(args);
         Bench.quietLogs();
-        int scaleSets = (int) a.number("scaleSets", 1);
-        PolicyRun.Settings settings = poolOf(scaleSets, PolicyRun.Settings.defaults()
-                .withDrain(a.duration("drain", Duration.ofMinutes(30))));
-        long minutes = a.number("minutes", 60);
-        List<Policy> policies = Policy.parse(a.text("policies", POLICIES));
+        Report report = new Report("arm-budget");
+        for (String n : a.text("scaleSets", "1,4").split(",")) {
+            int scaleSets = Integer.parseInt(n.trim());
+            // Per-part settings: rates@4=, minutes@4=, policies@4= override rates=, minutes=, policies= for that part.
+            String suffix = "@" + scaleSets;
+            long minutes = a.number("minutes" + suffix, a.number("minutes", scaleSets == 1 ? 60 : MINUTES_MANY));
+            String rates = a.text("rates" + suffix, a.text("rates", scaleSets == 1 ? RATES_ONE : RATES_MANY));
+            String policies = a.text("policies" + suffix, a.text("policies", POLICIES));
+            part(scaleSets, minutes, rates, policies, a.duration("drain", Duration.ofMinutes(30)), report);
+        }
+        report.print(System.out);
+    }
+
+    /** Every rate for every policy on a pool of {@code scaleSets} scale sets. */
+    private static void part(int scaleSets, long minutes, String rateList, String policyList, Duration drain,
+            Report report) {
+        PolicyRun.Settings settings = poolOf(scaleSets, PolicyRun.Settings.defaults().withDrain(drain));
+        List<Policy> policies = new ArrayList<>();
+        for (Policy p : Policy.parse(policyList)) {
+            if (scaleSets == 1 || p == Policy.SCALER) {
+                policies.add(p);
+            } else {
+                System.out.printf("arm-budget: %s not run on %d scale sets: it models a one-scale-set design%n",
+                        p.label(), scaleSets);
+            }
+        }
         List<Double> rates = new ArrayList<>();
-        for (String r : a.text("rates", scaleSets == 1 ? RATES_ONE : RATES_FOUR).split(",")) {
+        for (String r : rateList.split(",")) {
             rates.add(Double.parseDouble(r.trim()));
         }
-        Report report = new Report("arm-budget");
-        System.out.printf("arm-budget: %d scale set(s); steps of %d min of Poisson arrivals (jobs 3-7 min), then %s "
-                + "in which jobs may still start; pool min %d max %d free %d%% (scaler, baseline); provisioning %s, "
-                + "re-image %s%n", scaleSets, minutes, settings.drain(), settings.min(), settings.max(),
-                settings.freePercent(), settings.provisioningDelay(), settings.reimageDelay());
+        System.out.printf("arm-budget: %d scale set(s)%s; steps of %d min of Poisson arrivals (jobs 3-7 min), then %s "
+                + "in which jobs may still start; pool min %d max %d%s free %d%% (scaler, baseline); provisioning %s, "
+                + "re-image %s%n", scaleSets, scaleSets == 1 ? "" : ", each with its own Azure buckets", minutes,
+                settings.drain(), settings.min(), settings.max(),
+                scaleSets == 1 ? "" : " (" + settings.max() / scaleSets + " per scale set)", settings.freePercent(),
+                settings.provisioningDelay(), settings.reimageDelay());
         for (double rate : rates) {
             Oracle oracle = Oracle.of(trace(rate, minutes), settings);
             String keys = "scale_sets=" + scaleSets + " rate=" + Report.format(rate);
@@ -72,20 +106,18 @@ public final class ArmBudgetBench {
             // 1 when even the highest rate tried passed: the limit lies above what this run measured.
             report.add(keys, "reached_bench_ceiling", sustained == rates.get(rates.size() - 1) ? 1 : 0);
         }
-        report.print(System.out);
     }
 
     /**
-     * The pool for {@code scaleSets} scale sets. Only 1 exists: the engine drives one scale set per
-     * pool. When pools span scale sets, build them here (each with its own Azure buckets in the
-     * simulator, the max spread over them) and let {@link PolicyRun} sum calls over the scale sets.
+     * The pool for {@code scaleSets} scale sets: one scale set of max 2000, or a pool spanning
+     * {@code scaleSets} scale sets of max {@link #MAX_PER_SCALE_SET} each (each with its own loop
+     * and, in the simulator and in the scaler's budget, its own Azure buckets).
      */
     static PolicyRun.Settings poolOf(int scaleSets, PolicyRun.Settings base) {
-        if (scaleSets != 1) {
-            throw new IllegalArgumentException("scaleSets=" + scaleSets + ": only 1 for now - a pool over several "
-                    + "scale sets does not exist in the engine yet (issue 11, item 4)");
+        if (scaleSets < 1) {
+            throw new IllegalArgumentException("scaleSets=" + scaleSets + ": at least 1");
         }
-        return base.withMax(2000);
+        return scaleSets == 1 ? base.withMax(2000) : base.withScaleSets(scaleSets, MAX_PER_SCALE_SET);
     }
 
     /** One rate for one policy: prints its line, adds its RESULT lines; true with no 429 and every job started. */
@@ -102,6 +134,19 @@ public final class ArmBudgetBench {
                 policy.label(), rate, r.jobs(), r.waitP50(), r.waitP95(), r.waitMax(), oracle.reactiveWaitSeconds(),
                 r.instanceMinutesPerJob(), oracle.instanceMinutesPerJob(), callsByBucket(r), r.totalThrottled(),
                 r.neverStarted(), r.cutOff(), r.emptyPoolMinutes(), ok ? "ok" : "FAILED", (System.nanoTime() - t0) / 1e9);
+        if (scaleSets > 1) {
+            StringBuilder each = new StringBuilder();
+            for (String scaleSet : r.callsByScaleSet().keySet()) {
+                long calls = 0;
+                long throttled = 0;
+                for (ArmBucket b : ArmBucket.values()) {
+                    calls += r.calls(scaleSet, b);
+                    throttled += r.throttled(scaleSet, b);
+                }
+                each.append(String.format("  %s: %d calls, %d 429s", scaleSet, calls, throttled));
+            }
+            System.out.println("                 per scale set:" + each);
+        }
         String keys = "scale_sets=" + scaleSets + " rate=" + Report.format(rate);
         String step = "policy=" + policy.label() + " " + keys;
         report.add(step, "jobs", r.jobs());
@@ -118,6 +163,16 @@ public final class ArmBudgetBench {
             if (r.calls(b) > 0 || r.throttled(b) > 0) {
                 report.add(step, "arm_calls_" + b.azureName(), r.calls(b));
                 report.add(step, "arm_429_" + b.azureName(), r.throttled(b));
+            }
+        }
+        if (scaleSets > 1) {
+            for (String scaleSet : r.callsByScaleSet().keySet()) {
+                for (ArmBucket b : ArmBucket.values()) {
+                    if (r.calls(scaleSet, b) > 0 || r.throttled(scaleSet, b) > 0) {
+                        report.add(step + " scale_set=" + scaleSet, "arm_calls_" + b.azureName(), r.calls(scaleSet, b));
+                        report.add(step + " scale_set=" + scaleSet, "arm_429_" + b.azureName(), r.throttled(scaleSet, b));
+                    }
+                }
             }
         }
         report.addVersusOracle(keys, r, oracle);

@@ -64,53 +64,93 @@ final class PolicyRun {
      */
     record Settings(Duration capacityDelay, Duration provisioningDelay, Duration reimageDelay, Duration deleteDelay,
             Duration runnerStartDelay, int min, int max, int freePercent, Duration warmUp, Duration drain,
-            Duration busyMessageTtl, long seed, Duration takedownDelay) {
+            Duration busyMessageTtl, long seed, Duration takedownDelay, int scaleSets) {
 
         static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(60),
                     Duration.ofSeconds(20), Duration.ofSeconds(5), 1, 100, 25, Duration.ofMinutes(10),
-                    Duration.ofHours(1), Duration.ofHours(1), 7, Duration.ofSeconds(10));
+                    Duration.ofHours(1), Duration.ofHours(1), 7, Duration.ofSeconds(10), 1);
         }
 
         Settings withMax(int newMax) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
-                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay);
+                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets);
+        }
+
+        /**
+         * A pool over {@code count} scale sets, each with max {@code maxEach} (the pool's max is their
+         * sum); the pool's min stays on the first. Only the scaler drives more than one.
+         */
+        Settings withScaleSets(int count, int maxEach) {
+            return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
+                    count * maxEach, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, count);
         }
 
         Settings withDelays(Duration provisioning, Duration reimage) {
             return new Settings(capacityDelay, provisioning, reimage, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay);
+                    freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets);
         }
 
         Settings withDrain(Duration newDrain) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, newDrain, busyMessageTtl, seed, takedownDelay);
+                    freePercent, warmUp, newDrain, busyMessageTtl, seed, takedownDelay, scaleSets);
         }
 
         /** From a per-VM re-image or delete call to its VM going down, on Azure (the baseline as deployed). */
         Settings withTakedownDelay(Duration delay) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, drain, busyMessageTtl, seed, delay);
+                    freePercent, warmUp, drain, busyMessageTtl, seed, delay, scaleSets);
         }
 
         SimSettings sim() {
             return new SimSettings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, 0, seed);
         }
 
+        /** The pool of one scale set (the baseline and the peer drive only one). */
         Pool pool() {
-            PoolSpec spec = new PoolSpec("linux", Set.of("self-hosted", "linux"), min, max, freePercent,
+            if (scaleSets != 1) {
+                throw new IllegalStateException("a pool of " + scaleSets + " scale sets has no single Pool");
+            }
+            return pools().get(0);
+        }
+
+        /**
+         * The pool's scale sets in its order of preference: one pool {@code linux} on scale set
+         * {@code linux-vmss}, or members {@code linux@linux-vmss-1} .. {@code -n}, each with its own
+         * loop, Azure buckets and max ({@code max / scaleSets}), the pool's min on the first.
+         */
+        List<Pool> pools() {
+            if (scaleSets == 1) {
+                return List.of(new Pool(spec("linux", min, max), RunnerScope.parse("octo-org/app"), "Default",
+                        new ScaleSetRef("sub", "rg", "linux-vmss")));
+            }
+            List<Pool> members = new java.util.ArrayList<>();
+            for (int i = 1; i <= scaleSets; i++) {
+                String scaleSet = "linux-vmss-" + i;
+                members.add(new Pool(spec(Pool.memberName("linux", scaleSet), i == 1 ? min : 0, max / scaleSets),
+                        RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", scaleSet),
+                        "linuxvm" + i, "linux", false));
+            }
+            return members;
+        }
+
+        private PoolSpec spec(String name, int specMin, int specMax) {
+            return new PoolSpec(name, Set.of("self-hosted", "linux"), specMin, specMax, freePercent,
                     AfterJob.REIMAGE_OR_DELETE, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(60),
                     Duration.ofHours(1));
-            return new Pool(spec, RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", "linux-vmss"));
         }
     }
 
     private PolicyRun() {}
 
     static RunResult run(Policy policy, Trace trace, Settings settings) {
+        if (settings.scaleSets() != 1 && policy != Policy.SCALER) {
+            throw new IllegalArgumentException(policy.label() + " drives one scale set; only the scaler spans "
+                    + settings.scaleSets());
+        }
         VirtualTimeSource time = new VirtualTimeSource(START);
-        Pool pool = settings.pool();
-        SimWorld world = new SimWorld(time, settings.sim(), List.of(pool));
+        List<Pool> pools = settings.pools();
+        SimWorld world = new SimWorld(time, settings.sim(), pools);
         world.azure().throttling().enforce(true);
         Map<String, Long> counters = new LinkedHashMap<>();
         Runnable count;
@@ -120,7 +160,7 @@ final class PolicyRun {
                 BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);
                 ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), world.gitHub(),
                         Duration.ofSeconds(2), 100_000, false);
-                Scaler scaler = new Scaler(List.of(pool), context, p -> PoolListener.NONE);
+                Scaler scaler = new Scaler(pools, context, p -> PoolListener.NONE);
                 world.connect(new InProcessEndpoints(scaler.intake()));
                 scaler.start();
                 every(time, Duration.ofSeconds(5), scaler::tick);
@@ -130,7 +170,7 @@ final class PolicyRun {
             case BASELINE, BASELINE_NAIVE -> {
                 BaselinePolicy.Behaviour behaviour = policy == Policy.BASELINE
                         ? BaselinePolicy.Behaviour.asDeployed(settings.takedownDelay()) : BaselinePolicy.Behaviour.NAIVE;
-                BaselinePolicy baseline = new BaselinePolicy(world, pool, settings.busyMessageTtl(), behaviour, azure);
+                BaselinePolicy baseline = new BaselinePolicy(world, settings.pool(), settings.busyMessageTtl(), behaviour, azure);
                 world.connect(baseline);
                 baseline.start();
                 count = () -> {
@@ -140,7 +180,7 @@ final class PolicyRun {
             }
             case ARC -> {
                 BudgetedScaleSet port = new BudgetedScaleSet(azure, time, Duration.ofSeconds(60), 4);
-                PeerPolicy peer = new PeerPolicy(world, pool, port);
+                PeerPolicy peer = new PeerPolicy(world, settings.pool(), port);
                 world.connect(peer);
                 peer.start(Duration.ofSeconds(5), Duration.ofSeconds(30));
                 count = () -> {
@@ -157,9 +197,19 @@ final class PolicyRun {
         Duration total = settings.warmUp().plus(trace.length()).plus(settings.drain());
         time.runFor(total);
         count.run();
-        long[][] calls = new long[ArmBucket.values().length][];
-        world.azure().throttling().counts(pool.scaleSet().name()).forEach((b, c) -> calls[b.ordinal()] = c);
-        return RunResult.of(policy, trace, world.log(), START.plus(total), calls, counters);
+        // Calls and 429s per bucket, summed over the scale sets, and per scale set.
+        long[][] calls = new long[ArmBucket.values().length][2];
+        Map<String, long[][]> byScaleSet = new LinkedHashMap<>();
+        for (Pool p : pools) {
+            long[][] own = new long[ArmBucket.values().length][2];
+            world.azure().throttling().counts(p.scaleSet().name()).forEach((b, c) -> {
+                own[b.ordinal()] = c.clone();
+                calls[b.ordinal()][0] += c[0];
+                calls[b.ordinal()][1] += c[1];
+            });
+            byScaleSet.put(p.scaleSet().name(), own);
+        }
+        return RunResult.of(policy, trace, world.log(), START.plus(total), calls, byScaleSet, counters);
     }
 
     private static void every(VirtualTimeSource time, Duration period, Runnable task) {

@@ -35,4 +35,33 @@ class PolicyRunTest {
         assertEquals(0, asDeployed.cutOff());
         assertTrue(naive.cutOff() > 0, "the naive model recycles under the runner's final report");
     }
+
+    @Test
+    void theScalerSpreadsAPoolOverFourScaleSetsEachWithItsOwnBuckets() {
+        // 30 jobs/min of 2-4 min keep ~90 busy: more than two scale sets of max 40 hold.
+        Trace trace = Trace.steady("spread", 30, Duration.ofMinutes(20), Duration.ofMinutes(2), Duration.ofMinutes(4), 13);
+        RunResult r = PolicyRun.run(Policy.SCALER, trace, SETTINGS.withScaleSets(4, 40));
+        assertEquals(0, r.neverStarted());
+        assertEquals(0, r.cutOff());
+        assertEquals(0, r.totalThrottled());
+        assertEquals(4, r.callsByScaleSet().size());
+        long summed = 0;
+        int used = 0;
+        for (String scaleSet : r.callsByScaleSet().keySet()) {
+            long own = 0;
+            for (io.vmssrunnerscaler.sim.ArmBucket b : io.vmssrunnerscaler.sim.ArmBucket.values()) {
+                own += r.calls(scaleSet, b);
+            }
+            summed += own;
+            used += r.calls(scaleSet, io.vmssrunnerscaler.sim.ArmBucket.UPDATE_VMSS) > 0 ? 1 : 0;
+        }
+        assertEquals(r.totalCalls(), summed, "the pool's calls are the sum of its scale sets'");
+        assertTrue(used >= 3, "capacity spread over at least three scale sets, " + used);
+    }
+
+    @Test
+    void onlyTheScalerSpansScaleSets() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PolicyRun.run(Policy.ARC, TRACE, SETTINGS.withScaleSets(4, 40)));
+    }
 }

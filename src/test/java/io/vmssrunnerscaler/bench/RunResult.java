@@ -19,15 +19,18 @@ import java.util.Map;
  * all after the first (a pool that emptied itself, which the original design cannot undo), and ARM
  * calls and 429s per throttling bucket.
  *
+ * @param calls           calls and 429s per bucket ({@code [bucket.ordinal()][0]} calls, {@code [1]} 429s),
+ *                        summed over the pool's scale sets
+ * @param callsByScaleSet the same per scale set, by scale-set name
  * @param counters the policy's own counters (the scaler's locally refused calls, the baseline's failed
  *                 handlers and SDK retries, the peer's failed calls), by metric name
  */
 record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStarted, int cutOff, double waitP50,
         double waitP95, double waitMax, double instanceMinutes, int peakInstances, double emptyPoolMinutes, long[][] calls,
-        Map<String, Long> counters) {
+        Map<String, long[][]> callsByScaleSet, Map<String, Long> counters) {
 
     static RunResult of(PolicyRun.Policy policy, Trace trace, SimEventLog log, Instant end, long[][] calls,
-            Map<String, Long> counters) {
+            Map<String, long[][]> callsByScaleSet, Map<String, Long> counters) {
         Map<Long, Instant> queued = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         int cutOff = 0;
@@ -64,8 +67,18 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
         int neverStarted = (int) queued.keySet().stream().filter(j -> !started.containsKey(j)).count();
         return new RunResult(policy, trace.name(), queued.size(), neverStarted, cutOff, percentile(waits, 50),
                 percentile(waits, 95), waits.isEmpty() ? 0 : waits.get(waits.size() - 1), instanceMinutes, peak,
-                emptyMinutes, calls,
+                emptyMinutes, calls, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(callsByScaleSet)),
                 java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counters)));
+    }
+
+    /** Calls to this bucket of one scale set. */
+    long calls(String scaleSet, ArmBucket bucket) {
+        return callsByScaleSet.get(scaleSet)[bucket.ordinal()][0];
+    }
+
+    /** 429s from this bucket of one scale set. */
+    long throttled(String scaleSet, ArmBucket bucket) {
+        return callsByScaleSet.get(scaleSet)[bucket.ordinal()][1];
     }
 
     long calls(ArmBucket bucket) {
