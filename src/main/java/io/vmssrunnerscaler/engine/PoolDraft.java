@@ -192,7 +192,7 @@ final class PoolDraft {
 
     /** Azure refused capacity recently: no capacity is asked for until its back-off has passed. */
     boolean growthRefused() {
-        return growthRefusal.isPresent() && now.isBefore(growthRefusal.get().until());
+        return PoolState.refusesGrowth(growthRefusal, now);
     }
 
     /**
@@ -213,11 +213,10 @@ final class PoolDraft {
      */
     void recordRefusal(String code, String reason) {
         int inARow = growthRefusal.map(r -> r.inARow() + 1).orElse(1);
-        java.time.Duration backoff = spec.refusalBackoff().multipliedBy(1L << Math.min(inARow - 1, 20));
-        if (backoff.compareTo(PoolSpec.MAX_REFUSAL_BACKOFF) > 0) {
-            backoff = spec.refusalBackoff().compareTo(PoolSpec.MAX_REFUSAL_BACKOFF) > 0 ? spec.refusalBackoff()
-                    : PoolSpec.MAX_REFUSAL_BACKOFF;
-        }
+        java.time.Duration doubled = spec.refusalBackoff().multipliedBy(1L << Math.min(inARow - 1, 20));
+        java.time.Duration cap = spec.refusalBackoff().compareTo(PoolSpec.MAX_REFUSAL_BACKOFF) > 0
+                ? spec.refusalBackoff() : PoolSpec.MAX_REFUSAL_BACKOFF;
+        java.time.Duration backoff = doubled.compareTo(cap) > 0 ? cap : doubled;
         growthRefusal = Optional.of(new PoolState.GrowthRefusal(inARow, code, reason, now, now.plus(backoff)));
         lastFailure = Optional.of(new PoolState.Failure(Operation.Kind.SET_CAPACITY,
                 "capacity refused (" + code + "): " + reason, now));

@@ -68,6 +68,15 @@ public record PoolState(
      */
     public record GrowthRefusal(int inARow, String code, String reason, Instant at, Instant until) {}
 
+    /** Whether growth still backs off from Azure's latest refusal of capacity at {@code now}. */
+    public boolean refusesGrowthAt(Instant now) {
+        return refusesGrowth(growthRefusal, now);
+    }
+
+    static boolean refusesGrowth(Optional<GrowthRefusal> refusal, Instant now) {
+        return refusal.isPresent() && now.isBefore(refusal.get().until());
+    }
+
     public PoolState {
         TreeMap<String, Instance> sorted = new TreeMap<>(Operation.INSTANCE_ID_ORDER);
         sorted.putAll(instances);

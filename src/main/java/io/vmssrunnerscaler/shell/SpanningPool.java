@@ -89,7 +89,7 @@ public final class SpanningPool {
 
     /** Backing off from a refusal of capacity; once the back-off is over it may be asked again. */
     private boolean refusing(PoolLoop l) {
-        return l.state().growthRefusal().filter(r -> time.now().isBefore(r.until())).isPresent();
+        return l.state().refusesGrowthAt(time.now());
     }
 
     private static boolean hasRoom(PoolLoop l) {
