@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.busy;
 
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
 
 /**
  * The pools' demand kept outside the process, so that a restart loses nothing: the busy runners
@@ -22,4 +23,9 @@ public interface BusyStore {
 
     /** Every marker, for rebuilding state on start and for the reconcile loop. */
     Uni<StoredMarkers> loadAll();
+
+    /** Why the store is known to be down, from the outcome of its latest request; a check makes no call. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 }

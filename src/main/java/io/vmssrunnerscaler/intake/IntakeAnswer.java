@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.intake;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vmssrunnerscaler.shell.IntakeOutcome;
 
 /** The JSON body of every intake answer: what happened, and why when nothing did. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,7 +14,16 @@ public record IntakeAnswer(String outcome, String pool, String reason) {
         if (outcome instanceof IntakeOutcome.Overloaded o) {
             return new IntakeAnswer("overloaded", o.pool(), "too many events waiting; retry later");
         }
-        return new IntakeAnswer("ignored", null, ((IntakeOutcome.Ignored) outcome).reason());
+        if (outcome instanceof IntakeOutcome.Ignored i) {
+            return new IntakeAnswer("ignored", null, i.reason());
+        }
+        if (outcome instanceof IntakeOutcome.UnknownRunner u) {
+            return new IntakeAnswer("unknown-runner", u.pool(), "no such runner in pool " + u.pool());
+        }
+        if (outcome instanceof IntakeOutcome.WrongInstance w) {
+            return new IntakeAnswer("wrong-instance", w.pool(), "the token was issued to another instance");
+        }
+        throw new IllegalArgumentException("unhandled intake outcome " + outcome);
     }
 
     public static IntakeAnswer error(String reason) {

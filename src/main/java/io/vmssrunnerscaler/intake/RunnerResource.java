@@ -5,10 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vmssrunnerscaler.engine.Instance;
-import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.ConfigAnswer;
+import io.vmssrunnerscaler.shell.IntakeOutcome;
+import io.vmssrunnerscaler.shell.JobIntake;
 import io.vmssrunnerscaler.shell.PoolLoop;
+import io.vmssrunnerscaler.shell.RunnerIdentity;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,11 +32,15 @@ import java.util.stream.Collectors;
 @Path("/runners/{name}")
 public class RunnerResource {
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
-    private final ScalerRuntime runtime;
+    private final JobIntake intake;
+    private final IntakeKeys keys;
+    private final SourceNetworks runnerNetworks;
     private final MeterRegistry metrics;
 
-    RunnerResource(ScalerRuntime runtime, MeterRegistry metrics) {
-        this.runtime = runtime;
+    RunnerResource(JobIntake intake, IntakeKeys keys, SourceNetworks runnerNetworks, MeterRegistry metrics) {
+        this.intake = intake;
+        this.keys = keys;
+        this.runnerNetworks = runnerNetworks;
         this.metrics = metrics;
     }
 
@@ -68,7 +73,7 @@ public class RunnerResource {
             return Uni.createFrom().item(refused.get());
         }
         boolean plain = accept != null && accept.contains(MediaType.TEXT_PLAIN) && !accept.contains(MediaType.APPLICATION_JSON);
-        return runtime.scaler().intake().requestRunnerConfig(name)
+        return intake.requestRunnerConfig(name)
                 .map(answer -> configAnswer(answer, plain))
                 .onFailure(PoolLoop.InboxFullException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
                         "overloaded", e.getMessage()))
@@ -106,13 +111,13 @@ public class RunnerResource {
             };
         }
         ConfigAnswer.Granted g = (ConfigAnswer.Granted) answer;
-        Pool pool = runtime.scaler().loop(g.pool()).orElseThrow().pool();
-        String token = runtime.hookTokens().issue(g.pool(), g.instanceId(), g.runnerName(), Instant.now());
+        RunnerIdentity r = g.runner();
+        String token = keys.hookTokens().orElseThrow().issue(r.pool(), r.instanceId(), r.runnerName(), Instant.now());
         RunnerSetup setup = g.jitConfig() != null
-                ? new RunnerSetup(g.runnerName(), g.pool(), g.instanceId(), g.jitConfig().runnerId(),
+                ? new RunnerSetup(r.runnerName(), r.pool(), r.instanceId(), g.jitConfig().runnerId(),
                         g.jitConfig().encodedJitConfig(), null, null, null, token)
-                : new RunnerSetup(g.runnerName(), g.pool(), g.instanceId(), null, null, g.registration().token(),
-                        "https://github.com/" + pool.scope(), String.join(",", pool.labels()), token);
+                : new RunnerSetup(r.runnerName(), r.pool(), r.instanceId(), null, null, g.registration().token(),
+                        "https://github.com/" + g.scope(), String.join(",", g.labels()), token);
         count("config", "granted");
         return plain ? Response.ok(setup.asEnv(), MediaType.TEXT_PLAIN_TYPE).build()
                 : Response.ok(setup, MediaType.APPLICATION_JSON_TYPE).build();
@@ -127,37 +132,31 @@ public class RunnerResource {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             return counted(kind, status(Response.Status.UNAUTHORIZED, "unauthenticated", "Authorization: Bearer <hook token> is required"));
         }
-        Optional<HookTokens.Claims> claims = runtime.hookTokens().verify(authorization.substring(7).trim(), Instant.now());
+        Optional<HookTokens.Claims> claims = keys.hookTokens().orElseThrow().verify(authorization.substring(7).trim(), Instant.now());
         if (claims.isEmpty()) {
             return counted(kind, status(Response.Status.UNAUTHORIZED, "bad-token", "the hook token is not valid"));
         }
         if (!claims.get().runnerName().equalsIgnoreCase(name)) {
             return counted(kind, status(Response.Status.FORBIDDEN, "wrong-runner", "the token was issued to another runner"));
         }
-        Optional<Instance> instance = runtime.scaler().loop(claims.get().pool())
-                .flatMap(l -> l.state().byName(name));
-        if (instance.isEmpty()) {
-            return counted(kind, status(Response.Status.NOT_FOUND, "unknown-runner", "no such runner in pool " + claims.get().pool()));
-        }
-        if (!instance.get().instanceId().equals(claims.get().instanceId())) {
-            return counted(kind, status(Response.Status.FORBIDDEN, "wrong-instance", "the token was issued to another instance"));
-        }
-        IntakeOutcome outcome = started ? runtime.scaler().intake().runnerJobStarted(name)
-                : runtime.scaler().intake().runnerJobFinishing(name);
+        RunnerIdentity runner = new RunnerIdentity(claims.get().pool(), claims.get().instanceId(), name);
+        IntakeOutcome outcome = started ? intake.runnerJobStarted(runner) : intake.runnerJobFinishing(runner);
         IntakeAnswer answer = IntakeAnswer.of(outcome);
-        Response.Status status = outcome instanceof IntakeOutcome.Overloaded ? Response.Status.SERVICE_UNAVAILABLE
+        Response.Status status = outcome instanceof IntakeOutcome.UnknownRunner ? Response.Status.NOT_FOUND
+                : outcome instanceof IntakeOutcome.WrongInstance ? Response.Status.FORBIDDEN
+                : outcome instanceof IntakeOutcome.Overloaded ? Response.Status.SERVICE_UNAVAILABLE
                 : Response.Status.ACCEPTED;
         return counted(kind, Response.status(status).entity(answer).type(MediaType.APPLICATION_JSON_TYPE).build(), answer.outcome());
     }
 
     /** Source network and name checks shared by all runner endpoints. */
     private Optional<Response> refuse(String name, HttpServerRequest request) {
-        if (runtime.hookTokens() == null) {
+        if (keys.hookTokens().isEmpty()) {
             return Optional.of(status(Response.Status.SERVICE_UNAVAILABLE, "starting",
                     "the hook-token key has not been read from Key Vault yet; retry"));
         }
         String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        if (!runtime.runnerNetworks().allows(source)) {
+        if (!runnerNetworks.allows(source)) {
             return Optional.of(status(Response.Status.FORBIDDEN, "forbidden-network",
                     "source address is not in scaler.runners.allowed-networks"));
         }

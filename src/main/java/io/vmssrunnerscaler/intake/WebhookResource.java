@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vmssrunnerscaler.pool.ScalerConfig;
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.github.GitHubHeaders;
+import io.vmssrunnerscaler.github.WebhookSignature;
+import io.vmssrunnerscaler.shell.IntakeOutcome;
+import io.vmssrunnerscaler.shell.JobIntake;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,20 +26,22 @@ import java.util.Optional;
 @Path("/github/webhook")
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
-    private final ScalerRuntime runtime;
+    private final JobIntake intake;
+    private final IntakeKeys keys;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final long maxBody;
     private final boolean enabled;
     private final DeliveryLog deliveries;
 
-    WebhookResource(ScalerRuntime runtime, ObjectMapper json, MeterRegistry metrics, ScalerConfig config) {
-        this.runtime = runtime;
+    WebhookResource(JobIntake intake, IntakeKeys keys, ObjectMapper json, MeterRegistry metrics, WebhookSettings settings) {
+        this.intake = intake;
+        this.keys = keys;
         this.json = json;
         this.metrics = metrics;
-        this.maxBody = config.github().webhookMaxBody().asLongValue();
-        this.enabled = config.github().webhooksEnabled();
-        this.deliveries = new DeliveryLog(config.github().deliveryCacheSize(), config.github().deliveryCacheTtl());
+        this.maxBody = settings.maxBody();
+        this.enabled = settings.enabled();
+        this.deliveries = new DeliveryLog(settings.deliveryCacheSize(), settings.deliveryCacheTtl());
         metrics.gauge("scaler.webhook.delivery.cache.size", deliveries, DeliveryLog::size);
     }
 
@@ -56,9 +60,9 @@ public class WebhookResource {
             return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too-large",
                     "body of " + bytes.length + " bytes exceeds the limit of " + maxBody);
         }
-        Optional<WebhookSignature> signature = runtime.webhookSignature();
+        Optional<WebhookSignature> signature = keys.webhookSignature();
         if (signature.isEmpty()) {
-            return runtime.config().cloud() == ScalerConfig.Cloud.AZURE
+            return keys.fromVault()
                     ? answer(Response.Status.SERVICE_UNAVAILABLE, "starting", "the webhook secret has not been read from Key Vault yet")
                     : answer(Response.Status.UNAUTHORIZED, "unverifiable", "no webhook secret is configured");
         }
@@ -99,7 +103,7 @@ public class WebhookResource {
         if (!deliveries.firstTime(delivery)) {
             return answer(Response.Status.OK, "duplicate", "delivery " + delivery + " was already handled");
         }
-        IntakeOutcome outcome = runtime.scaler().intake().workflowJob(payload.toWorkflowJob());
+        IntakeOutcome outcome = intake.workflowJob(payload.toWorkflowJob());
         IntakeAnswer answer = IntakeAnswer.of(outcome);
         count(answer.outcome());
         if (outcome instanceof IntakeOutcome.Overloaded) {

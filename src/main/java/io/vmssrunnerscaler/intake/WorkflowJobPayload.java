@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.intake;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import java.util.ArrayList;
 import java.util.List;
 

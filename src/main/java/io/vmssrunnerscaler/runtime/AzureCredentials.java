@@ -7,7 +7,7 @@ import com.azure.core.http.vertx.VertxHttpClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.quarkus.arc.DefaultBean;
 import io.vertx.core.Vertx;
-import io.vmssrunnerscaler.pool.ScalerConfig;
+import io.vmssrunnerscaler.config.ScalerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

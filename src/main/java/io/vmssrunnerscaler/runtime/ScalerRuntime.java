@@ -9,29 +9,29 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.InMemoryBusyStore;
+import io.vmssrunnerscaler.config.PoolDefinitions;
+import io.vmssrunnerscaler.config.RunnerConfigMode;
+import io.vmssrunnerscaler.config.ScalerConfig;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRedelivery;
 import io.vmssrunnerscaler.github.WebhookRef;
+import io.vmssrunnerscaler.github.WebhookSignature;
 import io.vmssrunnerscaler.intake.HookTokens;
-import io.vmssrunnerscaler.intake.SourceNetworks;
-import io.vmssrunnerscaler.intake.WebhookSignature;
+import io.vmssrunnerscaler.intake.IntakeKeys;
 import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.pool.PoolDefinitions;
-import io.vmssrunnerscaler.pool.RunnerConfigMode;
-import io.vmssrunnerscaler.pool.ScalerConfig;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
 import io.vmssrunnerscaler.shell.PoolListener;
 import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
-import io.vmssrunnerscaler.shell.SystemTimeSource;
 import io.vmssrunnerscaler.sim.HttpEndpoints;
-import io.vmssrunnerscaler.sim.SimSettings;
+import io.vmssrunnerscaler.sim.RunningSimulation;
 import io.vmssrunnerscaler.sim.SimWorkload;
 import io.vmssrunnerscaler.sim.SimWorld;
 import io.vmssrunnerscaler.status.PoolMetricsListener;
+import io.vmssrunnerscaler.time.SystemTimeSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
@@ -55,22 +55,23 @@ public class ScalerRuntime {
     private final ScalerConfig config;
     private volatile Scaler scaler;
     private volatile SimWorld world;
-    private volatile SimWorkload workload;
-    private volatile HookTokens hookTokens;
-    private volatile WebhookSignature webhookSignature;
     private volatile AzurePorts azure;
     private final TokenCredential credential;
     private final Vertx vertx;
     private final MeterRegistry metrics;
+    private final IntakeKeys keys;
+    private final RunningSimulation simulation;
     private volatile WebhookRedelivery redelivery;
-    private SourceNetworks runnerNetworks;
     private SystemTimeSource time;
 
-    ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics) {
+    ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics, IntakeKeys keys,
+            RunningSimulation simulation) {
         this.metrics = metrics;
         this.config = config;
         this.credential = credential;
         this.vertx = vertx;
+        this.keys = keys;
+        this.simulation = simulation;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -83,14 +84,14 @@ public class ScalerRuntime {
      */
     public synchronized void start() {
         List<Pool> pools = PoolDefinitions.from(config, LaunchMode.current() == LaunchMode.NORMAL);
-        runnerNetworks = SourceNetworks.parse(config.runners().allowedNetworks());
-        hookTokens = null;
-        webhookSignature = null;
-        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
+        boolean azureMode = config.cloud() == ScalerConfig.Cloud.AZURE;
+        keys.expect(azureMode, azureMode && config.github().webhooksEnabled());
+        if (azureMode) {
+            simulation.attach(null, null);
             startAzure(pools);
         } else {
-            hookTokens = new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge());
-            webhookSignature = config.github().webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null);
+            keys.use(new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge()),
+                    config.github().webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null));
             startSimulated(pools);
         }
         pools.forEach(p -> LOG.infof("pool %s: labels %s, min %d, max %d, free %d%%, scale set %s, scope %s",
@@ -111,7 +112,7 @@ public class ScalerRuntime {
 
     private void startSimulated(List<Pool> pools) {
         time = new SystemTimeSource(Clock.systemUTC(), "simulator");
-        world = new SimWorld(time, SimSettings.from(config.sim()), pools);
+        world = new SimWorld(time, SimulatorWiring.settings(config.sim()), SimulatorWiring.scaleSets(pools));
         ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
@@ -122,8 +123,9 @@ public class ScalerRuntime {
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
         scaler.start();
         ScalerConfig.SimConfig.Workload w = config.sim().workload();
-        workload = new SimWorkload(world, pools, w.labelMix(), w.jobsPerMinute(), w.minDuration(), w.maxDuration(),
+        SimWorkload workload = new SimWorkload(world, SimulatorWiring.scaleSets(pools), w.labelMix(), w.jobsPerMinute(), w.minDuration(), w.maxDuration(),
                 config.sim().seed());
+        simulation.attach(world, workload);
         if (w.enabled()) {
             workload.start();
             workload.startBursts(w.burstSize(), Duration.ofSeconds(3), w.burstInterval());
@@ -177,7 +179,7 @@ public class ScalerRuntime {
     /** One pass over the webhook's recent deliveries; its outcome is logged and counted. */
     public void redeliverFailedDeliveries() {
         WebhookRedelivery r = redelivery;
-        if (r == null || !secretsReady()) {
+        if (r == null || !keys.ready()) {
             return;
         }
         r.redeliverFailed().subscribe().with(pass -> {
@@ -203,9 +205,8 @@ public class ScalerRuntime {
                 : Uni.createFrom().item("");
         Uni.combine().all().unis(azure.secrets().get(vault.hookTokenKeySecret()), webhook).asTuple().subscribe().with(
                 secrets -> {
-                    hookTokens = new HookTokens(secrets.getItem1().getBytes(StandardCharsets.UTF_8),
-                            config.runners().hookTokenMaxAge());
-                    webhookSignature = secrets.getItem2().isEmpty() ? null : new WebhookSignature(secrets.getItem2());
+                    keys.use(new HookTokens(secrets.getItem1().getBytes(StandardCharsets.UTF_8), config.runners().hookTokenMaxAge()),
+                            secrets.getItem2().isEmpty() ? null : new WebhookSignature(secrets.getItem2()));
                     LOG.info("key vault: webhook secret and hook-token key read");
                 },
                 failure -> {
@@ -254,38 +255,8 @@ public class ScalerRuntime {
         return config;
     }
 
-    /** Null until the hook-token key is known (in azure mode it is read from Key Vault). */
-    public HookTokens hookTokens() {
-        return hookTokens;
-    }
-
-    /** The webhook signature check; empty while no secret is known (not configured, or not read yet). */
-    public Optional<WebhookSignature> webhookSignature() {
-        return Optional.ofNullable(webhookSignature);
-    }
-
-    /** Whether the secrets the HTTP endpoints need are known. */
-    public boolean secretsReady() {
-        return hookTokens != null && (webhookSignature != null || !config.github().webhooksEnabled()
-                || config.cloud() == ScalerConfig.Cloud.SIMULATED);
-    }
-
-    /** The busy store's own health, where it has one (the storage queue). */
-    public Optional<String> busyStoreProblem() {
-        return azure == null || azure.busyStore().healthy() ? Optional.empty()
-                : Optional.of(String.valueOf(azure.busyStore().status()));
-    }
-
-    public SourceNetworks runnerNetworks() {
-        return runnerNetworks;
-    }
-
     /** The simulated world, when the scaler runs against it. */
     public Optional<SimWorld> world() {
         return Optional.ofNullable(world);
-    }
-
-    public Optional<SimWorkload> workload() {
-        return Optional.ofNullable(workload);
     }
 }

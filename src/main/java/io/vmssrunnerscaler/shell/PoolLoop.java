@@ -13,6 +13,7 @@ import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.engine.ScalingEngine;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.time.TimeSource;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;

@@ -3,7 +3,6 @@ package io.vmssrunnerscaler.shell;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.engine.PoolEvent;
-import io.vmssrunnerscaler.intake.Intake;
 import io.vmssrunnerscaler.pool.Pool;
 import java.time.Duration;
 import java.util.Collection;
@@ -13,7 +12,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /** The scaler's core, without a framework: one loop per pool and the intake in front of them. */
-public final class Scaler {
+public final class Scaler implements PoolDirectory {
     private static final Logger LOG = Logger.getLogger(Scaler.class);
     private final List<PoolLoop> loops;
     private final List<SpanningPool> pools;
@@ -45,7 +44,7 @@ public final class Scaler {
         restoreBusy(1);
     }
 
-    /** Whether the busy runners were read back from the store at start. */
+    @Override
     public boolean busyRestored() {
         return busyRestored;
     }
@@ -88,7 +87,7 @@ public final class Scaler {
         pools.stream().filter(p -> p.members().size() > 1).forEach(SpanningPool::rebalance);
     }
 
-    /** Each pool with its scale sets, in the order of preference. */
+    @Override
     public List<SpanningPool> pools() {
         return pools;
     }
@@ -112,12 +111,24 @@ public final class Scaler {
         return reconciler;
     }
 
+    @Override
     public List<PoolLoop> loops() {
         return loops;
     }
 
+    @Override
     public Optional<PoolLoop> loop(String pool) {
         return loops.stream().filter(l -> l.pool().name().equals(pool)).findFirst();
+    }
+
+    @Override
+    public Optional<Reconciler.GitHubStatus> gitHubStatus() {
+        return reconciler.gitHubStatus();
+    }
+
+    @Override
+    public Optional<String> busyStoreProblem() {
+        return context.busyStore().problem();
     }
 
     public Intake intake() {

@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.shell;
 import io.vmssrunnerscaler.busy.BusyStore;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
+import io.vmssrunnerscaler.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 

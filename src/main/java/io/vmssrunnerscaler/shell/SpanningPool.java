@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.shell;
 
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.time.TimeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.RunnerConfig;
-import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import java.util.Optional;
 
 /** How the simulated GitHub and runner VMs reach the scaler: the same calls the real ones make. */

@@ -1,7 +1,7 @@
 package io.vmssrunnerscaler.sim;
 
 import io.vmssrunnerscaler.github.HookDelivery;
-import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

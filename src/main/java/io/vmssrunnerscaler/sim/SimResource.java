@@ -1,6 +1,5 @@
 package io.vmssrunnerscaler.sim;
 
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,10 +18,10 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class SimResource {
     static final int MAX_BURST = 1000;
-    private final ScalerRuntime runtime;
+    private final RunningSimulation simulation;
 
-    SimResource(ScalerRuntime runtime) {
-        this.runtime = runtime;
+    SimResource(RunningSimulation simulation) {
+        this.simulation = simulation;
     }
 
     /** A burst of jobs. {@code labels} empty: drawn from the workload's mix. */
@@ -35,7 +34,7 @@ public class SimResource {
     @Path("/jobs")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response jobs(Burst burst) {
-        SimWorkload workload = runtime.workload().orElseThrow(() -> new NotFoundException("the simulator is not running"));
+        SimWorkload workload = simulation.workload().orElseThrow(() -> new NotFoundException("the simulator is not running"));
         if (burst == null || burst.count() == null || burst.count() < 1 || burst.count() > MAX_BURST) {
             throw new BadRequestException("count must be between 1 and " + MAX_BURST);
         }
@@ -54,7 +53,7 @@ public class SimResource {
     @GET
     @Path("/summary")
     public Summary summary() {
-        SimEventLog log = runtime.world().orElseThrow(() -> new NotFoundException("the simulator is not running")).log();
+        SimEventLog log = simulation.world().orElseThrow(() -> new NotFoundException("the simulator is not running")).log();
         long queued = log.of(SimEvent.Kind.JOB_QUEUED).size();
         long started = log.of(SimEvent.Kind.JOB_STARTED).size();
         return new Summary(queued, started, log.of(SimEvent.Kind.JOB_COMPLETED).size(), queued - started,

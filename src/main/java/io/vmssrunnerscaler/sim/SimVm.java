@@ -1,7 +1,7 @@
 package io.vmssrunnerscaler.sim;
 
-import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.engine.ObservedInstance;
 import java.util.Set;
 
 /** One simulated VM. Mutable, touched only on the simulator's thread. */

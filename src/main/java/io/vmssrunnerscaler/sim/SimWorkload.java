@@ -1,6 +1,5 @@
 package io.vmssrunnerscaler.sim;
 
-import io.vmssrunnerscaler.pool.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * Generates jobs: Poisson arrivals at a mean rate, durations uniform between two bounds, labels
- * drawn from a weighted mix. Each job comes from a repository of the pool whose labels it names.
+ * drawn from a weighted mix. Each job comes from a repository of the scope of the scale set whose labels it names.
  */
 public final class SimWorkload {
 
@@ -22,18 +21,18 @@ public final class SimWorkload {
 
     private final SimWorld world;
     private final List<Mix> mix;
-    private final List<Pool> pools;
+    private final List<SimScaleSet> scaleSets;
     private final double jobsPerMinute;
     private final Duration minDuration;
     private final Duration maxDuration;
     private final Random random;
     private boolean running;
 
-    public SimWorkload(SimWorld world, Collection<Pool> pools, Map<String, Integer> labelMix,
+    public SimWorkload(SimWorld world, Collection<SimScaleSet> scaleSets, Map<String, Integer> labelMix,
             double jobsPerMinute, Duration minDuration, Duration maxDuration, long seed) {
         this.world = world;
-        this.pools = List.copyOf(pools);
-        this.mix = labelMix.isEmpty() ? poolMix(pools) : parse(labelMix);
+        this.scaleSets = List.copyOf(scaleSets);
+        this.mix = labelMix.isEmpty() ? scaleSetMix(scaleSets) : parse(labelMix);
         this.jobsPerMinute = jobsPerMinute;
         this.minDuration = minDuration;
         this.maxDuration = maxDuration;
@@ -96,7 +95,8 @@ public final class SimWorkload {
     }
 
     private void submit(Set<String> labels, Duration duration) {
-        Pool home = pools.stream().filter(p -> p.labels().containsAll(lower(labels))).findFirst().orElse(pools.get(0));
+        SimScaleSet home = scaleSets.stream().filter(s -> s.labels().containsAll(lower(labels))).findFirst()
+                .orElse(scaleSets.get(0));
         String repository = home.scope().isOrganisation() ? home.scope().owner() + "/app" : home.scope().toString();
         String organisation = home.scope().isOrganisation() ? home.scope().owner() : null;
         world.gitHub().submit(labels, duration, repository, organisation);
@@ -119,8 +119,8 @@ public final class SimWorkload {
         return minDuration.plusMillis(span <= 0 ? 0 : (long) (random.nextDouble() * span));
     }
 
-    private static List<Mix> poolMix(Collection<Pool> pools) {
-        return pools.stream().map(p -> new Mix(p.labels(), 1)).toList();
+    private static List<Mix> scaleSetMix(Collection<SimScaleSet> scaleSets) {
+        return scaleSets.stream().map(s -> new Mix(s.labels(), 1)).toList();
     }
 
     private static List<Mix> parse(Map<String, Integer> labelMix) {

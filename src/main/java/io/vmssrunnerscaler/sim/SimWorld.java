@@ -1,8 +1,7 @@
 package io.vmssrunnerscaler.sim;
 
-import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.shell.TimeSource;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import io.vmssrunnerscaler.time.TimeSource;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Random;
@@ -23,11 +22,11 @@ public final class SimWorld {
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private volatile ScalerEndpoints endpoints;
 
-    public SimWorld(TimeSource time, SimSettings settings, Collection<Pool> pools) {
+    public SimWorld(TimeSource time, SimSettings settings, Collection<SimScaleSet> scaleSets) {
         this.time = time;
         this.settings = settings;
         this.random = new Random(settings.seed());
-        this.azure = new SimulatedAzure(this, pools);
+        this.azure = new SimulatedAzure(this, scaleSets);
         this.gitHub = new SimulatedGitHub(this);
     }
 

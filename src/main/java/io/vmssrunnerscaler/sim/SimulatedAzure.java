@@ -1,9 +1,8 @@
 package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
-import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
-import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
@@ -34,18 +33,18 @@ public final class SimulatedAzure implements ScaleSetPort {
     private final SimThrottling throttling = new SimThrottling();
 
     private final class ScaleSetSim {
-        final Pool pool;
+        final SimScaleSet spec;
         final TreeMap<Integer, SimVm> vms = new TreeMap<>();
         int nextId;
 
-        ScaleSetSim(Pool pool) {
-            this.pool = pool;
+        ScaleSetSim(SimScaleSet spec) {
+            this.spec = spec;
         }
     }
 
-    SimulatedAzure(SimWorld world, Collection<Pool> pools) {
+    SimulatedAzure(SimWorld world, Collection<SimScaleSet> specs) {
         this.world = world;
-        pools.forEach(p -> scaleSets.put(p.scaleSet().name(), new ScaleSetSim(p)));
+        specs.forEach(s -> scaleSets.put(s.name(), new ScaleSetSim(s)));
     }
 
     @Override
@@ -70,8 +69,8 @@ public final class SimulatedAzure implements ScaleSetPort {
                 touch(victim, "scale-in");
                 world.gitHub().vmGone(victim);
             }
-            if (s.vms.size() > s.pool.spec().max()) {
-                world.log(Kind.MAX_EXCEEDED, 0, ref.name(), null, s.vms.size(), "max " + s.pool.spec().max());
+            if (s.vms.size() > s.spec.max()) {
+                world.log(Kind.MAX_EXCEEDED, 0, ref.name(), null, s.vms.size(), "max " + s.spec.max());
             }
             return null;
         }));
@@ -155,8 +154,8 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     private void create(ScaleSetSim s) {
         int id = s.nextId++;
-        String name = s.pool.runnerNamePrefix() + base36(id);
-        SimVm vm = new SimVm(s.pool.scaleSet().name(), Integer.toString(id), name, s.pool.labels());
+        String name = s.spec.runnerNamePrefix() + base36(id);
+        SimVm vm = new SimVm(s.spec.name(), Integer.toString(id), name, s.spec.labels());
         s.vms.put(id, vm);
         world.log(Kind.INSTANCE_CREATED, 0, vm.scaleSet, vm.instanceId, 0, name);
         int generation = vm.generation;
@@ -193,7 +192,7 @@ public final class SimulatedAzure implements ScaleSetPort {
         for (String id : instanceIds) {
             SimVm vm = s.vms.get(Integer.parseInt(id));
             if (vm == null || vm.state == ProvisioningState.DELETING) {
-                throw new SimulatedFailure("InvalidParameter: instance " + id + " is not in scale set " + s.pool.scaleSet().name());
+                throw new SimulatedFailure("InvalidParameter: instance " + id + " is not in scale set " + s.spec.name());
             }
             found.add(vm);
         }

@@ -10,7 +10,7 @@ import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRef;
-import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
 import java.time.Duration;
 import java.time.Instant;

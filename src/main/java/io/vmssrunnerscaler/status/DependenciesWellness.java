@@ -1,7 +1,8 @@
 package io.vmssrunnerscaler.status;
 
 import io.smallrye.health.api.Wellness;
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.intake.IntakeKeys;
+import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,19 +20,18 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 public class DependenciesWellness implements HealthCheck {
     /** Scale-set calls failing in a row before the scale set counts as down: one failure is noise. */
     static final int FAILURES_BEFORE_DOWN = 3;
-    private final ScalerRuntime runtime;
+    private final PoolDirectory pools;
+    private final IntakeKeys keys;
 
-    DependenciesWellness(ScalerRuntime runtime) {
-        this.runtime = runtime;
+    DependenciesWellness(PoolDirectory pools, IntakeKeys keys) {
+        this.pools = pools;
+        this.keys = keys;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("dependencies").up();
-        if (runtime.scaler() == null) {
-            return b.down().withData("reason", "starting").build();
-        }
-        for (PoolLoop loop : runtime.scaler().loops()) {
+        for (PoolLoop loop : pools.loops()) {
             var s = loop.state();
             String key = "scale-set " + loop.pool().scaleSet().name();
             if (s.consecutiveFailures() >= FAILURES_BEFORE_DOWN) {
@@ -41,9 +41,9 @@ public class DependenciesWellness implements HealthCheck {
                 b.withData(key, s.consecutiveFailures() == 0 ? "ok" : s.consecutiveFailures() + " recent failure(s)");
             }
         }
-        runtime.busyStoreProblem().ifPresentOrElse(problem -> b.down().withData("busy-store", problem),
+        pools.busyStoreProblem().ifPresentOrElse(problem -> b.down().withData("busy-store", problem),
                 () -> b.withData("busy-store", "ok"));
-        runtime.scaler().reconciler().gitHubStatus().ifPresentOrElse(
+        pools.gitHubStatus().ifPresentOrElse(
                 g -> {
                     b.withData("github", g.problem().map(p -> "runner listing failed at " + g.at() + ": " + p).orElse("ok"));
                     if (g.problem().isPresent()) {
@@ -51,8 +51,8 @@ public class DependenciesWellness implements HealthCheck {
                     }
                 },
                 () -> b.withData("github", "not asked yet"));
-        b.withData("key-vault", runtime.secretsReady() ? "secrets read" : "secrets not read yet");
-        if (!runtime.secretsReady()) {
+        b.withData("key-vault", keys.ready() ? "secrets read" : "secrets not read yet");
+        if (!keys.ready()) {
             b.down();
         }
         return b.build();

@@ -7,7 +7,7 @@ import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.shell.PoolListener;
-import io.vmssrunnerscaler.shell.TimeSource;
+import io.vmssrunnerscaler.time.TimeSource;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.vmssrunnerscaler.status;
 
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import io.vmssrunnerscaler.shell.SpanningPool;
 import jakarta.ws.rs.GET;
@@ -15,23 +15,23 @@ import java.util.List;
 @Path("/pools")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolResource {
-    private final ScalerRuntime runtime;
+    private final PoolDirectory directory;
 
-    PoolResource(ScalerRuntime runtime) {
-        this.runtime = runtime;
+    PoolResource(PoolDirectory directory) {
+        this.directory = directory;
     }
 
     @GET
     public List<PoolView> pools() {
-        return runtime.scaler().pools().stream().map(PoolResource::view).toList();
+        return directory.pools().stream().map(PoolResource::view).toList();
     }
 
     /** A pool by its name, or one scale set of a pool that spans several by {@code <pool>@<scale set>}. */
     @GET
     @Path("/{name}")
     public PoolView pool(@PathParam("name") String name) {
-        return runtime.scaler().pools().stream().filter(p -> p.name().equals(name)).findFirst().map(PoolResource::view)
-                .or(() -> runtime.scaler().loop(name).map(PoolResource::view))
+        return directory.pools().stream().filter(p -> p.name().equals(name)).findFirst().map(PoolResource::view)
+                .or(() -> directory.loop(name).map(PoolResource::view))
                 .orElseThrow(() -> new NotFoundException("no pool named " + name));
     }
 

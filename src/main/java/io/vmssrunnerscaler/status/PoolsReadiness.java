@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.status;
 
-import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.intake.IntakeKeys;
+import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,25 +18,27 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class PoolsReadiness implements HealthCheck {
-    private final ScalerRuntime runtime;
+    private final PoolDirectory pools;
+    private final IntakeKeys keys;
 
-    PoolsReadiness(ScalerRuntime runtime) {
-        this.runtime = runtime;
+    PoolsReadiness(PoolDirectory pools, IntakeKeys keys) {
+        this.pools = pools;
+        this.keys = keys;
     }
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("pools").up();
-        if (runtime.scaler() == null) {
+        if (pools.loops().isEmpty()) {
             return b.down().withData("reason", "starting").build();
         }
-        if (!runtime.scaler().busyRestored()) {
+        if (!pools.busyRestored()) {
             b.down().withData("busy-store", "busy runners not read back yet");
         }
-        if (!runtime.secretsReady()) {
+        if (!keys.ready()) {
             b.down().withData("secrets", "webhook secret or hook-token key not read from Key Vault yet");
         }
-        for (PoolLoop loop : runtime.scaler().loops()) {
+        for (PoolLoop loop : pools.loops()) {
             boolean listed = loop.state().lastListApplied() > 0;
             b.withData(loop.pool().name(), listed ? "scale set listed" : "waiting for the first listing");
             if (!listed) {

@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import io.vmssrunnerscaler.shell.TimeSource;
+import io.vmssrunnerscaler.time.TimeSource;
 import io.vmssrunnerscaler.sim.SimulatedAzure;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import io.vmssrunnerscaler.github.RunnerConfig;
-import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.sim.ScalerEndpoints;
 import io.vmssrunnerscaler.sim.SimWorld;

@@ -9,7 +9,7 @@ import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.scaleset.azure.ArmPolicy;
 import io.vmssrunnerscaler.scaleset.azure.AzureScaleSet;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
-import io.vmssrunnerscaler.shell.TimeSource;
+import io.vmssrunnerscaler.time.TimeSource;
 import io.vmssrunnerscaler.sim.SimulatedThrottled;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.github.RunnerConfig;
-import io.vmssrunnerscaler.intake.WorkflowJob;
+import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.sim.ScalerEndpoints;

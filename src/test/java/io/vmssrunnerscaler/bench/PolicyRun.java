@@ -5,15 +5,16 @@ import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.InProcessEndpoints;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.shell.PoolListener;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
-import io.vmssrunnerscaler.shell.VirtualTimeSource;
 import io.vmssrunnerscaler.sim.ArmBucket;
-import io.vmssrunnerscaler.sim.InProcessEndpoints;
 import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
+import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -150,7 +151,7 @@ final class PolicyRun {
         }
         VirtualTimeSource time = new VirtualTimeSource(START);
         List<Pool> pools = settings.pools();
-        SimWorld world = new SimWorld(time, settings.sim(), pools);
+        SimWorld world = new SimWorld(time, settings.sim(), SimulatorWiring.scaleSets(pools));
         world.azure().throttling().enforce(true);
         Map<String, Long> counters = new LinkedHashMap<>();
         Runnable count;

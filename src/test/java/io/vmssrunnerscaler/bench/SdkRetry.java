@@ -1,7 +1,7 @@
 package io.vmssrunnerscaler.bench;
 
 import io.smallrye.mutiny.Uni;
-import io.vmssrunnerscaler.shell.TimeSource;
+import io.vmssrunnerscaler.time.TimeSource;
 import io.vmssrunnerscaler.sim.SimulatedThrottled;
 import java.time.Duration;
 import java.util.function.Supplier;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.smallrye.mutiny.Uni;
-import io.vmssrunnerscaler.shell.VirtualTimeSource;
+import io.vmssrunnerscaler.time.VirtualTimeSource;
 import io.vmssrunnerscaler.sim.ArmBucket;
 import io.vmssrunnerscaler.sim.SimulatedThrottled;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.sim.SimSettings;
-import io.vmssrunnerscaler.sim.VirtualRun;
+import io.vmssrunnerscaler.runtime.VirtualRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.vmssrunnerscaler.intake;
 
+import io.vmssrunnerscaler.github.WebhookSignature;
+import io.vmssrunnerscaler.github.GitHubHeaders;
+
 import static io.restassured.RestAssured.given;
 
 import io.restassured.response.ValidatableResponse;

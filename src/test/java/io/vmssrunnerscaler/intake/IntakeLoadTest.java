@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.engine.PoolEvent;
+import io.vmssrunnerscaler.github.GitHubHeaders;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.inject.Inject;

@@ -9,10 +9,12 @@ import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
+import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +36,7 @@ class PoolLoopStopTest {
             Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(60), Duration.ofHours(3)),
             RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", "linux-vmss"));
     private final SimWorld world = new SimWorld(time, new SimSettings(Duration.ofSeconds(5), Duration.ofSeconds(90),
-            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), List.of(pool));
+            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), SimulatorWiring.scaleSets(List.of(pool)));
 
     @Test
     void anAnswerArrivingAfterTheStopTouchesNeitherThePoolNorItsExecutor() {

@@ -20,9 +20,11 @@ import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
+import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ class ReconcilerTest {
             Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(60), Duration.ofHours(3)),
             RunnerScope.parse(REPO), "Default", new ScaleSetRef("sub", "rg", "linux-vmss"));
     private final SimWorld world = new SimWorld(time, new SimSettings(Duration.ofSeconds(5), Duration.ofSeconds(90),
-            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), List.of(pool));
+            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), SimulatorWiring.scaleSets(List.of(pool)));
     private final JobDesk gitHub = new JobDesk(world.gitHub());
     private final InMemoryBusyStore store = new InMemoryBusyStore();
     private final Scaler scaler = new Scaler(List.of(pool), new ShellContext(time, world.azure(), store, gitHub,
@@ -54,7 +56,7 @@ class ReconcilerTest {
 
     @org.junit.jupiter.api.BeforeEach
     void connect() {
-        world.connect(new io.vmssrunnerscaler.sim.InProcessEndpoints(scaler.intake()));
+        world.connect(new io.vmssrunnerscaler.runtime.InProcessEndpoints(scaler.intake()));
     }
 
     @Test

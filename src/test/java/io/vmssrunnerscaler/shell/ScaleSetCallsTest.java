@@ -1,5 +1,7 @@
 package io.vmssrunnerscaler.shell;
 
+import io.vmssrunnerscaler.time.VirtualTimeSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

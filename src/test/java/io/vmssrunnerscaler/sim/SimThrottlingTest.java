@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import io.vmssrunnerscaler.shell.VirtualTimeSource;
+import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class SimThrottlingTest {
     void theSimulatedScaleSetAnswersAThrottledCallWithRetryAfterAndChargesEachCallToItsBucket() {
         VirtualTimeSource time = new VirtualTimeSource(T0);
         Pool pool = VirtualRunTest.pool("linux", 0, 5, 0, "linux");
-        SimWorld world = new SimWorld(time, VirtualRunTest.settings(0), List.of(pool));
+        SimWorld world = new SimWorld(time, VirtualRunTest.settings(0), SimulatorWiring.scaleSets(List.of(pool)));
         world.azure().throttling().enforce(true);
         ScaleSetRef ref = pool.scaleSet();
         List<Object> outcomes = new ArrayList<>();
@@ -92,7 +93,7 @@ class SimThrottlingTest {
     void perInstanceCallsGoToTheVmBucketsAndBatchDeletesToDeleteVmssVms() {
         VirtualTimeSource time = new VirtualTimeSource(T0);
         Pool pool = VirtualRunTest.pool("linux", 0, 5, 0, "linux");
-        SimWorld world = new SimWorld(time, VirtualRunTest.settings(0), List.of(pool));
+        SimWorld world = new SimWorld(time, VirtualRunTest.settings(0), SimulatorWiring.scaleSets(List.of(pool)));
         ScaleSetRef ref = pool.scaleSet();
         List<Object> failures = new ArrayList<>();
         // unknown instances: the calls fail, but Azure has counted them all the same

@@ -7,6 +7,8 @@ import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
+import io.vmssrunnerscaler.runtime.VirtualRun;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,7 @@ class SpanningPoolRunTest {
     }
 
     static void burst(VirtualRun run, List<Pool> members, int jobs) {
-        new SimWorkload(run.world(), members, Map.of(), 0, Duration.ofMinutes(3), Duration.ofMinutes(5), 1)
+        new SimWorkload(run.world(), SimulatorWiring.scaleSets(members), Map.of(), 0, Duration.ofMinutes(3), Duration.ofMinutes(5), 1)
                 .burst(jobs, LABELS, null);
     }
 

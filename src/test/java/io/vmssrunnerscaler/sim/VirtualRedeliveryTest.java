@@ -1,5 +1,7 @@
 package io.vmssrunnerscaler.sim;
 
+import io.vmssrunnerscaler.runtime.VirtualRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -9,6 +9,8 @@ import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.runtime.SimulatorWiring;
+import io.vmssrunnerscaler.runtime.VirtualRun;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +44,7 @@ class VirtualRunTest {
         Pool linux = pool("linux", 1, 10, 25, "self-hosted", "linux", "x64");
         VirtualRun run = run(List.of(linux), 0);
         run.runFor(Duration.ofMinutes(3));
-        new SimWorkload(run.world(), List.of(linux), Map.of(), 0, Duration.ofSeconds(30), Duration.ofSeconds(90), 1)
+        new SimWorkload(run.world(), SimulatorWiring.scaleSets(List.of(linux)), Map.of(), 0, Duration.ofSeconds(30), Duration.ofSeconds(90), 1)
                 .burst(50, Set.of("self-hosted", "linux"), null);
         run.runFor(Duration.ofHours(1));
 
@@ -63,7 +65,7 @@ class VirtualRunTest {
         VirtualRun run = run(List.of(gpu), 0);
         run.runFor(Duration.ofMinutes(1));
         assertEquals(0, run.world().azure().instanceCount("gpu-vmss"));
-        new SimWorkload(run.world(), List.of(gpu), Map.of(), 0, Duration.ofSeconds(30), Duration.ofSeconds(30), 1)
+        new SimWorkload(run.world(), SimulatorWiring.scaleSets(List.of(gpu)), Map.of(), 0, Duration.ofSeconds(30), Duration.ofSeconds(30), 1)
                 .burst(2, Set.of("gpu"), null);
         run.runFor(Duration.ofMinutes(30));
         WorldInvariants.everyJobRan(run.world().log());
@@ -75,7 +77,7 @@ class VirtualRunTest {
         Pool linux = pool("linux", 1, 8, 25, "self-hosted", "linux");
         Pool big = pool("big", 0, 4, 50, "self-hosted", "linux", "large");
         VirtualRun run = run(List.of(linux, big), 0.1);
-        SimWorkload workload = new SimWorkload(run.world(), List.of(linux, big),
+        SimWorkload workload = new SimWorkload(run.world(), SimulatorWiring.scaleSets(List.of(linux, big)),
                 Map.of("self-hosted,linux", 3, "linux,large", 1), 2, Duration.ofSeconds(30), Duration.ofMinutes(5), 3);
         workload.start();
         run.runFor(Duration.ofHours(8));

@@ -9,6 +9,7 @@ import io.vmssrunnerscaler.busy.Marker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.busy.StoredMarkers;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -92,6 +93,11 @@ public final class QueueBusyStore implements BusyStore {
     /** Not known to be down; read from cached state, for a readiness check. */
     public boolean healthy() {
         return health.status().healthy();
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return healthy() ? Optional.empty() : Optional.of(String.valueOf(status()));
     }
 
     /** The latest outcome of a request to the queue, with its time and reason. */

@@ -1,0 +1,96 @@
+package io.vmssrunnerscaler.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** One pool: {@code scaler.pools.<name>.*}. */
+public interface PoolConfig {
+
+    /** Runner labels; a job is routed to the pool whose labels cover the job's. {@code self-hosted} is implied. */
+    List<String> labels();
+
+    /** Instances kept even with no demand (at least 1 when no webhook is configured). */
+    @WithDefault("0")
+    int min();
+
+    /** Most instances the scale set may have. */
+    int max();
+
+    /** Keep this percentage of busy plus queued free on top of it (the original design's rule). */
+    @WithDefault("25")
+    int freePercent();
+
+    /** What happens to an instance after its job: {@code reimage-or-delete} or {@code delete}. */
+    @WithDefault("reimage-or-delete")
+    String afterJob();
+
+    /** A VM that has not asked for its runner configuration by then is replaced, after a drain at GitHub. */
+    @WithDefault("10m")
+    Duration bootTimeout();
+
+    /**
+     * After Azure refuses capacity (quota, allocation, SKU), no capacity is asked for this long;
+     * doubled with each refusal in a row, up to 30 minutes.
+     */
+    @WithDefault("1m")
+    Duration refusalBackoff();
+
+    /** A surplus idle instance is deleted after idling this long. */
+    @WithDefault("5m")
+    Duration idleCooldown();
+
+    /** After the job-completed hook, the job counts as over after this long without other news. */
+    @WithDefault("60s")
+    Duration finishGrace();
+
+    /** A queued job that never started stops counting as demand after this long. */
+    @WithDefault("1h")
+    Duration queuedMaxAge();
+
+    /** Where runners register: a repository {@code owner/name} or an organisation {@code org}. */
+    String scope();
+
+    /** Runner group for organisation runners. */
+    @WithDefault("Default")
+    String runnerGroup();
+
+    /** The scale set the pool drives (when {@code scale-sets} is not given). */
+    ScaleSet scaleSet();
+
+    /**
+     * The scale sets the pool spans, in order of preference: new capacity goes to the first that
+     * is not refusing capacity and has room, then the next. Replaces {@code scale-set.*}.
+     */
+    Optional<List<Member>> scaleSets();
+
+    interface ScaleSet {
+        /** Azure subscription id (required with {@code scaler.cloud=azure}). */
+        Optional<String> subscription();
+
+        /** Resource group (required with {@code scaler.cloud=azure}). */
+        Optional<String> resourceGroup();
+
+        /** Scale set name; defaults to the pool's name in the simulator. */
+        Optional<String> name();
+
+        /**
+         * The scale set's computer-name prefix ({@code osProfile.computerNamePrefix}): runners are
+         * named this plus six characters. Defaults to the letters and digits of the scale set's
+         * name, at most 9. Reconcile removes offline runners of this name pattern that no instance is behind.
+         */
+        Optional<String> computerNamePrefix();
+    }
+
+    /** One scale set of a pool that spans several. */
+    interface Member extends ScaleSet {
+        /** The most instances this scale set may hold; defaults to the pool's {@code max}. */
+        OptionalInt max();
+
+        /** No new runners here: the scale set shrinks to zero (no busy runner touched) and may then leave the list. */
+        @WithDefault("false")
+        boolean drain();
+    }
+}

@@ -1,0 +1,295 @@
+package io.vmssrunnerscaler.config;
+
+import io.vmssrunnerscaler.engine.AfterJob;
+import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.scaleset.ScaleSetRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns {@code scaler.pools.*} into {@link Pool}s, collecting every problem with its key and
+ * environment variable, so that one failed start-up names all of them.
+ */
+public final class PoolDefinitions {
+    public static final String IMPLICIT_LABEL = "self-hosted";
+
+    private PoolDefinitions() {}
+
+    /** A listing per pass: at most 6 a minute, which leaves 4 of Azure's 10 for listings after growth. */
+    static final Duration MIN_AZURE_RECONCILE = Duration.ofSeconds(10);
+
+    /** The pools, or an exception listing every invalid key (not in production mode). */
+    public static List<Pool> from(ScalerConfig config) {
+        return from(config, false);
+    }
+
+    /**
+     * The pools, or an exception listing every invalid key. In production mode, enabled webhooks
+     * need a secret.
+     */
+    public static List<Pool> from(ScalerConfig config, boolean production) {
+        List<String> problems = new ArrayList<>();
+        List<Pool> pools = new ArrayList<>();
+        checkService(config, production, problems);
+        if (config.pools().isEmpty()) {
+            problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.max and .scope"));
+        }
+        Map<String, String> scaleSetOwners = new HashMap<>();
+        Map<String, String> prefixOwners = new HashMap<>();
+        for (var entry : new TreeMap<>(config.pools()).entrySet()) {
+            String name = entry.getKey();
+            PoolConfig pool = entry.getValue();
+            int before = problems.size();
+            String prefix = "scaler.pools." + name + ".";
+            checkPool(config.cloud(), prefix, pool, problems);
+            if (problems.size() > before) {
+                continue;
+            }
+            List<ScaleSetEntry> entries = scaleSetsOf(name, pool);
+            boolean firstServing = true;
+            for (ScaleSetEntry e : entries) {
+                String owner = scaleSetOwners.putIfAbsent(e.ref().toString().toLowerCase(Locale.ROOT), name);
+                if (owner != null) {
+                    problems.add(problem(e.key() + "name", "scale set " + e.ref().name() + " is already driven by pool "
+                            + owner + "; two pools on one scale set would fight over it"));
+                    continue;
+                }
+                Pool built = toPool(name, pool, e, entries.size() > 1, firstServing);
+                firstServing &= e.drain();
+                String prefixOwner = prefixOwners.putIfAbsent(built.scope() + "/" + built.runnerNamePrefix(), name);
+                if (prefixOwner != null) {
+                    problems.add(problem(e.key() + "computer-name-prefix", "runner names starting '"
+                            + built.runnerNamePrefix() + "' in " + built.scope() + " are already pool " + prefixOwner
+                            + "'s; give each scale set its own computer-name prefix"));
+                    continue;
+                }
+                pools.add(built);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return List.copyOf(pools);
+    }
+
+    private static void checkService(ScalerConfig config, boolean production, List<String> problems) {
+        ScalerConfig.GitHub gitHub = config.github();
+        boolean secretFromVault = config.cloud() == ScalerConfig.Cloud.AZURE;
+        if (production && !secretFromVault && gitHub.webhooksEnabled()
+                && gitHub.webhookSecret().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add(problem("scaler.github.webhook-secret", "is required while webhooks are enabled; set it, or set "
+                    + "scaler.github.webhooks-enabled=false to work from the runners' hook calls alone"));
+        }
+        if (!gitHub.webhooksEnabled()) {
+            config.pools().forEach((name, pool) -> {
+                if (pool.min() < 1) {
+                    problems.add(problem("scaler.pools." + name + ".min", "must be at least 1 when webhooks are off: "
+                            + "queued jobs are invisible without them, so an empty pool would never grow"));
+                }
+            });
+        }
+        checkRedelivery(gitHub, problems);
+        if (RunnerConfigMode.parse(config.runners().configMode()).isEmpty()) {
+            problems.add(problem("scaler.runners.config-mode", "must be jit or registration-token, got '"
+                    + config.runners().configMode() + "'"));
+        }
+        try {
+            io.vmssrunnerscaler.intake.SourceNetworks.parse(config.runners().allowedNetworks());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem("scaler.runners.allowed-networks", e.getMessage()));
+        }
+        config.runners().hookTokenKey().filter(k -> k.length() < 32).ifPresent(k ->
+                problems.add(problem("scaler.runners.hook-token-key", "must be at least 32 characters")));
+        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
+            checkAzure(config, problems);
+        }
+    }
+
+    private static void checkRedelivery(ScalerConfig.GitHub gitHub, List<String> problems) {
+        gitHub.hookId().filter(id -> id <= 0).ifPresent(id ->
+                problems.add(problem("scaler.github.hook-id", "must be a positive webhook id, got " + id)));
+        if (gitHub.hookId().isPresent()) {
+            Optional<String> scope = gitHub.hookScope().filter(v -> !v.isBlank());
+            if (scope.isEmpty()) {
+                problems.add(problem("scaler.github.hook-scope", "is required with scaler.github.hook-id: the repository "
+                        + "owner/name or the organisation the webhook belongs to"));
+            } else {
+                try {
+                    RunnerScope.parse(scope.get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(problem("scaler.github.hook-scope", e.getMessage()));
+                }
+            }
+        }
+        ScalerConfig.GitHub.Redelivery r = gitHub.redelivery();
+        if (r.hourlyBudget() < 0) {
+            problems.add(problem("scaler.github.redelivery.hourly-budget", "must not be negative"));
+        }
+        if (r.lookBack().isNegative() || r.lookBack().isZero() || r.lookBack().compareTo(Duration.ofDays(3)) > 0) {
+            problems.add(problem("scaler.github.redelivery.look-back", "must be more than 0 and at most 3 days "
+                    + "(GitHub keeps deliveries that long), got " + r.lookBack()));
+        }
+        positive("scaler.github.redelivery.interval", r.interval(), problems);
+    }
+
+    /** Every setting azure mode cannot start without, all named at once. */
+    private static void checkAzure(ScalerConfig config, List<String> problems) {
+        ScalerConfig.Azure azure = config.azure();
+        if (azure.queue().serviceUrl().isEmpty() && azure.queue().connectionString().isEmpty()) {
+            problems.add(problem("scaler.azure.queue.service-url", "is required with scaler.cloud=azure "
+                    + "(or scaler.azure.queue.connection-string)"));
+        }
+        required("scaler.azure.key-vault.url", azure.keyVault().url(), problems);
+        if (config.reconcile().interval().compareTo(MIN_AZURE_RECONCILE) < 0) {
+            problems.add(problem("scaler.reconcile.interval", "must be at least " + MIN_AZURE_RECONCILE.toSeconds()
+                    + "s with scaler.cloud=azure: each pass lists every scale set, and Azure allows 10 listings a minute "
+                    + "per scale set, growth included; got " + config.reconcile().interval()));
+        }
+        if (config.reconcile().jobChecksPerHour() < 0) {
+            problems.add(problem("scaler.reconcile.job-checks-per-hour", "must not be negative"));
+        }
+        if (config.github().appId().isPresent() != config.github().appInstallationId().isPresent()) {
+            problems.add(problem(config.github().appId().isPresent() ? "scaler.github.app-installation-id" : "scaler.github.app-id",
+                    "is required with the other: a GitHub App needs both its id and its installation id"));
+        }
+    }
+
+    private static void checkPool(ScalerConfig.Cloud cloud, String prefix, PoolConfig pool, List<String> problems) {
+        if (pool.max() < 1) {
+            problems.add(problem(prefix + "max", "must be at least 1, got " + pool.max()));
+        }
+        if (pool.min() < 0) {
+            problems.add(problem(prefix + "min", "must not be negative, got " + pool.min()));
+        } else if (pool.min() > pool.max()) {
+            problems.add(problem(prefix + "min", "must not exceed max (" + pool.max() + "), got " + pool.min()));
+        }
+        if (pool.freePercent() < 0 || pool.freePercent() > 1000) {
+            problems.add(problem(prefix + "free-percent", "must be between 0 and 1000, got " + pool.freePercent()));
+        }
+        if (afterJob(pool.afterJob()).isEmpty()) {
+            problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
+        }
+        if (pool.labels().stream().allMatch(String::isBlank)) {
+            problems.add(problem(prefix + "labels", "must name at least one label"));
+        }
+        positive(prefix + "boot-timeout", pool.bootTimeout(), problems);
+        positive(prefix + "finish-grace", pool.finishGrace(), problems);
+        positive(prefix + "queued-max-age", pool.queuedMaxAge(), problems);
+        positive(prefix + "refusal-backoff", pool.refusalBackoff(), problems);
+        if (pool.idleCooldown().isNegative()) {
+            problems.add(problem(prefix + "idle-cooldown", "must not be negative"));
+        }
+        try {
+            RunnerScope.parse(pool.scope());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem(prefix + "scope", e.getMessage()));
+        }
+        List<PoolConfig.Member> members = pool.scaleSets().orElse(List.of());
+        if (members.isEmpty()) {
+            checkScaleSet(cloud, prefix + "scale-set.", pool.scaleSet(), problems);
+            return;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            PoolConfig.Member m = members.get(i);
+            String key = prefix + "scale-sets[" + i + "].";
+            checkScaleSet(cloud, key, m, problems);
+            if (m.name().filter(n -> !n.isBlank()).isEmpty() && cloud != ScalerConfig.Cloud.AZURE) {
+                problems.add(problem(key + "name", "is required: each scale set of a pool needs its own name"));
+            }
+            if (m.max().isPresent() && m.max().getAsInt() < 1) {
+                problems.add(problem(key + "max", "must be at least 1, got " + m.max().getAsInt()));
+            }
+        }
+        if (members.stream().allMatch(PoolConfig.Member::drain)) {
+            problems.add(problem(prefix + "scale-sets", "at least one scale set must not be draining"));
+        }
+    }
+
+    private static void checkScaleSet(ScalerConfig.Cloud cloud, String key, PoolConfig.ScaleSet s, List<String> problems) {
+        s.computerNamePrefix().filter(p -> !p.trim().matches("[A-Za-z0-9][A-Za-z0-9-]{0,57}")).ifPresent(p ->
+                problems.add(problem(key + "computer-name-prefix", "must be 1 to 58 letters, digits or "
+                        + "hyphens, starting with a letter or digit, got '" + p + "'")));
+        if (cloud == ScalerConfig.Cloud.AZURE) {
+            required(key + "subscription", s.subscription(), problems);
+            required(key + "resource-group", s.resourceGroup(), problems);
+            required(key + "name", s.name(), problems);
+        }
+    }
+
+    /** One scale set of a pool, with the key prefix its settings are named by. */
+    private record ScaleSetEntry(String key, ScaleSetRef ref, PoolConfig.ScaleSet config, int max, boolean drain) {}
+
+    private static List<ScaleSetEntry> scaleSetsOf(String pool, PoolConfig config) {
+        List<PoolConfig.Member> members = config.scaleSets().orElse(List.of());
+        if (members.isEmpty()) {
+            return List.of(new ScaleSetEntry("scaler.pools." + pool + ".scale-set.", refOf(config.scaleSet(), pool),
+                    config.scaleSet(), config.max(), false));
+        }
+        List<ScaleSetEntry> entries = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            PoolConfig.Member m = members.get(i);
+            entries.add(new ScaleSetEntry("scaler.pools." + pool + ".scale-sets[" + i + "].", refOf(m, pool), m,
+                    m.max().orElse(config.max()), m.drain()));
+        }
+        return entries;
+    }
+
+    /**
+     * One loop's pool. A pool that spans scale sets keeps its minimum on its first serving scale
+     * set (the others start from zero), and a draining scale set has neither minimum nor new runners.
+     */
+    private static Pool toPool(String name, PoolConfig pool, ScaleSetEntry e, boolean spans, boolean firstServing) {
+        Set<String> labels = new LinkedHashSet<>();
+        labels.add(IMPLICIT_LABEL);
+        pool.labels().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
+        String loopName = spans ? Pool.memberName(name, e.ref().name()) : name;
+        int min = e.drain() || !firstServing ? 0 : Math.min(pool.min(), e.max());
+        PoolSpec spec = new PoolSpec(loopName, labels, min, e.max(), pool.freePercent(),
+                afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
+                pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
+        String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
+                .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
+        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain());
+    }
+
+    private static ScaleSetRef refOf(PoolConfig.ScaleSet s, String pool) {
+        return new ScaleSetRef(s.subscription().orElse("simulated"), s.resourceGroup().orElse("simulated"),
+                s.name().orElse(pool));
+    }
+
+    static Optional<AfterJob> afterJob(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "reimage-or-delete" -> Optional.of(AfterJob.REIMAGE_OR_DELETE);
+            case "delete" -> Optional.of(AfterJob.DELETE);
+            default -> Optional.empty();
+        };
+    }
+
+    private static void positive(String key, Duration value, List<String> problems) {
+        if (value.isZero() || value.isNegative()) {
+            problems.add(problem(key, "must be positive, got " + value));
+        }
+    }
+
+    private static void required(String key, Optional<String> value, List<String> problems) {
+        if (value.filter(v -> !v.isBlank()).isEmpty()) {
+            problems.add(problem(key, "is required with scaler.cloud=azure"));
+        }
+    }
+
+    /** {@code key (ENV_VAR): problem}. */
+    static String problem(String key, String what) {
+        String env = key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return key + " (" + env + "): " + what;
+    }
+}

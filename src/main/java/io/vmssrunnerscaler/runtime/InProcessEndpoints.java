@@ -1,0 +1,60 @@
+package io.vmssrunnerscaler.runtime;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
+import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.shell.ConfigAnswer;
+import io.vmssrunnerscaler.shell.Intake;
+import io.vmssrunnerscaler.shell.IntakeOutcome;
+import io.vmssrunnerscaler.shell.RunnerIdentity;
+import io.vmssrunnerscaler.sim.ScalerEndpoints;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The simulator calling the scaler's intake directly, as in the virtual-clock benchmarks. Like a VM
+ * keeping its hook token, it keeps who each runner is from its configuration, and names it on the
+ * runner's hooks.
+ */
+public final class InProcessEndpoints implements ScalerEndpoints {
+    private final Intake intake;
+    private final Map<String, RunnerIdentity> configured = new ConcurrentHashMap<>();
+
+    public InProcessEndpoints(Intake intake) {
+        this.intake = intake;
+    }
+
+    /** Intake's answer as the webhook endpoint gives it: 503 when the pool is overloaded, else 202. */
+    @Override
+    public Uni<Integer> deliver(String deliveryId, WorkflowJob job) {
+        IntakeOutcome outcome = intake.workflowJob(job);
+        return Uni.createFrom().item(outcome instanceof IntakeOutcome.Overloaded ? 503 : 202);
+    }
+
+    @Override
+    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
+        return intake.requestRunnerConfig(runnerName).flatMap(answer -> {
+            if (answer instanceof ConfigAnswer.Granted g) {
+                configured.put(runnerName, g.runner());
+                return Uni.createFrom().item(Optional.of(g.jitConfig() != null ? g.jitConfig()
+                        : new RunnerConfig(0, g.registration().token())));
+            }
+            ConfigRejection reason = ((ConfigAnswer.Rejected) answer).reason();
+            return reason == ConfigRejection.UNKNOWN_INSTANCE
+                    ? Uni.createFrom().item(Optional.<RunnerConfig>empty())
+                    : Uni.createFrom().failure(new IllegalStateException(reason.name()));
+        });
+    }
+
+    @Override
+    public void jobStarted(String runnerName) {
+        Optional.ofNullable(configured.get(runnerName)).ifPresent(intake::runnerJobStarted);
+    }
+
+    @Override
+    public void jobCompleted(String runnerName) {
+        Optional.ofNullable(configured.get(runnerName)).ifPresent(intake::runnerJobFinishing);
+    }
+}

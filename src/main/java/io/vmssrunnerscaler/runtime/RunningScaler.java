@@ -1,0 +1,86 @@
+package io.vmssrunnerscaler.runtime;
+
+import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.shell.ConfigAnswer;
+import io.vmssrunnerscaler.shell.IntakeOutcome;
+import io.vmssrunnerscaler.shell.JobIntake;
+import io.vmssrunnerscaler.shell.PoolDirectory;
+import io.vmssrunnerscaler.shell.PoolLoop;
+import io.vmssrunnerscaler.shell.Reconciler;
+import io.vmssrunnerscaler.shell.RunnerIdentity;
+import io.vmssrunnerscaler.shell.Scaler;
+import io.vmssrunnerscaler.shell.SpanningPool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The shell's entry points as CDI beans, for the HTTP side: each call goes to the scaler running
+ * now (a start in place replaces it). Before the first start, intake answers "overloaded" (retry)
+ * and the directory is empty.
+ */
+@ApplicationScoped
+class RunningScaler implements JobIntake, PoolDirectory {
+    private static final String STARTING = "(starting)";
+    private final ScalerRuntime runtime;
+
+    RunningScaler(ScalerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    private Optional<Scaler> scaler() {
+        return Optional.ofNullable(runtime.scaler());
+    }
+
+    @Override
+    public IntakeOutcome workflowJob(WorkflowJob job) {
+        return scaler().map(s -> s.intake().workflowJob(job)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
+    }
+
+    @Override
+    public IntakeOutcome runnerJobStarted(RunnerIdentity runner) {
+        return scaler().map(s -> s.intake().runnerJobStarted(runner)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
+    }
+
+    @Override
+    public IntakeOutcome runnerJobFinishing(RunnerIdentity runner) {
+        return scaler().map(s -> s.intake().runnerJobFinishing(runner)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
+    }
+
+    @Override
+    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName) {
+        return scaler().map(s -> s.intake().requestRunnerConfig(runnerName))
+                .orElseGet(() -> Uni.createFrom().failure(new PoolLoop.InboxFullException(STARTING)));
+    }
+
+    @Override
+    public List<SpanningPool> pools() {
+        return scaler().map(Scaler::pools).orElse(List.of());
+    }
+
+    @Override
+    public List<PoolLoop> loops() {
+        return scaler().map(Scaler::loops).orElse(List.of());
+    }
+
+    @Override
+    public Optional<PoolLoop> loop(String name) {
+        return scaler().flatMap(s -> s.loop(name));
+    }
+
+    @Override
+    public boolean busyRestored() {
+        return scaler().map(Scaler::busyRestored).orElse(false);
+    }
+
+    @Override
+    public Optional<Reconciler.GitHubStatus> gitHubStatus() {
+        return scaler().flatMap(Scaler::gitHubStatus);
+    }
+
+    @Override
+    public Optional<String> busyStoreProblem() {
+        return scaler().flatMap(Scaler::busyStoreProblem);
+    }
+}

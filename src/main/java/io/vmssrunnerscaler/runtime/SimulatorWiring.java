@@ -1,0 +1,23 @@
+package io.vmssrunnerscaler.runtime;
+
+import io.vmssrunnerscaler.config.ScalerConfig;
+import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.sim.SimScaleSet;
+import io.vmssrunnerscaler.sim.SimSettings;
+import java.util.Collection;
+import java.util.List;
+
+/** Tells the simulator what the settings say: its scale sets (one per pool loop) and its timings. */
+public final class SimulatorWiring {
+    private SimulatorWiring() {}
+
+    public static List<SimScaleSet> scaleSets(Collection<Pool> pools) {
+        return pools.stream().map(p -> new SimScaleSet(p.scaleSet().name(), p.runnerNamePrefix(), p.labels(), p.scope(),
+                p.spec().max())).toList();
+    }
+
+    public static SimSettings settings(ScalerConfig.SimConfig c) {
+        return new SimSettings(c.capacityDelay(), c.provisioningDelay(), c.reimageDelay(), c.deleteDelay(),
+                c.runnerStartDelay(), c.provisioningFailureRate(), c.seed());
+    }
+}

@@ -1,0 +1,29 @@
+package io.vmssrunnerscaler.shell;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What operators' endpoints read of the running scaler: each pool's latest snapshot and how its
+ * dependencies answered. Reads only; no call leaves the process.
+ */
+public interface PoolDirectory {
+
+    /** Each pool with its scale sets, in the order of preference. */
+    List<SpanningPool> pools();
+
+    /** One loop per scale set. */
+    List<PoolLoop> loops();
+
+    /** A loop by its name: the pool's, or {@code <pool>@<scale set>} for a pool over several. */
+    Optional<PoolLoop> loop(String name);
+
+    /** Whether the busy runners were read back from the store at start. */
+    boolean busyRestored();
+
+    /** The outcome of the latest listing of GitHub's runners; empty before the first. */
+    Optional<Reconciler.GitHubStatus> gitHubStatus();
+
+    /** Why the busy store is unhealthy, where it can tell (the storage queue). */
+    Optional<String> busyStoreProblem();
+}
