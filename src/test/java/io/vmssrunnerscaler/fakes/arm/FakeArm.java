@@ -111,8 +111,8 @@ public final class FakeArm implements AutoCloseable {
         return spent;
     }
 
-    java.util.concurrent.ScheduledFuture<?> repeat(Runnable r, long every, TimeUnit unit) {
-        return delayer.scheduleAtFixedRate(r, every, every, unit);
+    java.util.concurrent.ScheduledFuture<?> repeat(Runnable r, long first, long every, TimeUnit unit) {
+        return delayer.scheduleAtFixedRate(r, first, every, unit);
     }
 
     public FakeFaults faults() {

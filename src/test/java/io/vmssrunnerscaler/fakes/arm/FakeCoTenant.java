@@ -24,9 +24,12 @@ public final class FakeCoTenant {
         return arm.coTenantSpend(key, bucket, tokens);
     }
 
-    /** Spends up to {@code tokens} of this bucket every {@code every}, from now until the returned handle is closed. */
-    public AutoCloseable drain(FakeBucket bucket, int tokens, Duration every) {
-        ScheduledFuture<?> f = arm.repeat(() -> spend(bucket, tokens), every.toNanos(), TimeUnit.NANOSECONDS);
+    /**
+     * Spends up to {@code tokens} of this bucket after {@code first}, then every {@code every}, until
+     * the returned handle is closed.
+     */
+    public AutoCloseable drain(FakeBucket bucket, int tokens, Duration first, Duration every) {
+        ScheduledFuture<?> f = arm.repeat(() -> spend(bucket, tokens), first.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 }

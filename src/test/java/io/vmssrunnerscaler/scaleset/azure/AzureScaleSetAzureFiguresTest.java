@@ -58,7 +58,7 @@ class AzureScaleSetAzureFiguresTest {
         var coTenant = f.arm.coTenant(ArmFixture.SUBSCRIPTION, ArmFixture.RESOURCE_GROUP, ArmFixture.NAME);
         coTenant.spend(FakeBucket.HIGH_COST_GET, 8);
 
-        try (AutoCloseable drain = coTenant.drain(FakeBucket.HIGH_COST_GET, 1, Duration.ofMillis(500))) {
+        try (AutoCloseable drain = coTenant.drain(FakeBucket.HIGH_COST_GET, 1, Duration.ofMillis(500), Duration.ofMillis(500))) {
             listOneAfterAnother(20);
         }
 
