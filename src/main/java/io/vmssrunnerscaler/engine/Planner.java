@@ -56,7 +56,7 @@ final class Planner {
      */
     private static void expireBoot(PoolDraft d) {
         var cutoff = d.now.minus(d.spec.bootTimeout());
-        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(i -> drain(d, i));
+        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::startDrain);
     }
 
     /** Re-image while the pool still needs the instance, else delete it. */
@@ -99,15 +99,7 @@ final class Planner {
         instancesIn(d, Phase.IDLE).stream()
                 .filter(i -> !i.since().isAfter(cutoff))
                 .limit(surplus)
-                .forEach(i -> drain(d, i));
-    }
-
-    private static void drain(PoolDraft d, Instance i) {
-        if (d.move(i, Phase.DRAINING)) {
-            // An unanswered earlier drain of this instance is superseded: its answer must find nothing.
-            d.operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()));
-            d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
-        }
+                .forEach(d::startDrain);
     }
 
     /**

@@ -116,6 +116,20 @@ final class PoolDraft {
         commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(), now));
     }
 
+    /**
+     * Drains the instance at GitHub if its lifecycle allows it; the one place a drain starts. An
+     * unanswered earlier drain of it is superseded (a re-imaged instance keeps its name, and a job
+     * may have landed during that drain): its late answer must find nothing, or it would end this one.
+     */
+    boolean startDrain(Instance instance) {
+        if (!move(instance, Phase.DRAINING)) {
+            return false;
+        }
+        operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(instance.instanceId()));
+        startOperation(Operation.Kind.DRAIN, List.of(instance.instanceId()), 0);
+        return true;
+    }
+
     Operation startOperation(Operation.Kind kind, List<String> instanceIds, int capacity) {
         Operation op = new Operation(nextOperationId++, kind, instanceIds, capacity, now);
         operations.add(op);

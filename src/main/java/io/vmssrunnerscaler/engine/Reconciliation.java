@@ -2,7 +2,6 @@ package io.vmssrunnerscaler.engine;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +62,8 @@ final class Reconciliation {
             case IDLE -> {
                 if (online && runner.busy()) {
                     ScalingEngine.runnerStarted(d, i.name(), 0);
-                } else if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
-                    d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
+                } else if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt())) {
+                    d.startDrain(i);
                 }
             }
             default -> { } // in the middle of an operation: its own answer decides

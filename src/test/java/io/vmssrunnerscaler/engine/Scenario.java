@@ -31,6 +31,11 @@ final class Scenario {
         return new Scenario(PoolState.empty(spec));
     }
 
+    /** A pool in exactly this state. */
+    static Scenario of(PoolState state) {
+        return new Scenario(state);
+    }
+
     /** A pool whose last listing showed these instances. */
     static Scenario with(PoolSpec spec, Instance... instances) {
         return withQueued(spec, List.of(), instances);
