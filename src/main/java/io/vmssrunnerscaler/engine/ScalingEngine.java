@@ -40,9 +40,6 @@ public final class ScalingEngine {
             runnerStarted(d, e.runnerName(), 0);
         } else if (event instanceof PoolEvent.RunnerJobFinishing e) {
             d.byName(e.runnerName()).filter(i -> i.phase() == Phase.BUSY).ifPresent(i -> d.move(i, Phase.FINISHING));
-        } else if (event instanceof PoolEvent.RunnerOffline e) {
-            // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
-            d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
             d.drainAnswered(e.drainId(), true);
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {

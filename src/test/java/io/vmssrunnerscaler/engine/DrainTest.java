@@ -497,11 +497,11 @@ class DrainTest {
     void runnerReportsThatDoNotApplyToAnIdleRunnerLeaveItDraining(String report) {
         Scenario s = draining();
         PoolState before = s.state();
-        s.on(switch (report) {
-            case "offline" -> new PoolEvent.RunnerOffline(name(DRAINED));
-            case "job-completed hook" -> new PoolEvent.RunnerJobFinishing(name(DRAINED));
-            default -> new PoolEvent.RunnerConfigFailed(name(DRAINED));
-        });
+        switch (report) {
+            case "offline" -> s.offline(name(DRAINED));
+            case "job-completed hook" -> s.finishing(name(DRAINED));
+            default -> s.configFailed(name(DRAINED));
+        }
         assertEquals(List.of(), s.commands());
         assertEquals(before, s.state());
     }
