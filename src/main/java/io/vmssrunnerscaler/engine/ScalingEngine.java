@@ -60,8 +60,12 @@ public final class ScalingEngine {
             Reconciliation.markersObserved(d, e);
         } else if (event instanceof PoolEvent.RefreshRequested) {
             d.requestList();
+        } else if (event instanceof PoolEvent.Tick) {
+            // Nothing to record: the planner applies the time-based rules.
+        } else {
+            // Java 17 has no exhaustive switch over a sealed type: a new event must not pass unseen.
+            throw new IllegalArgumentException("unhandled event " + event);
         }
-        // Tick: nothing to record; the planner applies the time-based rules.
     }
 
     private void jobQueued(PoolDraft d, PoolEvent.JobQueued e) {
