@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.shell;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
 import io.vmssrunnerscaler.busy.QueuedMarker;
@@ -13,9 +14,9 @@ import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.engine.ScalingEngine;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.Pool;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,13 +29,20 @@ public final class PoolLoop {
 
     /** What travels on the loop's stream. */
     sealed interface Message {
-        record Event(PoolEvent event, Consumer<Decision> reply) implements Message {}
+        /** An event; {@code reply} is the caller of {@link #ask} waiting for the decision, null for one offered. */
+        record Event(PoolEvent event, UniEmitter<? super Decision> reply) implements Message {}
 
         record FlushCalls() implements Message {}
     }
 
+    /** The engine as the loop calls it; a seam for tests that need an engine that fails. */
+    @FunctionalInterface
+    interface Engine {
+        Decision decide(PoolState state, PoolEvent event, Instant now);
+    }
+
     private final Pool pool;
-    private final ScalingEngine engine = new ScalingEngine();
+    private final Engine engine;
     private final TimeSource time;
     private final BusyStore busyStore;
     private final GitHubPort gitHub;
@@ -49,7 +57,12 @@ public final class PoolLoop {
     private volatile boolean stopped;
 
     public PoolLoop(Pool pool, ShellContext context, PoolListener listener) {
+        this(pool, context, listener, new ScalingEngine()::decide);
+    }
+
+    PoolLoop(Pool pool, ShellContext context, PoolListener listener, Engine engine) {
         this.pool = pool;
+        this.engine = engine;
         this.time = context.time();
         this.busyStore = context.busyStore();
         this.gitHub = context.gitHub();
@@ -86,7 +99,11 @@ public final class PoolLoop {
         return true;
     }
 
-    /** Queues an event and completes with the decision it led to; fails when the inbox is full. */
+    /**
+     * Queues an event and completes with the decision it led to. Always completes: it fails with
+     * {@link InboxFullException} when the inbox is full, {@link EngineFailedException} when the
+     * engine could not decide, and {@link PoolStoppedException} once the loop has stopped.
+     */
     public Uni<Decision> ask(PoolEvent event) {
         return Uni.createFrom().emitter(emitter -> {
             if (waiting.incrementAndGet() > inboxLimit) {
@@ -94,7 +111,7 @@ public final class PoolLoop {
                 emitter.fail(new InboxFullException(pool.name()));
                 return;
             }
-            send(new Message.Event(event, emitter::complete));
+            send(new Message.Event(event, emitter));
         });
     }
 
@@ -110,9 +127,17 @@ public final class PoolLoop {
      */
     private void send(Message message) {
         if (stopped) {
+            refuse(message);
             return;
         }
         inbox.onNext(message);
+    }
+
+    /** A caller waiting on a dropped event learns so at once instead of at its own timeout. */
+    private void refuse(Message message) {
+        if (message instanceof Message.Event m && m.reply() != null) {
+            m.reply().fail(new PoolStoppedException(pool.name()));
+        }
     }
 
     /**
@@ -123,8 +148,10 @@ public final class PoolLoop {
         stopped = true;
     }
 
+    /** Decides one event. A caller of {@link #ask} always gets an answer. */
     private void handle(Message message) {
         if (stopped) {
+            refuse(message);
             return;
         }
         if (message instanceof Message.FlushCalls) {
@@ -139,15 +166,18 @@ public final class PoolLoop {
         try {
             decision = engine.decide(before, m.event(), time.now());
         } catch (RuntimeException e) {
-            // A bug in a rule must not stop the pool: keep the old state and say so loudly.
+            // A bug in a rule must not stop the pool: keep the old state and say so loudly, once.
             LOG.errorf(e, "pool %s: engine failed on %s; state kept", pool.name(), m.event());
+            if (m.reply() != null) {
+                m.reply().fail(new EngineFailedException(pool.name(), m.event(), e));
+            }
             return;
         }
         state = decision.state();
         listener.decided(before, m.event(), decision);
         decision.commands().forEach(this::execute);
         if (m.reply() != null) {
-            m.reply().accept(decision);
+            m.reply().complete(decision);
         }
     }
 
@@ -205,6 +235,21 @@ public final class PoolLoop {
     public static final class InboxFullException extends RuntimeException {
         public InboxFullException(String pool) {
             super("pool " + pool + " has too many events waiting; try again later");
+        }
+    }
+
+    /** Thrown by {@link #ask} when the engine failed on the event; the pool's state is unchanged. */
+    public static final class EngineFailedException extends RuntimeException {
+        public EngineFailedException(String pool, PoolEvent event, Throwable cause) {
+            super("pool " + pool + " could not decide " + event.getClass().getSimpleName()
+                    + "; its state is unchanged, try again later", cause);
+        }
+    }
+
+    /** Thrown by {@link #ask} once the loop has stopped (the process is shutting down). */
+    public static final class PoolStoppedException extends RuntimeException {
+        public PoolStoppedException(String pool) {
+            super("pool " + pool + " has stopped deciding; try again later");
         }
     }
 }
