@@ -148,7 +148,11 @@ public final class PoolLoop {
         stopped = true;
     }
 
-    /** Decides one event. A caller of {@link #ask} always gets an answer. */
+    /**
+     * Decides one event. Whatever fails here is logged and kept from the stream: an exception
+     * escaping would end the subscription, and with it the pool. A caller of {@link #ask} always
+     * gets an answer.
+     */
     private void handle(Message message) {
         if (stopped) {
             refuse(message);
@@ -174,14 +178,26 @@ public final class PoolLoop {
             return;
         }
         state = decision.state();
-        listener.decided(before, m.event(), decision);
-        decision.commands().forEach(this::execute);
+        try {
+            listener.decided(before, m.event(), decision);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "pool %s: listener failed on %s", pool.name(), m.event());
+        }
+        for (PoolCommand command : decision.commands()) {
+            try {
+                execute(command);
+            } catch (RuntimeException e) {
+                // The state already counts on it; reconcile and the time-based rules repair what it missed.
+                LOG.errorf(e, "pool %s: could not execute %s", pool.name(), command);
+            }
+        }
         if (m.reply() != null) {
             m.reply().complete(decision);
         }
     }
 
-    private void execute(PoolCommand command) {
+    /** Hands one command to its port. Package-private so that a test can show every kind is handled. */
+    void execute(PoolCommand command) {
         if (command instanceof PoolCommand.ScaleSetCall call) {
             calls.submit(call);
         } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy
@@ -191,8 +207,13 @@ public final class PoolLoop {
             removeRunner(r.runnerName(), r.drainId());
         } else if (command instanceof PoolCommand.RemoveStaleRunner r) {
             removeStaleRunner(r.runnerName());
+        } else if (command instanceof PoolCommand.GrantRunnerConfig || command instanceof PoolCommand.RejectRunnerConfig) {
+            // Nothing to do here: they answer ask(), whose caller reads them from the decision and
+            // hands out (or refuses) the configuration itself.
+        } else {
+            // Java 17 has no exhaustive switch over a sealed type: a new command must not pass unseen.
+            throw new IllegalArgumentException("unhandled command " + command);
         }
-        // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
     }
 
     private void removeRunner(String runnerName, long drainId) {
@@ -216,8 +237,12 @@ public final class PoolLoop {
             write = busyStore.clearBusy(pool.name(), c.runnerName());
         } else if (command instanceof PoolCommand.RememberQueued q) {
             write = busyStore.markQueued(new QueuedMarker(pool.name(), q.jobId(), q.repository(), q.since()));
+        } else if (command instanceof PoolCommand.ForgetQueued f) {
+            write = busyStore.clearQueued(pool.name(), f.jobId());
         } else {
-            write = busyStore.clearQueued(pool.name(), ((PoolCommand.ForgetQueued) command).jobId());
+            // Only execute() routes commands here. A failed write, not a thrown exception, which
+            // would end the stream of writes for good.
+            write = Uni.createFrom().failure(new IllegalArgumentException("unhandled command " + command));
         }
         return write.onFailure().recoverWithUni(e -> {
             storeWriteFailures.incrementAndGet();

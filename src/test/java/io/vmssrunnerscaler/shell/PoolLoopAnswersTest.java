@@ -51,8 +51,12 @@ class PoolLoopAnswersTest {
     }
 
     private PoolLoop loop(PoolLoop.Engine engine) {
+        return loop(engine, PoolListener.NONE);
+    }
+
+    private PoolLoop loop(PoolLoop.Engine engine, PoolListener listener) {
         return new PoolLoop(pool, new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
-                Duration.ofSeconds(2), 1000, false, loopThread), PoolListener.NONE, engine);
+                Duration.ofSeconds(2), 1000, false, loopThread), listener, engine);
     }
 
     /** The real engine, but with a bug in the rule for one runner's configuration request. */
@@ -87,6 +91,20 @@ class PoolLoopAnswersTest {
 
         Decision next = loop.ask(new PoolEvent.JobQueued(7)).await().atMost(PROMPTLY);
         assertTrue(next.state().queued().containsKey(7L));
+    }
+
+    /** An exception escaping the loop's callback would end its Mutiny subscription, and the pool with it. */
+    @Test
+    void aListenerThatFailsNeitherHoldsTheAnswerNorStopsTheLoop() {
+        PoolLoop loop = loop(engine::decide, (before, event, decision) -> {
+            throw new IllegalStateException("a metrics bug");
+        });
+
+        Decision first = loop.ask(new PoolEvent.JobQueued(7)).await().atMost(PROMPTLY);
+        Decision second = loop.ask(new PoolEvent.JobQueued(8)).await().atMost(PROMPTLY);
+
+        assertTrue(first.state().queued().containsKey(7L));
+        assertEquals(Set.of(7L, 8L), second.state().queued().keySet());
     }
 
     @Test
