@@ -1,9 +1,7 @@
 package io.vmssrunnerscaler.engine;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 
@@ -24,10 +22,10 @@ final class Planner {
         replaceFailed(d, delete);
         drainSurplusIdle(d);
         if (!reimage.isEmpty()) {
-            d.startOperation(Operation.Kind.REIMAGE, reimage, 0);
+            d.reimage(reimage);
         }
         if (!delete.isEmpty()) {
-            d.startOperation(Operation.Kind.DELETE, delete, 0);
+            d.delete(delete);
         }
         grow(d);
         settleGrowth(d);
@@ -35,17 +33,13 @@ final class Planner {
 
     /** Queued jobs that never started stop counting as demand; memory of ended jobs is bounded. */
     private static void forgetOld(PoolDraft d) {
-        var cutoff = d.now.minus(d.spec.queuedMaxAge());
-        d.queued.entrySet().stream().filter(e -> e.getValue().since().isBefore(cutoff)).map(Map.Entry::getKey)
-                .toList().forEach(d::dequeue);
-        d.endedJobs.values().removeIf(at -> at.isBefore(cutoff));
-        d.orphanStarts.values().removeIf(o -> o.at().isBefore(cutoff));
+        d.forgetOlderThan(d.now().minus(d.spec().queuedMaxAge()));
     }
 
     /** After the completed-hook, the job counts as over once the grace period has passed. */
     private static void expireFinishing(PoolDraft d) {
-        var cutoff = d.now.minus(d.spec.finishGrace());
-        instancesIn(d, Phase.FINISHING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::endJob);
+        var cutoff = d.now().minus(d.spec().finishGrace());
+        d.instancesIn(Phase.FINISHING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::endJob);
     }
 
     /**
@@ -55,8 +49,8 @@ final class Planner {
      * registered has no runner there, and its drain succeeds at once).
      */
     private static void expireBoot(PoolDraft d) {
-        var cutoff = d.now.minus(d.spec.bootTimeout());
-        instancesIn(d, Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(i -> drain(d, i));
+        var cutoff = d.now().minus(d.spec().bootTimeout());
+        d.instancesIn(Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::startDrain);
     }
 
     /** Re-image while the pool still needs the instance, else delete it. */
@@ -64,8 +58,8 @@ final class Planner {
         int live = d.live();
         int desired = d.desired();
         boolean canShrink = d.canShrink();
-        for (Instance i : instancesIn(d, Phase.FINISHED)) {
-            if (d.spec.afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired) {
+        for (Instance i : d.instancesIn(Phase.FINISHED)) {
+            if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired) {
                 d.move(i, Phase.REIMAGING);
                 reimage.add(i.instanceId());
                 live++;
@@ -80,7 +74,7 @@ final class Planner {
         if (!d.canShrink()) {
             return;
         }
-        for (Instance i : instancesIn(d, Phase.FAILED)) {
+        for (Instance i : d.instancesIn(Phase.FAILED)) {
             d.move(i, Phase.DELETING);
             delete.add(i.instanceId());
         }
@@ -95,19 +89,11 @@ final class Planner {
         if (surplus <= 0) {
             return;
         }
-        var cutoff = d.now.minus(d.spec.idleCooldown());
-        instancesIn(d, Phase.IDLE).stream()
+        var cutoff = d.now().minus(d.spec().idleCooldown());
+        d.instancesIn(Phase.IDLE).stream()
                 .filter(i -> !i.since().isAfter(cutoff))
                 .limit(surplus)
-                .forEach(i -> drain(d, i));
-    }
-
-    private static void drain(PoolDraft d, Instance i) {
-        if (d.move(i, Phase.DRAINING)) {
-            // An unanswered earlier drain of this instance is superseded: its answer must find nothing.
-            d.operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(i.instanceId()));
-            d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
-        }
+                .forEach(d::startDrain);
     }
 
     /**
@@ -121,33 +107,25 @@ final class Planner {
         if (missing <= 0) {
             return;
         }
-        int total = d.instances.size();
-        int target = Math.min(d.spec.max(), total + missing);
-        Optional<Operation> unanswered = d.operations.stream().filter(o -> o.kind() == Operation.Kind.SET_CAPACITY).findFirst();
+        int total = d.size();
+        int target = Math.min(d.spec().max(), total + missing);
+        Optional<Operation> unanswered = d.unanswered(Operation.Kind.SET_CAPACITY);
         if (unanswered.isPresent()) {
             if (target > unanswered.get().capacity() && target > total && d.canRaiseCapacity()) {
-                d.removeOperation(unanswered.get().id());
-                d.startOperation(Operation.Kind.SET_CAPACITY, List.of(), target);
+                d.setCapacity(target); // supersedes the unanswered one
             }
             return;
         }
         if (target > total && d.canGrow()) {
-            d.startOperation(Operation.Kind.SET_CAPACITY, List.of(), target);
+            d.setCapacity(target);
         }
     }
 
     /** A listing lost after a capacity change is asked for again once the back-off allows. */
     private static void settleGrowth(PoolDraft d) {
-        if (d.growthSettlesWith != 0 && !d.inFlight(Operation.Kind.LIST) && !d.now.isBefore(d.backoffUntil)) {
-            d.growthSettlesWith = d.requestList();
+        if (d.growthSettling() && !d.inFlight(Operation.Kind.LIST) && !d.backingOff()) {
+            d.settleGrowthWith(d.requestList());
         }
-    }
-
-    private static List<Instance> instancesIn(PoolDraft d, Phase phase) {
-        return d.instances.values().stream()
-                .filter(i -> i.phase() == phase)
-                .sorted(Comparator.comparing(Instance::since))
-                .toList();
     }
 
 }

@@ -44,9 +44,6 @@ public sealed interface PoolEvent {
     /** The runner's job-completed hook. The job is not over yet: the runner still has to report it. */
     record RunnerJobFinishing(String runnerName) implements PoolEvent {}
 
-    /** GitHub reports the runner offline: an ephemeral runner's work is over. */
-    record RunnerOffline(String runnerName) implements PoolEvent {}
-
     /**
      * GitHub removed the drained runner: no job can land on it any more. {@code drainId} is the
      * drain it answers: a re-imaged instance keeps its name, so a late answer to an earlier drain
@@ -80,7 +77,8 @@ public sealed interface PoolEvent {
 
     /**
      * GitHub's runners of this pool (reconcile). {@code listedAt} is when the listing was asked
-     * for: only instances whose phase began before it are judged by it.
+     * for: only instances whose phase began before it are judged by it. This is also how the pool
+     * learns that a busy runner went away (gone, or offline with no job) without its webhook.
      */
     record RunnersObserved(Instant listedAt, List<ObservedRunner> runners) implements PoolEvent {
         public RunnersObserved {

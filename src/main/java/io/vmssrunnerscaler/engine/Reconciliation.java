@@ -2,7 +2,6 @@ package io.vmssrunnerscaler.engine;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,13 +15,13 @@ final class Reconciliation {
     private Reconciliation() {}
 
     static void runnersObserved(PoolDraft d, PoolEvent.RunnersObserved e) {
-        if (d.lastListApplied == 0) {
+        if (!d.listed()) {
             return;
         }
         Map<String, ObservedRunner> byName = new HashMap<>();
         e.runners().forEach(r -> byName.put(key(r.name()), r));
         Set<String> known = new HashSet<>();
-        for (Instance i : d.instances.values().toArray(Instance[]::new)) {
+        for (Instance i : d.instances()) {
             known.add(key(i.name()));
             if (i.since().isBefore(e.listedAt())) {
                 judge(d, i, byName.get(key(i.name())), e);
@@ -31,7 +30,7 @@ final class Reconciliation {
         for (ObservedRunner r : e.runners()) {
             // Offline and idle with no instance behind it: its VM is gone, only the registration is left.
             if (r.poolNamed() && !known.contains(key(r.name())) && !r.online() && !r.busy()) {
-                d.commands.add(new PoolCommand.RemoveStaleRunner(r.name()));
+                d.removeStaleRunner(r.name());
             }
         }
     }
@@ -45,8 +44,8 @@ final class Reconciliation {
             case PROVISIONING -> {
                 if (online && runner.busy()) {
                     ScalingEngine.runnerStarted(d, i.name(), 0);
-                } else if (online && d.move(i, Phase.IDLE)) {
-                    d.instances.put(i.instanceId(), d.instances.get(i.instanceId()).withConfigIssued());
+                } else if (online) {
+                    d.adoptConfigured(i);
                 }
             }
             // The job is over when the runner is gone (GitHub removes a JIT runner after its job) or
@@ -63,8 +62,8 @@ final class Reconciliation {
             case IDLE -> {
                 if (online && runner.busy()) {
                     ScalingEngine.runnerStarted(d, i.name(), 0);
-                } else if (!online && !i.since().plus(d.spec.bootTimeout()).isAfter(e.listedAt()) && d.move(i, Phase.DRAINING)) {
-                    d.startOperation(Operation.Kind.DRAIN, List.of(i.instanceId()), 0);
+                } else if (!online && !i.since().plus(d.spec().bootTimeout()).isAfter(e.listedAt())) {
+                    d.startDrain(i);
                 }
             }
             default -> { } // in the middle of an operation: its own answer decides
@@ -79,7 +78,7 @@ final class Reconciliation {
      * repeated.
      */
     static void markersObserved(PoolDraft d, PoolEvent.MarkersObserved e) {
-        if (d.lastListApplied == 0) {
+        if (!d.listed()) {
             return;
         }
         Set<String> stored = new HashSet<>();
@@ -87,22 +86,16 @@ final class Reconciliation {
             stored.add(key(runner));
             boolean marked = d.byName(runner).filter(Instance::marked).isPresent();
             if (!marked && !awaitingListing(d, runner)) {
-                d.orphanStarts.remove(ScalingEngine.orphanKey(runner));
-                d.commands.add(new PoolCommand.ClearBusy(runner));
+                d.clearStaleMarker(runner);
             }
         }
-        d.instances.values().stream().filter(i -> i.marked() && !stored.contains(key(i.name()))).toList()
-                .forEach(d::markBusy);
+        d.instances().stream().filter(i -> i.marked() && !stored.contains(key(i.name()))).forEach(d::markBusy);
         for (long job : e.queuedJobs()) {
-            if (!d.queued.containsKey(job)) {
-                d.commands.add(new PoolCommand.ForgetQueued(job));
+            if (!d.isQueued(job)) {
+                d.clearStaleQueued(job);
             }
         }
-        d.queued.forEach((job, q) -> {
-            if (!e.queuedJobs().contains(job)) {
-                d.commands.add(new PoolCommand.RememberQueued(job, q.repository(), q.since()));
-            }
-        });
+        d.queued().keySet().stream().filter(job -> !e.queuedJobs().contains(job)).toList().forEach(d::restoreQueued);
     }
 
     /**
@@ -110,8 +103,7 @@ final class Reconciliation {
      * listing has shown within the boot timeout belongs to an instance that is gone.
      */
     private static boolean awaitingListing(PoolDraft d, String runner) {
-        PoolState.OrphanStart orphan = d.orphanStarts.get(ScalingEngine.orphanKey(runner));
-        return orphan != null && orphan.at().plus(d.spec.bootTimeout()).isAfter(d.now);
+        return d.orphanStart(runner).filter(o -> o.at().plus(d.spec().bootTimeout()).isAfter(d.now())).isPresent();
     }
 
     private static String key(String runnerName) {

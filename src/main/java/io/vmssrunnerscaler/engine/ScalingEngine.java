@@ -5,7 +5,6 @@ import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
 import io.vmssrunnerscaler.engine.PoolEvent.InstancesObserved;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,15 +40,12 @@ public final class ScalingEngine {
             runnerStarted(d, e.runnerName(), 0);
         } else if (event instanceof PoolEvent.RunnerJobFinishing e) {
             d.byName(e.runnerName()).filter(i -> i.phase() == Phase.BUSY).ifPresent(i -> d.move(i, Phase.FINISHING));
-        } else if (event instanceof PoolEvent.RunnerOffline e) {
-            // Only a runner that ran a job is over by going offline; a fresh one may simply not be up yet.
-            d.byName(e.runnerName()).filter(i -> i.phase().isBusy()).ifPresent(d::endJob);
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
-            drainAnswered(d, e.drainId(), true);
+            d.drainAnswered(e.drainId(), true);
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
             // Back where it was; the cool-down (or boot timeout) starts again, which also paces
             // retries against GitHub.
-            drainAnswered(d, e.drainId(), false);
+            d.drainAnswered(e.drainId(), false);
         } else if (event instanceof InstancesObserved e) {
             instancesObserved(d, e);
         } else if (event instanceof PoolEvent.OperationSucceeded e) {
@@ -64,39 +60,24 @@ public final class ScalingEngine {
             Reconciliation.markersObserved(d, e);
         } else if (event instanceof PoolEvent.RefreshRequested) {
             d.requestList();
+        } else if (event instanceof PoolEvent.Tick) {
+            // Nothing to record: the planner applies the time-based rules.
+        } else {
+            // Java 17 has no exhaustive switch over a sealed type: a new event must not pass unseen.
+            throw new IllegalArgumentException("unhandled event " + event);
         }
-        // Tick: nothing to record; the planner applies the time-based rules.
-    }
-
-    /**
-     * Applies an answer only to the drain it belongs to; a late answer to an earlier drain finds
-     * none. Removed: the instance is over. Refused: back to IDLE, or to PROVISIONING if it was
-     * never configured here.
-     */
-    private void drainAnswered(PoolDraft d, long drainId, boolean removed) {
-        d.operations.stream().filter(o -> o.id() == drainId && o.kind() == Operation.Kind.DRAIN).findFirst().ifPresent(op -> {
-            d.removeOperation(drainId);
-            Instance i = d.instances.get(op.instanceIds().get(0));
-            if (i != null && i.phase() == Phase.DRAINING) {
-                d.move(i, removed ? Phase.FINISHED : i.configIssued() ? Phase.IDLE : Phase.PROVISIONING);
-            }
-        });
     }
 
     private void jobQueued(PoolDraft d, PoolEvent.JobQueued e) {
-        long jobId = e.jobId();
-        boolean known = d.endedJobs.containsKey(jobId)
-                || d.instances.values().stream().anyMatch(i -> i.jobId() == jobId)
-                || d.orphanStarts.values().stream().anyMatch(o -> o.jobId() == jobId);
-        if (!known) {
+        if (!d.jobSeen(e.jobId())) {
             // A job read back from the store keeps its age, so that it still expires in time.
-            Instant since = e.queuedAt() != null && e.queuedAt().isBefore(d.now) ? e.queuedAt() : d.now;
-            d.enqueue(jobId, new PoolState.QueuedJob(since, e.repository()));
+            Instant since = e.queuedAt() != null && e.queuedAt().isBefore(d.now()) ? e.queuedAt() : d.now();
+            d.enqueue(e.jobId(), new PoolState.QueuedJob(since, e.repository()));
         }
     }
 
     private void jobStarted(PoolDraft d, long jobId, String runnerName) {
-        if (d.endedJobs.containsKey(jobId)) {
+        if (d.jobEnded(jobId)) {
             return; // in_progress after completed: the job is over already
         }
         d.dequeue(jobId);
@@ -107,8 +88,7 @@ public final class ScalingEngine {
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
             if (runnerName != null) {
-                d.orphanStarts.merge(orphanKey(runnerName), new PoolState.OrphanStart(jobId, d.now),
-                        (old, neu) -> old.jobId() != 0 ? old : neu);
+                d.recordOrphanStart(runnerName, jobId);
                 d.requestList(); // the instance exists at Azure; learn it before anything decides about it
             }
             return;
@@ -116,25 +96,25 @@ public final class ScalingEngine {
         Instance instance = found.get();
         if (instance.phase().isBusy()) {
             if (jobId != 0 && instance.jobId() != jobId) {
-                d.markBusy(instance.withJob(jobId));
+                d.assignJob(instance, jobId);
             }
             return;
         }
         if (d.move(instance, Phase.BUSY)) {
-            d.markBusy(d.instances.get(instance.instanceId()).withJob(jobId));
+            d.assignJob(instance, jobId);
         }
     }
 
     private void jobCompleted(PoolDraft d, long jobId, String runnerName) {
-        if (d.endedJobs.containsKey(jobId)) {
+        if (d.jobEnded(jobId)) {
             return; // a repeated completed changes nothing
         }
-        d.endedJobs.put(jobId, d.now);
+        d.recordEnded(jobId);
         d.dequeue(jobId);
         if (runnerName == null) {
             return; // cancelled while queued
         }
-        d.orphanStarts.remove(orphanKey(runnerName));
+        d.forgetOrphanStart(runnerName);
         d.byName(runnerName)
                 // A re-imaged instance keeps its name; never end a newer job for an old delivery.
                 .filter(i -> i.jobId() == 0 || i.jobId() == jobId)
@@ -146,37 +126,31 @@ public final class ScalingEngine {
     private void configRequested(PoolDraft d, String runnerName) {
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
-            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.UNKNOWN_INSTANCE));
+            d.rejectConfig(runnerName, ConfigRejection.UNKNOWN_INSTANCE);
             d.requestList();
             return;
         }
         Instance instance = found.get();
         if (instance.configIssued()) {
-            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.ALREADY_CONFIGURED));
+            d.rejectConfig(runnerName, ConfigRejection.ALREADY_CONFIGURED);
         } else if (instance.phase() != Phase.PROVISIONING) {
-            d.commands.add(new PoolCommand.RejectRunnerConfig(runnerName, ConfigRejection.NOT_PROVISIONING));
+            d.rejectConfig(runnerName, ConfigRejection.NOT_PROVISIONING);
         } else {
-            d.move(instance, Phase.IDLE);
-            d.instances.put(instance.instanceId(), d.instances.get(instance.instanceId()).withConfigIssued());
-            d.commands.add(new PoolCommand.GrantRunnerConfig(instance.name(), instance.instanceId()));
+            d.grantConfig(instance);
         }
     }
 
     private void instancesObserved(PoolDraft d, InstancesObserved e) {
         d.removeOperation(e.operationId());
-        if (e.operationId() < d.lastListApplied) {
+        if (!d.listingApplied(e.operationId())) {
             return; // an older listing overtaken by a newer one
-        }
-        d.lastListApplied = e.operationId();
-        if (d.growthSettlesWith != 0 && e.operationId() >= d.growthSettlesWith) {
-            d.growthSettlesWith = 0;
         }
         Set<String> seen = new HashSet<>();
         for (ObservedInstance o : e.instances()) {
             seen.add(o.instanceId());
             observe(d, o);
         }
-        for (Instance known : d.instances.values().toArray(Instance[]::new)) {
+        for (Instance known : d.instances()) {
             if (!seen.contains(known.instanceId())) {
                 d.remove(known);
             }
@@ -184,32 +158,32 @@ public final class ScalingEngine {
     }
 
     private void observe(PoolDraft d, ObservedInstance o) {
-        Instance known = d.instances.get(o.instanceId());
-        if (known == null) {
+        Optional<Instance> known = d.instance(o.instanceId());
+        if (known.isEmpty()) {
             if (o.state() == ProvisioningState.DELETING) {
                 return;
             }
-            Instance fresh = Instance.provisioning(o.instanceId(), o.name(), d.now);
-            d.instances.put(fresh.instanceId(), fresh);
-            PoolState.OrphanStart orphan = d.orphanStarts.remove(orphanKey(o.name()));
-            if (orphan != null) {
-                runnerStarted(d, o.name(), orphan.jobId());
+            Instance fresh = Instance.provisioning(o.instanceId(), o.name(), d.now());
+            d.add(fresh);
+            Optional<PoolState.OrphanStart> orphan = d.forgetOrphanStart(o.name());
+            if (orphan.isPresent()) {
+                runnerStarted(d, o.name(), orphan.get().jobId());
             } else if (o.state() == ProvisioningState.FAILED) {
                 d.move(fresh, Phase.FAILED);
             }
             return;
         }
         if (o.state() == ProvisioningState.FAILED) {
-            d.move(known, Phase.FAILED); // refused for busy instances by the lifecycle table
+            d.move(known.get(), Phase.FAILED); // refused for busy instances by the lifecycle table
         }
     }
 
     private void operationSucceeded(PoolDraft d, Operation op) {
-        d.consecutiveFailures = 0;
+        d.resetFailures();
         switch (op.kind()) {
             case SET_CAPACITY -> {
-                d.growthSettlesWith = d.requestFreshList();
-                d.growthRefusal = Optional.empty();
+                d.settleGrowthWith(d.requestFreshList());
+                d.growthAccepted();
             }
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.PROVISIONING));
             case DELETE -> forEach(d, op, Phase.DELETING, d::remove);
@@ -221,7 +195,7 @@ public final class ScalingEngine {
         d.recordFailure(op, reason);
         switch (op.kind()) {
             // The PATCH may have partly happened: learn the real instances before growing again.
-            case SET_CAPACITY -> d.growthSettlesWith = d.requestFreshList();
+            case SET_CAPACITY -> d.settleGrowthWith(d.requestFreshList());
             case REIMAGE -> forEach(d, op, Phase.REIMAGING, i -> d.move(i, Phase.FAILED));
             case DELETE -> forEach(d, op, Phase.DELETING, i -> d.move(i, Phase.FAILED));
             case LIST, DRAIN -> { } // the planner asks again after the back-off if it still needs a listing
@@ -239,20 +213,12 @@ public final class ScalingEngine {
         }
         d.recordRefusal(e.code(), e.reason());
         // An allocation may fail after part of the instances were made: learn what Azure holds.
-        d.growthSettlesWith = d.requestFreshList();
-    }
-
-    /** Runner names match without regard to case (as in {@link PoolDraft#byName}), orphan starts too. */
-    static String orphanKey(String runnerName) {
-        return runnerName.toLowerCase(Locale.ROOT);
+        d.settleGrowthWith(d.requestFreshList());
     }
 
     private static void forEach(PoolDraft d, Operation op, Phase phase, java.util.function.Consumer<Instance> action) {
         for (String id : op.instanceIds()) {
-            Instance i = d.instances.get(id);
-            if (i != null && i.phase() == phase) {
-                action.accept(i);
-            }
+            d.instance(id).filter(i -> i.phase() == phase).ifPresent(action);
         }
     }
 }

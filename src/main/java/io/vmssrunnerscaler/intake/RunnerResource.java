@@ -77,6 +77,10 @@ public class RunnerResource {
                 .map(answer -> configAnswer(answer, plain))
                 .onFailure(PoolLoop.InboxFullException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
                         "overloaded", e.getMessage()))
+                .onFailure(PoolLoop.EngineFailedException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
+                        "engine-failed", "the scaler could not decide on this request (logged); retry"))
+                .onFailure(PoolLoop.PoolStoppedException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
+                        "stopping", "the scaler is stopping; retry"))
                 .onFailure().recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE, "unavailable",
                         "GitHub did not hand out a configuration; retry"));
     }

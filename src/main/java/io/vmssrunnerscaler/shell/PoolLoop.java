@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.shell;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.SerializedProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
 import io.vmssrunnerscaler.busy.QueuedMarker;
@@ -14,9 +15,9 @@ import io.vmssrunnerscaler.engine.ScalingEngine;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.time.TimeSource;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,13 +30,20 @@ public final class PoolLoop {
 
     /** What travels on the loop's stream. */
     sealed interface Message {
-        record Event(PoolEvent event, Consumer<Decision> reply) implements Message {}
+        /** An event; {@code reply} is the caller of {@link #ask} waiting for the decision, null for one offered. */
+        record Event(PoolEvent event, UniEmitter<? super Decision> reply) implements Message {}
 
         record FlushCalls() implements Message {}
     }
 
+    /** The engine as the loop calls it; a seam for tests that need an engine that fails. */
+    @FunctionalInterface
+    interface Engine {
+        Decision decide(PoolState state, PoolEvent event, Instant now);
+    }
+
     private final Pool pool;
-    private final ScalingEngine engine = new ScalingEngine();
+    private final Engine engine;
     private final TimeSource time;
     private final BusyStore busyStore;
     private final GitHubPort gitHub;
@@ -50,7 +58,12 @@ public final class PoolLoop {
     private volatile boolean stopped;
 
     public PoolLoop(Pool pool, ShellContext context, PoolListener listener) {
+        this(pool, context, listener, new ScalingEngine()::decide);
+    }
+
+    PoolLoop(Pool pool, ShellContext context, PoolListener listener, Engine engine) {
         this.pool = pool;
+        this.engine = engine;
         this.time = context.time();
         this.busyStore = context.busyStore();
         this.gitHub = context.gitHub();
@@ -87,7 +100,11 @@ public final class PoolLoop {
         return true;
     }
 
-    /** Queues an event and completes with the decision it led to; fails when the inbox is full. */
+    /**
+     * Queues an event and completes with the decision it led to. Always completes: it fails with
+     * {@link InboxFullException} when the inbox is full, {@link EngineFailedException} when the
+     * engine could not decide, and {@link PoolStoppedException} once the loop has stopped.
+     */
     public Uni<Decision> ask(PoolEvent event) {
         return Uni.createFrom().emitter(emitter -> {
             if (waiting.incrementAndGet() > inboxLimit) {
@@ -95,7 +112,7 @@ public final class PoolLoop {
                 emitter.fail(new InboxFullException(pool.name()));
                 return;
             }
-            send(new Message.Event(event, emitter::complete));
+            send(new Message.Event(event, emitter));
         });
     }
 
@@ -111,9 +128,17 @@ public final class PoolLoop {
      */
     private void send(Message message) {
         if (stopped) {
+            refuse(message);
             return;
         }
         inbox.onNext(message);
+    }
+
+    /** A caller waiting on a dropped event learns so at once instead of at its own timeout. */
+    private void refuse(Message message) {
+        if (message instanceof Message.Event m && m.reply() != null) {
+            m.reply().fail(new PoolStoppedException(pool.name()));
+        }
     }
 
     /**
@@ -124,8 +149,14 @@ public final class PoolLoop {
         stopped = true;
     }
 
+    /**
+     * Decides one event. Whatever fails here is logged and kept from the stream: an exception
+     * escaping would end the subscription, and with it the pool. A caller of {@link #ask} always
+     * gets an answer.
+     */
     private void handle(Message message) {
         if (stopped) {
+            refuse(message);
             return;
         }
         if (message instanceof Message.FlushCalls) {
@@ -140,19 +171,34 @@ public final class PoolLoop {
         try {
             decision = engine.decide(before, m.event(), time.now());
         } catch (RuntimeException e) {
-            // A bug in a rule must not stop the pool: keep the old state and say so loudly.
+            // A bug in a rule must not stop the pool: keep the old state and say so loudly, once.
             LOG.errorf(e, "pool %s: engine failed on %s; state kept", pool.name(), m.event());
+            if (m.reply() != null) {
+                m.reply().fail(new EngineFailedException(pool.name(), m.event(), e));
+            }
             return;
         }
         state = decision.state();
-        listener.decided(before, m.event(), decision);
-        decision.commands().forEach(this::execute);
+        try {
+            listener.decided(before, m.event(), decision);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "pool %s: listener failed on %s", pool.name(), m.event());
+        }
+        for (PoolCommand command : decision.commands()) {
+            try {
+                execute(command);
+            } catch (RuntimeException e) {
+                // The state already counts on it; reconcile and the time-based rules repair what it missed.
+                LOG.errorf(e, "pool %s: could not execute %s", pool.name(), command);
+            }
+        }
         if (m.reply() != null) {
-            m.reply().accept(decision);
+            m.reply().complete(decision);
         }
     }
 
-    private void execute(PoolCommand command) {
+    /** Hands one command to its port. Package-private so that a test can show every kind is handled. */
+    void execute(PoolCommand command) {
         if (command instanceof PoolCommand.ScaleSetCall call) {
             calls.submit(call);
         } else if (command instanceof PoolCommand.MarkBusy || command instanceof PoolCommand.ClearBusy
@@ -162,8 +208,13 @@ public final class PoolLoop {
             removeRunner(r.runnerName(), r.drainId());
         } else if (command instanceof PoolCommand.RemoveStaleRunner r) {
             removeStaleRunner(r.runnerName());
+        } else if (command instanceof PoolCommand.GrantRunnerConfig || command instanceof PoolCommand.RejectRunnerConfig) {
+            // Nothing to do here: they answer ask(), whose caller reads them from the decision and
+            // hands out (or refuses) the configuration itself.
+        } else {
+            // Java 17 has no exhaustive switch over a sealed type: a new command must not pass unseen.
+            throw new IllegalArgumentException("unhandled command " + command);
         }
-        // Grant/RejectRunnerConfig are answers to ask(); the caller reads them from the decision.
     }
 
     private void removeRunner(String runnerName, long drainId) {
@@ -187,8 +238,12 @@ public final class PoolLoop {
             write = busyStore.clearBusy(pool.name(), c.runnerName());
         } else if (command instanceof PoolCommand.RememberQueued q) {
             write = busyStore.markQueued(new QueuedMarker(pool.name(), q.jobId(), q.repository(), q.since()));
+        } else if (command instanceof PoolCommand.ForgetQueued f) {
+            write = busyStore.clearQueued(pool.name(), f.jobId());
         } else {
-            write = busyStore.clearQueued(pool.name(), ((PoolCommand.ForgetQueued) command).jobId());
+            // Only execute() routes commands here. A failed write, not a thrown exception, which
+            // would end the stream of writes for good.
+            write = Uni.createFrom().failure(new IllegalArgumentException("unhandled command " + command));
         }
         return write.onFailure().recoverWithUni(e -> {
             storeWriteFailures.incrementAndGet();
@@ -206,6 +261,21 @@ public final class PoolLoop {
     public static final class InboxFullException extends RuntimeException {
         public InboxFullException(String pool) {
             super("pool " + pool + " has too many events waiting; try again later");
+        }
+    }
+
+    /** Thrown by {@link #ask} when the engine failed on the event; the pool's state is unchanged. */
+    public static final class EngineFailedException extends RuntimeException {
+        public EngineFailedException(String pool, PoolEvent event, Throwable cause) {
+            super("pool " + pool + " could not decide " + event.getClass().getSimpleName()
+                    + "; its state is unchanged, try again later", cause);
+        }
+    }
+
+    /** Thrown by {@link #ask} once the loop has stopped (the process is shutting down). */
+    public static final class PoolStoppedException extends RuntimeException {
+        public PoolStoppedException(String pool) {
+            super("pool " + pool + " has stopped deciding; try again later");
         }
     }
 }

@@ -144,7 +144,7 @@ class BusySafetyPropertyTest {
                 Instance busy = instanceIn(Phase.BUSY, Phase.FINISHING);
                 return busy == null ? new PoolEvent.Tick()
                         : random.nextBoolean() ? new PoolEvent.JobCompleted(busy.jobId(), busy.name())
-                        : new PoolEvent.RunnerOffline(busy.name());
+                        : gone(busy.name());
             }
             return new PoolEvent.RunnerConfigRequested(runnerIn(Phase.PROVISIONING));
         }
@@ -167,7 +167,7 @@ class BusySafetyPropertyTest {
                 return new PoolEvent.RunnerJobFinishing(someRunner());
             }
             if (roll < 85) {
-                return new PoolEvent.RunnerOffline(someRunner());
+                return gone(someRunner());
             }
             if (roll < 89) {
                 return new PoolEvent.RunnerConfigRequested(someRunner());
@@ -190,6 +190,20 @@ class BusySafetyPropertyTest {
                 return new PoolEvent.RunnerRemovalRefused(someRunner(), random.nextInt(50), "stray");
             }
             return new PoolEvent.Tick();
+        }
+
+        /**
+         * A reconcile's GitHub listing, asked for now, in which the runner is gone if its instance
+         * is busy: the way a job ends without its webhook. Every other configured runner is listed
+         * as the engine believes it, so that the listing claims nothing else.
+         */
+        private PoolEvent gone(String runner) {
+            List<ObservedRunner> runners = state.instances().values().stream()
+                    .filter(i -> i.phase() == Phase.IDLE || i.phase().isBusy())
+                    .filter(i -> !(i.phase().isBusy() && i.name().equalsIgnoreCase(runner)))
+                    .map(i -> new ObservedRunner(i.name(), true, i.phase().isBusy(), true))
+                    .toList();
+            return new PoolEvent.RunnersObserved(now, runners);
         }
 
         private Instance instanceIn(Phase... phases) {
@@ -281,15 +295,25 @@ class BusySafetyPropertyTest {
          */
         private void toldJobOver(PoolEvent event, PoolState before, PoolState after) {
             String runner = event instanceof PoolEvent.JobCompleted c ? c.runnerName()
-                    : event instanceof PoolEvent.RunnerOffline o ? o.runnerName()
                     : event instanceof PoolEvent.RunnerJobFinishing f ? f.runnerName()
                     : event instanceof PoolEvent.RunnerConfigFailed f ? f.runnerName()
                     : null;
-            Phase was = before.byName(runner).map(Instance::phase).orElse(null);
-            Phase is = after.byName(runner).map(Instance::phase).orElse(null);
-            if (was != is && SERVING.contains(was) && ENDED.contains(is)) {
-                azure.forgetJob(runner);
+            List<String> runners = event instanceof PoolEvent.RunnersObserved o
+                    ? before.instances().values().stream().filter(i -> listedGone(o, i)).map(Instance::name).toList()
+                    : runner == null ? List.of() : List.of(runner);
+            for (String r : runners) {
+                Phase was = before.byName(r).map(Instance::phase).orElse(null);
+                Phase is = after.byName(r).map(Instance::phase).orElse(null);
+                if (was != is && SERVING.contains(was) && ENDED.contains(is)) {
+                    azure.forgetJob(r);
+                }
             }
+        }
+
+        /** The listing, asked for after the instance's phase began, shows its runner gone or offline with no job. */
+        private static boolean listedGone(PoolEvent.RunnersObserved o, Instance i) {
+            return i.since().isBefore(o.listedAt()) && o.runners().stream()
+                    .noneMatch(r -> r.name().equalsIgnoreCase(i.name()) && (r.online() || r.busy()));
         }
 
         /**
@@ -330,7 +354,7 @@ class BusySafetyPropertyTest {
         /** The only ways a busy instance may be recycled in the decision that sees them. */
         private boolean jobReallyOver(Instance was, PoolEvent event) {
             return event instanceof PoolEvent.JobCompleted c && was.name().equalsIgnoreCase(c.runnerName())
-                    || event instanceof PoolEvent.RunnerOffline o && was.name().equalsIgnoreCase(o.runnerName())
+                    || event instanceof PoolEvent.RunnersObserved o && listedGone(o, was)
                     || was.phase() == Phase.FINISHING && !was.since().plus(spec.finishGrace()).isAfter(now);
         }
 

@@ -307,6 +307,67 @@ class DrainTest {
         assertEquals(before, s.state());
     }
 
+    /** Why an idle instance is drained again. */
+    enum Redrain {
+        /** Surplus past its cool-down: the planner drains it. */
+        SURPLUS(1) {
+            @Override
+            void apply(Scenario s) {
+                s.tick();
+            }
+        },
+        /** Configured, yet GitHub never showed its runner online within the boot timeout: reconcile drains it. */
+        NEVER_ONLINE(2) {
+            @Override
+            void apply(Scenario s) {
+                s.on(new PoolEvent.RunnersObserved(s.now(),
+                        List.of(new ObservedRunner(Pools.name("1"), true, true, true))));
+            }
+        };
+
+        final int min;
+
+        Redrain(int min) {
+            this.min = min;
+        }
+
+        abstract void apply(Scenario s);
+    }
+
+    /**
+     * A job landed on a draining runner (DRAINING to BUSY, its drain unanswered); the instance was
+     * re-imaged, configured and is idle again under the same name, and is drained anew. The first
+     * drain's answer, arriving only now, must not end the second one, whichever rule drains it.
+     */
+    @ParameterizedTest(name = "drained again as {0}: a late answer to the earlier drain changes nothing")
+    @EnumSource(Redrain.class)
+    void aLateAnswerToASupersededDrainChangesNothing(Redrain redrain) {
+        long earlier = 7;
+        Operation unanswered = new Operation(earlier, Operation.Kind.DRAIN, List.of(DRAINED), 0, LONG_AGO);
+        PoolState state = Scenario.with(Pools.spec().min(redrain.min).max(4).free(0).build(),
+                Pools.idle(DRAINED, T0), Pools.busy("1", 100)).state();
+        Scenario s = Scenario.of(new PoolState(state.spec(), state.instances(), state.queued(), state.endedJobs(),
+                state.orphanStarts(), List.of(unanswered), earlier + 1, state.lastListApplied(),
+                state.growthSettlesWith(), 0, Instant.EPOCH, Optional.empty(), Optional.empty()));
+
+        s.at(Pools.BOOT.plusMinutes(1));
+        redrain.apply(s);
+        assertEquals(Phase.DRAINING, s.phase(DRAINED));
+        PoolState before = s.state();
+
+        for (PoolEvent late : List.of(new PoolEvent.RunnerRemoved(name(DRAINED), earlier),
+                new PoolEvent.RunnerRemovalRefused(name(DRAINED), earlier, "runner is busy"))) {
+            s.on(late);
+            assertEquals(List.of(), s.commands(), late::toString);
+            assertEquals(before, s.state(), late::toString);
+        }
+        assertNotEquals(earlier, s.op(Operation.Kind.DRAIN).id(), "only the new drain is in flight");
+
+        s.removed(name(DRAINED));
+        assertTrue(s.phase(DRAINED) == Phase.DELETING || s.phase(DRAINED) == Phase.REIMAGING,
+                "the current drain's answer still counts: recycled");
+    }
+
     static Stream<Arguments> answersForInstancesNotDraining() {
         List<Consumer<Scenario>> answers = List.of(
                 s -> s.removed(name(DRAINED)),
@@ -436,11 +497,11 @@ class DrainTest {
     void runnerReportsThatDoNotApplyToAnIdleRunnerLeaveItDraining(String report) {
         Scenario s = draining();
         PoolState before = s.state();
-        s.on(switch (report) {
-            case "offline" -> new PoolEvent.RunnerOffline(name(DRAINED));
-            case "job-completed hook" -> new PoolEvent.RunnerJobFinishing(name(DRAINED));
-            default -> new PoolEvent.RunnerConfigFailed(name(DRAINED));
-        });
+        switch (report) {
+            case "offline" -> s.offline(name(DRAINED));
+            case "job-completed hook" -> s.finishing(name(DRAINED));
+            default -> s.configFailed(name(DRAINED));
+        }
         assertEquals(List.of(), s.commands());
         assertEquals(before, s.state());
     }

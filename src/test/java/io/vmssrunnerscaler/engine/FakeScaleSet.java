@@ -88,7 +88,6 @@ final class FakeScaleSet {
                 : e instanceof PoolEvent.JobCompleted c ? c.runnerName()
                 : e instanceof PoolEvent.RunnerJobStarted s ? s.runnerName()
                 : e instanceof PoolEvent.RunnerJobFinishing f ? f.runnerName()
-                : e instanceof PoolEvent.RunnerOffline o ? o.runnerName()
                 : e instanceof PoolEvent.RunnerConfigFailed f ? f.runnerName()
                 : null;
         if (runner != null) {

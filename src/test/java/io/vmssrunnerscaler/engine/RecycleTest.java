@@ -30,7 +30,7 @@ class RecycleTest {
                 s.at(Duration.ofMinutes(1)).completed(JOB, Pools.name(USED));
             }
         },
-        /** GitHub reports the ephemeral runner offline. */
+        /** Reconcile finds the ephemeral runner offline at GitHub with no job. */
         OFFLINE {
             @Override
             void apply(Scenario s) {
@@ -108,7 +108,7 @@ class RecycleTest {
     void reimagingStopsAtTheDesiredSize() {
         PoolSpec spec = Pools.spec().min(2).max(4).free(0).build();
         Scenario s = Scenario.with(spec, Pools.busy("0", 1), Pools.busy("1", 2), Pools.busy("2", 3))
-                .offline(name("0"));
+                .at(Duration.ofMinutes(1)).offline(name("0"));
         assertEquals(List.of(), s.reimaged(), "three live for a desired two: not needed");
         assertEquals(List.of("0"), s.deleted());
         s.offline(name("1"));
@@ -167,7 +167,8 @@ class RecycleTest {
     @ParameterizedTest(name = "offline while {0}: nothing happens")
     @EnumSource(value = Phase.class, names = {"PROVISIONING", "IDLE"})
     void aRunnerThatNeverRanAJobIsNotOverByGoingOffline(Phase phase) {
-        Scenario s = Scenario.with(Pools.spec().min(0).build(), Pools.instance(USED, phase, T0, 0)).offline(name(USED));
+        Scenario s = Scenario.with(Pools.spec().min(0).build(), Pools.instance(USED, phase, T0, 0))
+                .at(Duration.ofMinutes(1)).offline(name(USED));
         assertEquals(phase, s.phase(USED));
         assertTrue(s.commands().isEmpty(), () -> s.commands().toString());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,11 @@ final class Scenario {
     /** A pool that has not been listed yet. */
     static Scenario empty(PoolSpec spec) {
         return new Scenario(PoolState.empty(spec));
+    }
+
+    /** A pool in exactly this state. */
+    static Scenario of(PoolState state) {
+        return new Scenario(state);
     }
 
     /** A pool whose last listing showed these instances. */
@@ -101,8 +107,19 @@ final class Scenario {
         return on(new PoolEvent.RunnerJobFinishing(runnerName));
     }
 
+    /**
+     * A reconcile's GitHub listing, asked for now, shows this runner offline with no job, and the
+     * pool's other configured runners as the pool believes them (online, busy when their instance
+     * is): the one way the engine learns that a runner went away without its webhook.
+     */
     Scenario offline(String runnerName) {
-        return on(new PoolEvent.RunnerOffline(runnerName));
+        List<ObservedRunner> runners = new ArrayList<>();
+        runners.add(new ObservedRunner(runnerName, false, false, true));
+        state.instances().values().stream()
+                .filter(i -> !i.name().equalsIgnoreCase(runnerName))
+                .filter(i -> i.phase() == Phase.IDLE || i.phase().isBusy())
+                .forEach(i -> runners.add(new ObservedRunner(i.name(), true, i.phase().isBusy(), true)));
+        return on(new PoolEvent.RunnersObserved(now, runners));
     }
 
     Scenario configRequested(String runnerName) {
