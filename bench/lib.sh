@@ -32,11 +32,28 @@ ensure_wrk() {
   fi
 }
 
-# Builds the packaged service (target/quarkus-app) unless it is newer than every source file.
+# Whether the packaged app in folder $1 is the aot-jar layout (a -Paot build), not the default fast-jar.
+is_aot_jar() {
+  unzip -p "$1/quarkus-run.jar" META-INF/MANIFEST.MF 2>/dev/null | grep -q 'AotQuarkusEntryPoint'
+}
+
+# Builds the packaged service (target/quarkus-app, fast-jar) unless it is newer than every source file
+# and of that layout (a -Paot build leaves the aot-jar layout there).
 bench_package() {
   local jar="$ROOT/target/quarkus-app/quarkus-run.jar"
-  if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
+  if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]] \
+     || is_aot_jar "$ROOT/target/quarkus-app"; then
     (cd "$ROOT" && $MVN package -DskipTests >&2)
+  fi
+}
+
+# Builds the aot-jar layout of the packaged service (what -Paot packages, where a JDK 25 AOT cache holds
+# the application's classes) into target/quarkus-app-aot, unless it is newer than every source file.
+bench_package_aot() {
+  local jar="$ROOT/target/quarkus-app-aot/quarkus-run.jar"
+  if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
+    (cd "$ROOT" && $MVN package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+       -Dquarkus.package.output-directory=quarkus-app-aot -DpackagedAppDir=quarkus-app-aot >&2)
   fi
 }
 

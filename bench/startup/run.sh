@@ -10,15 +10,21 @@
 #              managed-identity endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER). Ready then includes
 #              the identity token, the Key Vault reads, the busy-queue read-back and the first
 #              scale-set listing. Every run gets a fresh set of fakes (same state each time).
-# The AOT cache of the JDK 25 + AOT runs comes from AOT_SOURCE (default auto):
+# JDK 17 and JDK 25 run the default packaging (fast-jar, target/quarkus-app); JDK 25 + AOT runs the
+# aot-jar packaging, which the aot profile builds (-Paot): there every jar is on the JVM's class path,
+# so that the cache holds the application's classes (with the fast-jar, Quarkus's class loader still
+# reads and defines each class). Its AOT cache comes from AOT_SOURCE (default auto):
 #   build      the project's build, trained by its integration test (PackagedAppIT, simulated mode):
-#              JAVA_HOME=<JDK 25> ./mvnw verify -Paot writes target/quarkus-app/app.aot;
-#   train      a training run of the packaged service in each mode, with that mode's load
-#              (-XX:AOTCacheOutput);
-#   auto       the build's if target/quarkus-app has one, newer than its jar, that JDK25 opens
-#              (java -XX:AOTMode=on -version: it must be the JDK build that recorded it), else train.
+#              JAVA_HOME=<JDK 25> ./mvnw verify -Paot writes target/quarkus-app/app.aot (aot-jar layout);
+#   train      a training run of the packaged service (aot-jar layout, built into
+#              target/quarkus-app-aot if need be) in each mode, with that mode's load (-XX:AOTCacheOutput);
+#   auto       the build's if target/quarkus-app has one, of the aot-jar layout, newer than its jar and
+#              the sources, that JDK25 opens (java -XX:AOTMode=on -version: it must be the JDK build that
+#              recorded it), else train. Either way the fast-jar is then built for the other variants.
 # Environment: RUNS, MODES, JDK17, JDK25, LOAD_SECONDS (2: the load after readiness), AOT_SOURCE.
-# Prints one "RESULT bench=startup ..." line per figure, last; which AOT cache it used goes to stderr.
+# Prints one "RESULT bench=startup ..." line per figure, last, each with before= (the figure recorded
+# in bench/RESULTS.md before issue 12's start-up work) and, where issue 12 set one, target= (ms);
+# which AOT cache it used goes to stderr, with the load average before and after.
 source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-2}"
@@ -31,15 +37,16 @@ OUT="$ROOT/bench/startup/out"
 mkdir -p "$OUT"
 start=$(date +%s)
 ensure_wrk
-bench_package
-# A copy with its timestamps kept: an AOT cache is refused when the jars' timestamps change. It takes
-# the build's AOT cache (app.aot) along; a rebuild of the jar deletes that.
-rm -rf "$OUT/app" && cp -a "$ROOT/target/quarkus-app" "$OUT/app"
-JAR="$OUT/app/quarkus-run.jar"
-
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+rm -rf "$OUT/app" "$OUT/app-aot"
+# The build's cache lives beside the aot-jar layout in target/quarkus-app, which the fast-jar build below
+# replaces: take a copy first. Copies keep their timestamps (cp -a): an AOT cache is refused when the
+# jars' timestamps change.
+APP="$ROOT/target/quarkus-app"
 build_aot_usable() {
-  [[ -s "$OUT/app/app.aot" && "$OUT/app/app.aot" -nt "$JAR" ]] \
-    && "$JDK25/bin/java" -XX:AOTCache="$OUT/app/app.aot" -XX:AOTMode=on -cp "$JAR" -version >/dev/null 2>&1
+  [[ -s "$APP/app.aot" && "$APP/app.aot" -nt "$APP/quarkus-run.jar" ]] && is_aot_jar "$APP" \
+    && [[ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$APP/quarkus-run.jar" -print -quit)" ]] \
+    && "$JDK25/bin/java" -XX:AOTCache="$APP/app.aot" -XX:AOTMode=on -cp "$APP/quarkus-run.jar" -version >/dev/null 2>&1
 }
 case "$AOT_SOURCE" in
   auto) if build_aot_usable; then AOT_FROM=build; else AOT_FROM=train; fi ;;
@@ -50,10 +57,19 @@ case "$AOT_SOURCE" in
   *) echo "AOT_SOURCE is auto, build or train, not '$AOT_SOURCE'" >&2; exit 1 ;;
 esac
 if [[ "$AOT_FROM" == build ]]; then
+  cp -a "$APP" "$OUT/app-aot"
   echo "jdk25-aot: the AOT cache the build recorded from PackagedAppIT (target/quarkus-app/app.aot)" >&2
 else
+  bench_package_aot
+  cp -a "$ROOT/target/quarkus-app-aot" "$OUT/app-aot"
+  rm -f "$OUT/app-aot/app.aot"
   echo "jdk25-aot: an AOT cache from a training run in each mode (-XX:AOTCacheOutput)" >&2
 fi
+bench_package
+cp -a "$APP" "$OUT/app"
+JAR_FAST="$OUT/app/quarkus-run.jar"
+JAR_AOT="$OUT/app-aot/quarkus-run.jar"
+JAR="$JAR_FAST"
 
 # --- simulated mode --------------------------------------------------------------------------
 # The load after readiness: a burst of 200 simulated jobs through the whole loop (webhooks, runner
@@ -131,16 +147,37 @@ one_run() {
   echo "$(( (t1 - t0) / 1000000 )) $rss_ready $rss_load"
 }
 
+# Issue 12's targets for the time to ready (ms, median of 5 on a 2-core machine), and the figures
+# bench/RESULTS.md recorded before that work ("bench/startup", the run of 2026-11-29).
+declare -A TARGET=(
+  [simulated/jdk17/ready_ms_median]=1000
+  [azure/jdk17/ready_ms_median]=1500
+  [simulated/jdk25-aot/ready_ms_median]=600
+)
+declare -A BEFORE=(
+  [simulated/jdk17/ready_ms_median]=2986 [simulated/jdk17/rss_ready_mib_median]=154.3
+  [simulated/jdk17/rss_after_load_mib_median]=330.8
+  [simulated/jdk25/ready_ms_median]=2812 [simulated/jdk25/rss_ready_mib_median]=156.3
+  [simulated/jdk25/rss_after_load_mib_median]=334.0
+  [simulated/jdk25-aot/ready_ms_median]=3936 [simulated/jdk25-aot/rss_ready_mib_median]=178.7
+  [simulated/jdk25-aot/rss_after_load_mib_median]=298.2
+  [azure/jdk17/ready_ms_median]=4565 [azure/jdk17/rss_ready_mib_median]=241.5
+  [azure/jdk17/rss_after_load_mib_median]=425.1
+  [azure/jdk25/ready_ms_median]=4585 [azure/jdk25/rss_ready_mib_median]=225.6
+  [azure/jdk25/rss_after_load_mib_median]=409.1
+  [azure/jdk25-aot/ready_ms_median]=3684 [azure/jdk25-aot/rss_ready_mib_median]=250.4
+  [azure/jdk25-aot/rss_after_load_mib_median]=523.3
+)
 results=()
 for MODE in $MODES; do
   if [[ "$MODE" == azure ]]; then start_world; fi
   if [[ "$AOT_FROM" == build ]]; then
-    aot_cache="$OUT/app/app.aot"
+    aot_cache="$OUT/app-aot/app.aot"
   else
     # The AOT cache: a training run in the same mode with the same load, written when the JVM exits.
     aot_cache="$OUT/app-$MODE.aot"
     rm -f "$aot_cache"
-    one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$aot_cache" >/dev/null
+    JAR="$JAR_AOT" one_run "$JDK25/bin/java" -XX:AOTCacheOutput="$aot_cache" >/dev/null
     [[ -s "$aot_cache" ]] || { echo "no AOT cache was written" >&2; exit 1; }
   fi
   declare -A VARIANTS=(
@@ -148,19 +185,26 @@ for MODE in $MODES; do
     [jdk25]="$JDK25/bin/java"
     [jdk25-aot]="$JDK25/bin/java -XX:AOTCache=$aot_cache"
   )
+  declare -A JARS=([jdk17]="$JAR_FAST" [jdk25]="$JAR_FAST" [jdk25-aot]="$JAR_AOT")
   for variant in jdk17 jdk25 jdk25-aot; do
     : >"$OUT/$MODE-$variant.txt"
     for ((i = 1; i <= RUNS; i++)); do
       # shellcheck disable=SC2086
-      one_run ${VARIANTS[$variant]} | tee -a "$OUT/$MODE-$variant.txt" \
+      JAR="${JARS[$variant]}" one_run ${VARIANTS[$variant]} | tee -a "$OUT/$MODE-$variant.txt" \
         | sed "s/^/$MODE $variant run $i: ready_ms rss_ready_mib rss_after_load_mib = /"
     done
-    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=ready_ms_median value=$(cut -d' ' -f1 "$OUT/$MODE-$variant.txt" | median)")
-    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=rss_ready_mib_median value=$(cut -d' ' -f2 "$OUT/$MODE-$variant.txt" | median)")
-    results+=("RESULT bench=startup mode=$MODE jvm=$variant metric=rss_after_load_mib_median value=$(cut -d' ' -f3 "$OUT/$MODE-$variant.txt" | median)")
+    col=1
+    for metric in ready_ms_median rss_ready_mib_median rss_after_load_mib_median; do
+      line="RESULT bench=startup mode=$MODE jvm=$variant metric=$metric value=$(cut -d' ' -f$col "$OUT/$MODE-$variant.txt" | median)"
+      if [[ -n "${TARGET[$MODE/$variant/$metric]:-}" ]]; then line+=" target=${TARGET[$MODE/$variant/$metric]}"; fi
+      if [[ -n "${BEFORE[$MODE/$variant/$metric]:-}" ]]; then line+=" before=${BEFORE[$MODE/$variant/$metric]}"; fi
+      results+=("$line")
+      col=$((col + 1))
+    done
   done
   if [[ "$MODE" == azure ]]; then stop_world; fi
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 printf '%s\n' "${results[@]}"
 echo "RESULT bench=startup metric=runs_per_variant value=$RUNS"
 echo "RESULT bench=startup metric=wall_time_s value=$(( $(date +%s) - start ))"

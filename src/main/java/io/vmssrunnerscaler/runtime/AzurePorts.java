@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.queue.QueueAccess;
 import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
 import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
+import io.vmssrunnerscaler.config.PoolConfig;
 import io.vmssrunnerscaler.config.ScalerConfig;
 import io.vmssrunnerscaler.github.rest.GitHubAuth;
 import io.vmssrunnerscaler.github.rest.GitHubSettings;
@@ -19,12 +20,16 @@ import io.vmssrunnerscaler.secrets.KeyVaultSettings;
 import io.vmssrunnerscaler.secrets.SecretStore;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The real ports for {@code scaler.cloud=azure}: the scale sets through Azure Resource Manager,
- * the busy runners in a storage queue, secrets in Key Vault, GitHub's REST API. Every client is
- * built on first use, not here, so that start-up stays fast.
+ * the busy runners in a storage queue, secrets in Key Vault, GitHub's REST API. No client is built
+ * on the start-up thread: each on first use, except the Compute clients, whose build starts here
+ * on a worker thread (the first listing, which readiness waits for, needs them).
  */
 record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStore busyStore, RestGitHub gitHub,
         SecretStore secrets) {
@@ -41,6 +46,10 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
                 .withPollInterval(azure.pollInterval())
                 .withDeadlines(azure.requestTimeout(), defaults.listDeadline(), defaults.operationDeadline()),
                 credential, vertx, throttle);
+        // Readiness waits for the first listing of every scale set, which the pools start only once
+        // the busy store was read back; building the Compute client (the SDK's classes, ~0.5 s of
+        // CPU) meanwhile, on a worker thread, takes it off that path.
+        subscriptions(config).forEach(scaleSet::prepare);
         QueueStoreSettings queueSettings = QueueStoreSettings.defaults(azure.queue().name());
         QueueAccess access = azure.queue().connectionString()
                 .map(QueueAccess::connectionString)
@@ -49,6 +58,17 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
         RestGitHub gitHub = RestGitHub.create(GitHubSettings.defaults().withBaseUri(URI.create(config.github().apiUrl())),
                 gitHubAuth(config, secrets));
         return new AzurePorts(scaleSet, throttle, busyStore, gitHub, secrets);
+    }
+
+    /** The subscriptions of the configured scale sets. */
+    private static Set<String> subscriptions(ScalerConfig config) {
+        Set<String> subscriptions = new LinkedHashSet<>();
+        for (PoolConfig pool : config.pools().values()) {
+            List<? extends PoolConfig.ScaleSet> sets = pool.scaleSets().<List<? extends PoolConfig.ScaleSet>>map(m -> m)
+                    .orElseGet(() -> List.of(pool.scaleSet()));
+            sets.forEach(set -> set.subscription().ifPresent(subscriptions::add));
+        }
+        return subscriptions;
     }
 
     /**

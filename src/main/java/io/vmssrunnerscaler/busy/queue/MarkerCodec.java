@@ -21,10 +21,9 @@ import java.util.Optional;
 final class MarkerCodec {
     static final int VERSION = 1;
     private static final String QUEUED = "queued";
-    private final ObjectMapper mapper = new ObjectMapper();
 
     String encode(Marker marker) {
-        ObjectNode node = mapper.createObjectNode().put("v", VERSION);
+        ObjectNode node = Json.MAPPER.createObjectNode().put("v", VERSION);
         if (marker instanceof BusyMarker b) {
             node.put("pool", b.pool()).put("runner", b.runnerName()).put("instanceId", b.instanceId())
                     .put("jobId", b.jobId());
@@ -38,7 +37,7 @@ final class MarkerCodec {
     /** The marker, or empty for a message this store did not write (or a later version it cannot read). */
     Optional<Marker> decode(String text) {
         try {
-            JsonNode node = mapper.readTree(text);
+            JsonNode node = Json.MAPPER.readTree(text);
             if (node == null || !node.isObject() || node.path("v").asInt() != VERSION || !node.path("pool").isTextual()) {
                 return Optional.empty();
             }
@@ -63,5 +62,13 @@ final class MarkerCodec {
 
     static Instant since(Marker marker) {
         return marker instanceof BusyMarker b ? b.since() : ((QueuedMarker) marker).since();
+    }
+
+    /**
+     * Built on the first marker written or read, not with the store at start-up: constructing a
+     * Jackson mapper loads some 300 classes. ObjectMapper is thread-safe once configured.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.github.rest;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Authenticates as one installation of a GitHub App: an installation token, obtained with the
@@ -14,12 +15,12 @@ final class GitHubAppInstallation implements GitHubCredentials {
     private final TokenCache<InstallationToken> cache;
 
     /** @param appCaller a caller authenticated with the App's JWT ({@link GitHubAppJwt}) */
-    GitHubAppInstallation(long installationId, GitHubApi api, GitHubCaller appCaller, Duration refreshMargin,
+    GitHubAppInstallation(long installationId, Supplier<GitHubApi> api, GitHubCaller appCaller, Duration refreshMargin,
             Clock clock) {
         this.installationId = installationId;
         String call = "POST /app/installations/" + installationId + "/access_tokens";
         this.cache = new TokenCache<>(
-                () -> appCaller.call(call, jwt -> api.installationToken(jwt, installationId))
+                () -> appCaller.call(call, jwt -> api.get().installationToken(jwt, installationId))
                         .map(response -> GitHubJson.installationToken(GitHubJson.body(response))),
                 token -> clock.instant().plus(refreshMargin).isBefore(token.expiresAt()));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,11 +25,11 @@ final class HookDeliveries {
     static final int MAX_PAGES = 20;
     private static final Logger LOG = Logger.getLogger(HookDeliveries.class);
 
-    private final GitHubApi api;
+    private final Supplier<GitHubApi> api;
     private final GitHubCaller caller;
     private final int perPage;
 
-    HookDeliveries(GitHubApi api, GitHubCaller caller, int perPage) {
+    HookDeliveries(Supplier<GitHubApi> api, GitHubCaller caller, int perPage) {
         this.api = api;
         this.caller = caller;
         this.perPage = perPage;
@@ -43,8 +44,8 @@ final class HookDeliveries {
         RunnerScope s = hook.scope();
         String call = "POST " + base(hook) + "/deliveries/" + deliveryId + "/attempts";
         return caller.call(call, auth -> s.isOrganisation()
-                        ? api.orgRedeliver(auth, s.owner(), hook.hookId(), deliveryId)
-                        : api.repoRedeliver(auth, s.owner(), s.repository(), hook.hookId(), deliveryId))
+                        ? api.get().orgRedeliver(auth, s.owner(), hook.hookId(), deliveryId)
+                        : api.get().repoRedeliver(auth, s.owner(), s.repository(), hook.hookId(), deliveryId))
                 .invoke(Response::close)
                 .replaceWithVoid();
     }
@@ -85,8 +86,8 @@ final class HookDeliveries {
     private Function<String, Uni<Response>> listing(WebhookRef hook, String cursor) {
         RunnerScope s = hook.scope();
         return auth -> s.isOrganisation()
-                ? api.orgHookDeliveries(auth, s.owner(), hook.hookId(), perPage, cursor)
-                : api.repoHookDeliveries(auth, s.owner(), s.repository(), hook.hookId(), perPage, cursor);
+                ? api.get().orgHookDeliveries(auth, s.owner(), hook.hookId(), perPage, cursor)
+                : api.get().repoHookDeliveries(auth, s.owner(), s.repository(), hook.hookId(), perPage, cursor);
     }
 
     private static String base(WebhookRef hook) {

@@ -31,7 +31,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     /** GitHub's answer to a JIT configuration for a name that is registered already. */
     private static final int NAME_TAKEN = 409;
 
-    private final GitHubApi api;
+    private final LazyGitHubApi api;
     private final GitHubCaller caller;
     private final GitHubSettings settings;
     private final Clock clock;
@@ -39,7 +39,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     private final HookDeliveries deliveries;
     private final Map<RunnerScope, TokenCache<RegistrationToken>> registrationTokens = new ConcurrentHashMap<>();
 
-    RestGitHub(GitHubApi api, GitHubCredentials credentials, GitHubSettings settings, Clock clock) {
+    RestGitHub(LazyGitHubApi api, GitHubCredentials credentials, GitHubSettings settings, Clock clock) {
         this.api = api;
         this.settings = settings;
         this.clock = clock;
@@ -55,11 +55,11 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
 
     /** A client authenticating with custom credentials (a token source of its own). */
     public static RestGitHub create(GitHubSettings settings, GitHubCredentials credentials) {
-        return new RestGitHub(GitHubApi.create(settings), credentials, settings, Clock.systemUTC());
+        return new RestGitHub(new LazyGitHubApi(settings), credentials, settings, Clock.systemUTC());
     }
 
     static RestGitHub create(GitHubSettings settings, GitHubAuth auth, Clock clock) {
-        GitHubApi api = GitHubApi.create(settings);
+        LazyGitHubApi api = new LazyGitHubApi(settings);
         GitHubCredentials credentials;
         if (auth instanceof GitHubAuth.App app) {
             // The App's own calls have a rate limit of their own, hence a gate of their own.
@@ -168,7 +168,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
                 throw new IllegalArgumentException("a job belongs to a repository (owner/name), got " + repositoryFullName);
             }
             String call = "GET /repos/" + repository + "/actions/jobs/" + jobId;
-            return caller.call(call, auth -> api.job(auth, repository.owner(), repository.repository(), jobId))
+            return caller.call(call, auth -> api.get().job(auth, repository.owner(), repository.repository(), jobId))
                     .map(response -> Optional.of(GitHubJson.job(GitHubJson.body(response))))
                     .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
         });
@@ -195,7 +195,7 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
 
     @Override
     public void close() {
-        GitHubApi.close(api);
+        api.close();
     }
 
     @Override

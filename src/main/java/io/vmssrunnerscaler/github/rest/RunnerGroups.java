@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.github.RunnerScope;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Runner group ids by name, as {@code generate-jitconfig} wants them. Looked up once per
@@ -15,12 +16,12 @@ final class RunnerGroups {
     /** The id of every organisation's and repository's group "Default". */
     static final long DEFAULT_GROUP_ID = 1;
 
-    private final GitHubApi api;
+    private final Supplier<GitHubApi> api;
     private final GitHubCaller caller;
     private final int perPage;
     private final Map<String, Long> ids = new ConcurrentHashMap<>();
 
-    RunnerGroups(GitHubApi api, GitHubCaller caller, int perPage) {
+    RunnerGroups(Supplier<GitHubApi> api, GitHubCaller caller, int perPage) {
         this.api = api;
         this.caller = caller;
         this.perPage = perPage;
@@ -40,7 +41,7 @@ final class RunnerGroups {
             return Uni.createFrom().item(known);
         }
         String call = "GET /orgs/" + scope.owner() + "/actions/runner-groups";
-        return Pager.all(caller, call, page -> auth -> api.orgRunnerGroups(auth, scope.owner(), perPage, page), "runner_groups")
+        return Pager.all(caller, call, page -> auth -> api.get().orgRunnerGroups(auth, scope.owner(), perPage, page), "runner_groups")
                 .map(groups -> groups.stream()
                         .filter(g -> g.path("name").asText().equalsIgnoreCase(group.trim()))
                         .map(g -> g.path("id").asLong())

@@ -4,16 +4,17 @@ import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.RunnerScope;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The runner endpoints of one scope: the same calls under {@code /repos/{o}/{r}} or
  * {@code /orgs/{org}}. Each method returns the request, waiting for its {@code Authorization}.
  */
 final class ScopeEndpoints {
-    private final GitHubApi api;
+    private final Supplier<GitHubApi> api;
     private final RunnerScope scope;
 
-    ScopeEndpoints(GitHubApi api, RunnerScope scope) {
+    ScopeEndpoints(Supplier<GitHubApi> api, RunnerScope scope) {
         this.api = api;
         this.scope = scope;
     }
@@ -26,26 +27,26 @@ final class ScopeEndpoints {
 
     Function<String, Uni<Response>> jitConfig(JitConfigRequest body) {
         return auth -> scope.isOrganisation()
-                ? api.orgJitConfig(auth, scope.owner(), body)
-                : api.repoJitConfig(auth, scope.owner(), scope.repository(), body);
+                ? api.get().orgJitConfig(auth, scope.owner(), body)
+                : api.get().repoJitConfig(auth, scope.owner(), scope.repository(), body);
     }
 
     Function<String, Uni<Response>> registrationToken() {
         return auth -> scope.isOrganisation()
-                ? api.orgRegistrationToken(auth, scope.owner())
-                : api.repoRegistrationToken(auth, scope.owner(), scope.repository());
+                ? api.get().orgRegistrationToken(auth, scope.owner())
+                : api.get().repoRegistrationToken(auth, scope.owner(), scope.repository());
     }
 
     /** One page of the listing, filtered by exact {@code name} unless it is null. */
     Function<String, Uni<Response>> runners(String name, int perPage, int page) {
         return auth -> scope.isOrganisation()
-                ? api.orgRunners(auth, scope.owner(), name, perPage, page)
-                : api.repoRunners(auth, scope.owner(), scope.repository(), name, perPage, page);
+                ? api.get().orgRunners(auth, scope.owner(), name, perPage, page)
+                : api.get().repoRunners(auth, scope.owner(), scope.repository(), name, perPage, page);
     }
 
     Function<String, Uni<Response>> delete(long runnerId) {
         return auth -> scope.isOrganisation()
-                ? api.orgDeleteRunner(auth, scope.owner(), runnerId)
-                : api.repoDeleteRunner(auth, scope.owner(), scope.repository(), runnerId);
+                ? api.get().orgDeleteRunner(auth, scope.owner(), runnerId)
+                : api.get().repoDeleteRunner(auth, scope.owner(), scope.repository(), runnerId);
     }
 }

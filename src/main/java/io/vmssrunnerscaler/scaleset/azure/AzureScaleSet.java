@@ -115,6 +115,15 @@ public final class AzureScaleSet implements ScaleSetPort {
         };
     }
 
+    /**
+     * Starts building the client of a subscription now, on the builder executor, instead of on the
+     * first call: the caller knows a call will come (the first listing at start-up) and has other
+     * work meanwhile. Building does no I/O; a failed build is forgotten and the call builds again.
+     */
+    public void prepare(String subscription) {
+        clients.forSubscription(subscription);
+    }
+
     /** For tests: whether any SDK client was built (they are built on the first call only). */
     boolean clientsBuilt() {
         return clients.built() > 0;
