@@ -12,7 +12,8 @@ import java.util.List;
  * own, or a test fixture's). Dependencies run one way:
  *
  * <pre>
- * engine  <-  ports (github, scaleset, busy, secrets, time)  <-  adapters (github.rest, scaleset.azure, busy.queue, sim)
+ * engine  <-  ports (github, scaleset, busy, secrets, time)  <-  adapters (github.rest, scaleset.azure, busy.queue,
+ *                                                                        secrets.keyvault, sim)
  *                                                           <-  shell (shell, pool)  <-  http (intake, status)
  * wiring (runtime, config) on top of all; nothing depends on it.
  * </pre>
@@ -42,7 +43,7 @@ final class ArchitectureRules {
                 .layer(PORTS).definedBy(root + ".github", root + ".scaleset", root + ".busy", root + ".secrets",
                         root + ".time")
                 .layer(ADAPTERS).definedBy(root + ".github.rest..", root + ".scaleset.azure..", root + ".busy.queue..",
-                        root + ".sim..")
+                        root + ".secrets.keyvault..", root + ".sim..")
                 .layer(SHELL).definedBy(root + ".shell..", root + ".pool..")
                 .layer(HTTP).definedBy(root + ".intake..", root + ".status..")
                 .layer(WIRING).definedBy(root + ".runtime..", root + ".config..")

@@ -8,16 +8,16 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 
 /** Checks that no secret value shows in a failure: message, toString, causes, suppressed. */
-final class Leaks {
+public final class Leaks {
     private Leaks() {
     }
 
-    static void assertNoValueIn(Throwable failure, Collection<String> values) {
+    public static void assertNoValueIn(Throwable failure, Collection<String> values) {
         Set<Throwable> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         check(failure, values, visited);
     }
 
-    static void assertNoValueIn(String text, Collection<String> values) {
+    public static void assertNoValueIn(String text, Collection<String> values) {
         for (String value : values) {
             assertFalse(text != null && text.contains(value), () -> "a secret value leaked into: " + text);
         }

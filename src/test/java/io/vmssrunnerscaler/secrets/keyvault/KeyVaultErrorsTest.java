@@ -1,6 +1,5 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
-import io.vmssrunnerscaler.fakes.StubAzureResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +10,9 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpResponse;
+import io.vmssrunnerscaler.fakes.StubAzureResponse;
+import io.vmssrunnerscaler.secrets.Leaks;
+import io.vmssrunnerscaler.secrets.SecretStoreException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -18,9 +20,9 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import reactor.core.Exceptions;
 
 class KeyVaultErrorsTest {

@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
@@ -14,6 +14,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
+import io.vmssrunnerscaler.secrets.SecretStore;
+import io.vmssrunnerscaler.secrets.SecretStoreException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -1,10 +1,11 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import io.vertx.core.VertxException;
+import io.vmssrunnerscaler.secrets.SecretStoreException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;

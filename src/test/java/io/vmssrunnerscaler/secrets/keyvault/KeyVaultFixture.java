@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
+import io.vmssrunnerscaler.secrets.Leaks;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;

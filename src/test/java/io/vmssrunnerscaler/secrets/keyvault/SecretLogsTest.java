@@ -1,9 +1,11 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault.Outage;
+import io.vmssrunnerscaler.secrets.Leaks;
+import io.vmssrunnerscaler.secrets.SecretStoreException;
 import io.vmssrunnerscaler.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;

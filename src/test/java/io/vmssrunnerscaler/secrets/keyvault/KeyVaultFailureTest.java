@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault.Outage;
+import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
 import io.vmssrunnerscaler.secrets.SecretStoreException.NotFound;
 import io.vmssrunnerscaler.secrets.SecretStoreException.Throttled;
 import io.vmssrunnerscaler.secrets.SecretStoreException.Transient;

@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 /**
  * Whether the Key Vault client checks that the resource in the vault's 401 challenge belongs to

@@ -1,5 +1,6 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
+import io.vmssrunnerscaler.secrets.SecretStoreException;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.vmssrunnerscaler.secrets;
+package io.vmssrunnerscaler.secrets.keyvault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
