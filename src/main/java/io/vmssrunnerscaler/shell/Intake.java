@@ -41,9 +41,9 @@ public final class Intake implements JobIntake {
         String action = job.action().toLowerCase(Locale.ROOT);
         Optional<SpanningPool> pool = byLabels(job);
         Optional<PoolLoop> loop = switch (action) {
-            case "queued", "waiting" -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob));
+            case "queued", "waiting" -> pool.map(p -> p.route(job.jobId()));
             case "in_progress", "completed" -> byRunner(job.runnerName()).or(() -> byRunnerName(job.runnerName()))
-                    .or(() -> pool.map(p -> p.holding(job.jobId()).orElseGet(p::forNewJob)));
+                    .or(() -> pool.map(p -> p.route(job.jobId())));
             default -> Optional.empty();
         };
         if (loop.isEmpty()) {

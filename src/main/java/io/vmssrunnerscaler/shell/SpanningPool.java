@@ -3,9 +3,12 @@ package io.vmssrunnerscaler.shell;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.time.TimeSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The loops of one pool that spans several scale sets, in the pool's order of preference. Each
@@ -15,8 +18,18 @@ import java.util.Optional;
  * snapshots; every change is an event offered to a loop.
  */
 public final class SpanningPool {
+    /** Long enough for any loop to take an offered event; an entry this old is dropped unseen. */
+    static final Duration ROUTED_UNSEEN_FOR = Duration.ofSeconds(30);
     private final List<PoolLoop> members;
     private final TimeSource time;
+    /**
+     * Jobs routed here whose loop's snapshot does not show them yet. Deliveries of a burst arrive
+     * together, faster than a loop takes them: without these, every one would find the first
+     * scale set's snapshot with room and wait there.
+     */
+    private final Map<Long, Routed> routed = new ConcurrentHashMap<>();
+
+    private record Routed(PoolLoop loop, Instant at) {}
 
     public SpanningPool(List<PoolLoop> members, TimeSource time) {
         this.time = time;
@@ -42,11 +55,26 @@ public final class SpanningPool {
     }
 
     /**
+     * Where a queued job waits: where it already waits (or was just routed), else where a new job
+     * goes ({@link #forNewJob}). One job at a time, so that each sees the ones routed before it.
+     */
+    public synchronized PoolLoop route(long jobId) {
+        forgetSeen();
+        Optional<PoolLoop> holding = holding(jobId).or(() -> Optional.ofNullable(routed.get(jobId)).map(Routed::loop));
+        if (holding.isPresent()) {
+            return holding.get();
+        }
+        PoolLoop chosen = forNewJob();
+        routed.put(jobId, new Routed(chosen, time.now()));
+        return chosen;
+    }
+
+    /**
      * Where a newly queued job waits: the first serving scale set that is not refusing capacity and
      * has room (its demand below its max); else the first serving one that is not refusing; else
      * the first serving one, whose back-off ends first or last alike.
      */
-    public PoolLoop forNewJob() {
+    private PoolLoop forNewJob() {
         return members.stream().filter(l -> serving(l) && !refusing(l) && hasRoom(l)).findFirst()
                 .or(() -> members.stream().filter(l -> serving(l) && !refusing(l)).findFirst())
                 .or(() -> members.stream().filter(SpanningPool::serving).findFirst())
@@ -68,7 +96,7 @@ public final class SpanningPool {
      * Moves the jobs waiting in a scale set that refuses capacity or drains to the one that would
      * take a new job now, so that the pool grows elsewhere instead of waiting out the back-off.
      */
-    public void rebalance() {
+    public synchronized void rebalance() {
         PoolLoop target = forNewJob();
         if (refusing(target) || !serving(target)) {
             return; // nowhere better to go
@@ -93,8 +121,17 @@ public final class SpanningPool {
         return l.state().refusesGrowthAt(time.now());
     }
 
-    private static boolean hasRoom(PoolLoop l) {
+    /** Drops the routed jobs a loop's snapshot now shows waiting, and those routed long ago. */
+    private void forgetSeen() {
+        Instant stale = time.now().minus(ROUTED_UNSEEN_FOR);
+        routed.entrySet().removeIf(e -> e.getValue().loop().state().queued().containsKey(e.getKey())
+                || e.getValue().at().isBefore(stale));
+    }
+
+    private boolean hasRoom(PoolLoop l) {
         PoolState s = l.state();
-        return s.busy() + s.queued().size() < l.pool().spec().max();
+        long unseen = routed.entrySet().stream()
+                .filter(e -> e.getValue().loop() == l && !s.queued().containsKey(e.getKey())).count();
+        return s.busy() + s.queued().size() + unseen < l.pool().spec().max();
     }
 }
