@@ -6,11 +6,11 @@ import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.queue.QueueAccess;
 import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
 import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
-import io.vmssrunnerscaler.config.PoolConfig;
 import io.vmssrunnerscaler.config.ScalerConfig;
 import io.vmssrunnerscaler.github.rest.GitHubAuth;
 import io.vmssrunnerscaler.github.rest.GitHubSettings;
 import io.vmssrunnerscaler.github.rest.RestGitHub;
+import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.azure.AzureScaleSet;
 import io.vmssrunnerscaler.scaleset.azure.AzureScaleSetSettings;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
@@ -20,9 +20,7 @@ import io.vmssrunnerscaler.secrets.keyvault.KeyVaultSecretStore;
 import io.vmssrunnerscaler.secrets.keyvault.KeyVaultSettings;
 import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +32,7 @@ import java.util.function.Supplier;
 record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStore busyStore, RestGitHub gitHub,
         SecretStore secrets) {
 
-    static AzurePorts create(ScalerConfig config, TokenCredential credential, Vertx vertx) {
+    static AzurePorts create(ScalerConfig config, List<Pool> pools, TokenCredential credential, Vertx vertx) {
         ScalerConfig.Azure azure = config.azure();
         String vaultUrl = azure.keyVault().url().orElseThrow();
         SecretStore secrets = new KeyVaultSecretStore(vaultUrl, credential, vertx,
@@ -49,7 +47,7 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
         // Readiness waits for the first listing of every scale set, which the pools start only once
         // the busy store was read back; building the Compute client (the SDK's classes, ~0.5 s of
         // CPU) meanwhile, on a worker thread, takes it off that path.
-        subscriptions(config).forEach(scaleSet::prepare);
+        pools.stream().map(p -> p.scaleSet().subscription()).distinct().forEach(scaleSet::prepare);
         QueueStoreSettings queueSettings = QueueStoreSettings.defaults(azure.queue().name());
         QueueAccess access = azure.queue().connectionString()
                 .map(QueueAccess::connectionString)
@@ -58,17 +56,6 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
         RestGitHub gitHub = RestGitHub.create(GitHubSettings.defaults().withBaseUri(URI.create(config.github().apiUrl())),
                 gitHubAuth(config, secrets));
         return new AzurePorts(scaleSet, throttle, busyStore, gitHub, secrets);
-    }
-
-    /** The subscriptions of the configured scale sets. */
-    private static Set<String> subscriptions(ScalerConfig config) {
-        Set<String> subscriptions = new LinkedHashSet<>();
-        for (PoolConfig pool : config.pools().values()) {
-            List<? extends PoolConfig.ScaleSet> sets = pool.scaleSets().<List<? extends PoolConfig.ScaleSet>>map(m -> m)
-                    .orElseGet(() -> List.of(pool.scaleSet()));
-            sets.forEach(set -> set.subscription().ifPresent(subscriptions::add));
-        }
-        return subscriptions;
     }
 
     /**

@@ -142,7 +142,7 @@ public class ScalerRuntime {
      */
     private void startAzure(List<Pool> pools) {
         time = new SystemTimeSource(Clock.systemUTC(), "scaler-timer");
-        azure = AzurePorts.create(config, credential, vertx);
+        azure = AzurePorts.create(config, pools, credential, vertx);
         ShellContext context = new ShellContext(time, azure.scaleSet(), azure.busyStore(), azure.gitHub(),
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
