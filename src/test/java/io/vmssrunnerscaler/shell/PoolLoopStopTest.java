@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.busy.InMemoryBusyStore;
-import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.ObservedInstance;
-import io.vmssrunnerscaler.engine.PoolSpec;
-import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
 import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,11 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class PoolLoopStopTest {
     private final VirtualTimeSource time = new VirtualTimeSource(Instant.parse("2026-02-02T08:00:00Z"));
-    private final Pool pool = new Pool(new PoolSpec("linux", Set.of("linux"), 0, 3, 0, AfterJob.DELETE,
-            Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(60), Duration.ofHours(3)),
-            RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", "linux-vmss"));
-    private final SimWorld world = new SimWorld(time, new SimSettings(Duration.ofSeconds(5), Duration.ofSeconds(90),
-            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), SimulatorWiring.scaleSets(List.of(pool)));
+    private final Pool pool = ShellFixtures.linuxPool();
+    private final SimWorld world = ShellFixtures.world(time, List.of(pool));
 
     @Test
     void anAnswerArrivingAfterTheStopTouchesNeitherThePoolNorItsExecutor() {

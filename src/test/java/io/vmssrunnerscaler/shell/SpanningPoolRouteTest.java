@@ -8,9 +8,7 @@ import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
 import io.vmssrunnerscaler.time.VirtualTimeSource;
 import java.time.Duration;
@@ -29,9 +27,7 @@ class SpanningPoolRouteTest {
     private final List<Runnable> heldTasks = new ArrayList<>();
     private final Pool a = member("linux-a");
     private final Pool b = member("linux-b");
-    private final SimWorld world = new SimWorld(time, new SimSettings(Duration.ofSeconds(5), Duration.ofSeconds(90),
-            Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7),
-            SimulatorWiring.scaleSets(List.of(a, b)));
+    private final SimWorld world = ShellFixtures.world(time, List.of(a, b));
     // The loops' executor runs nothing while the burst is routed: the snapshots stay as they are.
     private final Scaler scaler = new Scaler(List.of(a, b), new ShellContext(time, world.azure(), new InMemoryBusyStore(),
             world.gitHub(), Duration.ofSeconds(2), 1000, false, heldTasks::add), p -> PoolListener.NONE);
