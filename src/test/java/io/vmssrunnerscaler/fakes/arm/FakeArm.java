@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpsServer;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Write;
 import io.vmssrunnerscaler.fakes.arm.FakeHttp.Answer;
+import io.vmssrunnerscaler.fakes.spec.Exchange;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
+import io.vmssrunnerscaler.fakes.spec.Specs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +67,7 @@ public final class FakeArm implements AutoCloseable {
     private final FakeArmCounters counters = new FakeArmCounters();
     private final Map<String, FakeScaleSet> scaleSets = new ConcurrentHashMap<>();
     private final FakeOperations operations;
+    private final SpecCheck spec = new SpecCheck("fake ARM", Specs.compute());
 
     private FakeArm(FakeArmOptions options) throws IOException {
         this.options = options;
@@ -115,6 +119,11 @@ public final class FakeArm implements AutoCloseable {
         return delayer.scheduleAtFixedRate(r, first, every, unit);
     }
 
+    /** Every exchange held against Compute's Swagger document (see {@link SpecCheck}). */
+    public SpecCheck specCheck() {
+        return spec;
+    }
+
     public FakeFaults faults() {
         return faults;
     }
@@ -132,8 +141,10 @@ public final class FakeArm implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         Answer answer;
+        byte[] raw = new byte[0];
         try {
-            answer = answer(exchange);
+            raw = FakeHttp.raw(exchange);
+            answer = answer(exchange, raw);
         } catch (FakeArmError e) {
             answer = e.answer();
         } catch (RuntimeException e) {
@@ -141,6 +152,9 @@ public final class FakeArm implements AutoCloseable {
         }
         answer.header("x-ms-correlation-request-id", UUID.randomUUID().toString())
                 .header("x-ms-request-id", UUID.randomUUID().toString());
+        spec.check(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                Exchange.query(exchange.getRequestURI().getRawQuery()), SpecCheck.json(raw), answer.status(), answer.headers(),
+                answer.body() == null ? null : FakeHttp.JSON.valueToTree(answer.body())));
         Duration delay = faults.takeDelay();
         Answer done = answer;
         if (delay.isZero()) {
@@ -150,7 +164,7 @@ public final class FakeArm implements AutoCloseable {
         }
     }
 
-    private Answer answer(HttpExchange exchange) {
+    private Answer answer(HttpExchange exchange, byte[] raw) {
         counters.request();
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.equals("Bearer " + options.token())) {
@@ -179,7 +193,7 @@ public final class FakeArm implements AutoCloseable {
         Route route = route(exchange.getRequestMethod(), m.group(4) == null ? "" : m.group(4));
         counters.route(route);
         FakeBucket bucket = bucket(route);
-        JsonNode body = route == Route.GET_SCALE_SET || route == Route.LIST_INSTANCES ? null : FakeHttp.body(exchange);
+        JsonNode body = route == Route.GET_SCALE_SET || route == Route.LIST_INSTANCES ? null : FakeHttp.body(raw);
         int charge = charge(route, set, body);
         admit(key, bucket, route, charge);
         try {

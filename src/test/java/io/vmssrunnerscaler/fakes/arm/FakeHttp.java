@@ -62,13 +62,21 @@ final class FakeHttp {
         return params;
     }
 
-    /** The JSON body, or an empty object when there is none; bounded. */
-    static JsonNode body(HttpExchange exchange) {
+    /** The request's bytes, at most one more than the largest body taken. */
+    static byte[] raw(HttpExchange exchange) {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new FakeArmError(413, "RequestTooLarge", "body larger than " + MAX_BODY + " bytes");
-            }
+            return in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            throw new FakeArmError(400, "InvalidRequestContent", "body could not be read");
+        }
+    }
+
+    /** The JSON body, or an empty object when there is none; bounded. */
+    static JsonNode body(byte[] bytes) {
+        if (bytes.length > MAX_BODY) {
+            throw new FakeArmError(413, "RequestTooLarge", "body larger than " + MAX_BODY + " bytes");
+        }
+        try {
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             throw new FakeArmError(400, "InvalidRequestContent", "body is not JSON");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.vmssrunnerscaler.fakes.github.FakeLimits.Kind;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
+import io.vmssrunnerscaler.fakes.spec.Specs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,13 +51,14 @@ public final class FakeGitHub implements AutoCloseable {
     private final FakeHooks hooks = new FakeHooks();
     private final FakeLimits limits = new FakeLimits();
     private final FakeHandler handler;
+    private final SpecCheck spec = new SpecCheck("fake GitHub", Specs.gitHub());
 
     private FakeGitHub(Clock clock) throws IOException {
         this.clock = clock;
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
         server.setExecutor(handlers);
-        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, hooks, this::baseUri), delayer);
+        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, hooks, this::baseUri), delayer, spec);
         server.createContext("/", handler);
         server.start();
     }
@@ -71,6 +74,11 @@ public final class FakeGitHub implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the fake GitHub", e);
         }
+    }
+
+    /** Every exchange held against GitHub's OpenAPI description (see {@link SpecCheck}). */
+    public SpecCheck specCheck() {
+        return spec;
     }
 
     public URI baseUri() {

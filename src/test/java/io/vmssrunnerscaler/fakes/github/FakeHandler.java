@@ -3,6 +3,8 @@ package io.vmssrunnerscaler.fakes.github;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.vmssrunnerscaler.fakes.github.FakeLimits.Kind;
+import io.vmssrunnerscaler.fakes.spec.Exchange;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,11 +31,14 @@ final class FakeHandler implements HttpHandler {
     private final FakeLimits limits;
     private final FakeRoutes routes;
     private final ScheduledExecutorService delayer;
+    private final SpecCheck spec;
     private final List<FakeGitHub.Call> calls = new ArrayList<>();
     private final AtomicLong requestIds = new AtomicLong(0xC0FFEE);
     private volatile Map<String, String> lastHeaders = Map.of();
 
-    FakeHandler(Clock clock, FakeAuth auth, FakeLimits limits, FakeRoutes routes, ScheduledExecutorService delayer) {
+    FakeHandler(Clock clock, FakeAuth auth, FakeLimits limits, FakeRoutes routes, ScheduledExecutorService delayer,
+            SpecCheck spec) {
+        this.spec = spec;
         this.clock = clock;
         this.auth = auth;
         this.limits = limits;
@@ -64,6 +69,10 @@ final class FakeHandler implements HttpHandler {
         synchronized (this) {
             calls.add(new FakeGitHub.Call(now, request.method(), request.path(), request.route(), reply.status()));
         }
+        Map<String, List<String>> replyHeaders = new TreeMap<>();
+        reply.headers().forEach((name, value) -> replyHeaders.put(name, List.of(value)));
+        spec.check(new Exchange(request.method(), request.path(), Exchange.query(exchange.getRequestURI().getRawQuery()),
+                SpecCheck.json(body), reply.status(), replyHeaders, SpecCheck.json(reply.body())));
         Optional<FakeLimits.Injection> delay = limits.take(Kind.DELAY, request.route());
         if (delay.isPresent()) {
             delayer.schedule(() -> send(exchange, reply), delay.get().duration.toMillis(), TimeUnit.MILLISECONDS);

@@ -89,15 +89,35 @@ final class FakeRunners {
         groups.computeIfAbsent(org.toLowerCase(Locale.ROOT), k -> new LinkedHashMap<>()).put(name, id);
     }
 
+    /** A workflow job in GitHub's shape ({@code job} in the OpenAPI description: every required field). */
     synchronized void job(String repository, long id, String status, String conclusion, String runnerName) {
+        String repo = repository.toLowerCase(Locale.ROOT);
+        String api = "https://api.github.com/repos/" + repo;
+        long runId = id / 10;
         Map<String, Object> job = new HashMap<>();
         job.put("id", id);
-        job.put("run_id", id / 10);
+        job.put("run_id", runId);
+        job.put("run_url", api + "/actions/runs/" + runId);
+        job.put("node_id", "CR_kwDO" + id);
+        job.put("head_sha", "f83a356604ae3c5d03e1b46ef4d1ca77d64a90b0");
+        job.put("url", api + "/actions/jobs/" + id);
+        job.put("html_url", "https://github.com/" + repo + "/actions/runs/" + runId + "/job/" + id);
         job.put("status", status);
         job.put("conclusion", conclusion);
-        job.put("runner_name", runnerName);
+        job.put("created_at", "2026-12-05T10:00:00Z");
+        job.put("started_at", "2026-12-05T10:00:05Z");
+        job.put("completed_at", "completed".equals(status) ? "2026-12-05T10:03:00Z" : null);
+        job.put("name", "build");
+        job.put("check_run_url", api + "/check-runs/" + id);
         job.put("labels", List.of("self-hosted"));
-        jobs.put(repository.toLowerCase(Locale.ROOT) + "#" + id, job);
+        boolean assigned = runnerName != null;
+        job.put("runner_id", assigned ? 1 : null);
+        job.put("runner_name", runnerName);
+        job.put("runner_group_id", assigned ? 1 : null);
+        job.put("runner_group_name", assigned ? "Default" : null);
+        job.put("workflow_name", "CI");
+        job.put("head_branch", "main");
+        jobs.put(repo + "#" + id, job);
     }
 
     synchronized void registrationTokenLifetime(Duration lifetime) {
@@ -173,10 +193,16 @@ final class FakeRunners {
     /** Every organisation has "Default" (id 1), as on GitHub; plus the groups a test added. */
     synchronized List<Object> groupsOf(String org) {
         List<Object> out = new ArrayList<>();
-        out.add(Map.of("id", 1, "name", "Default", "visibility", "all", "default", true));
-        groups.getOrDefault(org.toLowerCase(Locale.ROOT), Map.of())
-                .forEach((name, id) -> out.add(Map.of("id", id, "name", name, "visibility", "all", "default", false)));
+        out.add(group(org, 1, "Default", true));
+        groups.getOrDefault(org.toLowerCase(Locale.ROOT), Map.of()).forEach((name, id) -> out.add(group(org, id, name, false)));
         return out;
+    }
+
+    /** {@code runner-groups-org} in the OpenAPI description, with its required fields. */
+    private static Map<String, Object> group(String org, long id, String name, boolean isDefault) {
+        return Map.of("id", id, "name", name, "visibility", "all", "default", isDefault,
+                "runners_url", "https://api.github.com/orgs/" + org + "/actions/runner-groups/" + id + "/runners",
+                "inherited", false, "allows_public_repositories", false);
     }
 
     synchronized FakeReply job(String repository, long id) {

@@ -22,8 +22,16 @@ record Answer(int status, Map<String, ?> body, Map<String, String> headers) {
         return new Answer(status, body, h);
     }
 
+    byte[] bodyBytes() {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     void writeTo(HttpExchange exchange) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
+        byte[] bytes = bodyBytes();
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
         exchange.getResponseHeaders().set("x-ms-keyvault-service-version", "1.9.0.0");

@@ -5,6 +5,9 @@ import com.azure.core.credential.TokenCredential;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.vmssrunnerscaler.fakes.spec.Exchange;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
+import io.vmssrunnerscaler.fakes.spec.Specs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,6 +92,7 @@ public final class FakeKeyVault implements AutoCloseable {
     private volatile Outage outage;
     private volatile HttpsServer server;
     private final int port;
+    private final SpecCheck spec = new SpecCheck("fake Key Vault", Specs.keyVaultSecrets());
 
     private FakeKeyVault(SSLContext tls) throws IOException {
         this.tls = tls;
@@ -116,6 +120,11 @@ public final class FakeKeyVault implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every exchange held against Key Vault's secrets document (see {@link SpecCheck}). */
+    public SpecCheck specCheck() {
+        return spec;
     }
 
     /** The vault URL to give the client. */
@@ -243,7 +252,7 @@ public final class FakeKeyVault implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
-            body.readAllBytes();
+            byte[] raw = body.readAllBytes();
             boolean get = exchange.getRequestMethod().equals("GET");
             if (get) {
                 getCalls.incrementAndGet(); // on arrival, so that held reads count
@@ -253,6 +262,11 @@ public final class FakeKeyVault implements AutoCloseable {
                 seen.add(new Seen(exchange.getRequestURI().getPath(), query(exchange.getRequestURI(), "api-version"),
                         authenticated(exchange), answer.status()));
             }
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            answer.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            spec.check(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    Exchange.query(exchange.getRequestURI().getRawQuery()), SpecCheck.json(raw), answer.status(), headers,
+                    SpecCheck.json(answer.bodyBytes())));
             answer.writeTo(exchange);
         }
     }
