@@ -2,7 +2,6 @@ package io.vmssrunnerscaler.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubHeaders;
 import io.vmssrunnerscaler.github.RunnerConfig;
@@ -51,7 +50,7 @@ public final class HttpEndpoints implements ScalerEndpoints {
 
     @Override
     public Uni<Integer> deliver(String deliveryId, WorkflowJob job) {
-        byte[] body = payload(job);
+        byte[] body = WorkflowJobDelivery.body(job);
         HttpRequest.Builder request = request("/github/webhook")
                 .header("Content-Type", "application/json")
                 .header(GitHubHeaders.EVENT, "workflow_job")
@@ -123,25 +122,5 @@ public final class HttpEndpoints implements ScalerEndpoints {
             }
             return response;
         });
-    }
-
-    private byte[] payload(WorkflowJob job) {
-        ObjectNode root = Clients.JSON.createObjectNode();
-        root.put("action", job.action());
-        ObjectNode wj = root.putObject("workflow_job");
-        wj.put("id", job.jobId());
-        wj.put("run_id", job.jobId() * 10);
-        wj.put("status", job.action().equals("completed") ? "completed" : job.action());
-        job.labels().forEach(wj.putArray("labels")::add);
-        if (job.runnerName() == null) {
-            wj.putNull("runner_name");
-        } else {
-            wj.put("runner_name", job.runnerName());
-        }
-        root.putObject("repository").put("full_name", job.repositoryFullName());
-        if (job.organisation() != null) {
-            root.putObject("organization").put("login", job.organisation());
-        }
-        return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

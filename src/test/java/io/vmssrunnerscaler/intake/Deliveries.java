@@ -2,11 +2,14 @@ package io.vmssrunnerscaler.intake;
 
 import io.vmssrunnerscaler.github.WebhookSignature;
 import io.vmssrunnerscaler.github.GitHubHeaders;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
 
 import static io.restassured.RestAssured.given;
 
 import io.restassured.response.ValidatableResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /** Sends webhook deliveries the way GitHub does, signed with the test profile's secret. */
@@ -34,12 +37,9 @@ final class Deliveries {
         return SIGNATURE.sign(body);
     }
 
-    /** A minimal workflow_job payload of the shape GitHub sends. */
+    /** A whole workflow_job payload as GitHub sends it (the simulator's, held to GitHub's webhook schema). */
     static String workflowJob(String action, long jobId, String runner, String repository, String... labels) {
-        String labelList = String.join(",", java.util.Arrays.stream(labels).map(l -> "\"" + l + "\"").toList());
-        return "{\"action\":\"" + action + "\",\"workflow_job\":{\"id\":" + jobId + ",\"run_id\":1,\"labels\":[" + labelList
-                + "],\"status\":\"" + action + "\",\"runner_name\":" + (runner == null ? "null" : "\"" + runner + "\"")
-                + "},\"repository\":{\"full_name\":\"" + repository + "\"},\"organization\":{\"login\":\""
-                + repository.split("/")[0] + "\"}}";
+        WorkflowJob job = new WorkflowJob(action, jobId, List.of(labels), runner, repository, repository.split("/")[0]);
+        return new String(WorkflowJobDelivery.body(job), StandardCharsets.UTF_8);
     }
 }

@@ -14,9 +14,10 @@ import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
 import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
 import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.github.GitHubHeaders;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
 import io.vmssrunnerscaler.github.WebhookSignature;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -39,9 +40,7 @@ class AzureModeTest {
         given().get("/pools/linux").then().statusCode(200).body("instances.size()", equalTo(1))
                 .body("instances[0].name", startsWith("linux"));
 
-        byte[] body = ("{\"action\":\"queued\",\"workflow_job\":{\"id\":4242,\"run_id\":1,\"labels\":[\"linux\"],"
-                + "\"runner_name\":null},\"repository\":{\"full_name\":\"octo-org/app\"},\"organization\":{\"login\":\"octo-org\"}}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = WorkflowJobDelivery.body(new WorkflowJob("queued", 4242, List.of("linux"), null, "octo-org/app", "octo-org"));
         given().contentType("application/json").header(GitHubHeaders.EVENT, "workflow_job")
                 .header(GitHubHeaders.DELIVERY, UUID.randomUUID().toString())
                 .header(GitHubHeaders.SIGNATURE_256, new WebhookSignature(AzureWorld.WEBHOOK_SECRET).sign(body))

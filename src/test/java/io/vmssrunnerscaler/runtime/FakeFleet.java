@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
 import io.vmssrunnerscaler.github.GitHubHeaders;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
 import io.vmssrunnerscaler.github.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -179,9 +181,8 @@ final class FakeFleet implements AutoCloseable {
     }
 
     private void webhook(String action, long jobId, String runner) {
-        String body = "{\"action\":\"" + action + "\",\"workflow_job\":{\"id\":" + jobId + ",\"run_id\":1,"
-                + "\"labels\":[\"self-hosted\",\"linux\"],\"runner_name\":" + (runner == null ? "null" : "\"" + runner + "\"")
-                + "},\"repository\":{\"full_name\":\"" + SCOPE + "\"},\"organization\":{\"login\":\"octo-org\"}}";
+        String body = new String(WorkflowJobDelivery.body(new WorkflowJob(action, jobId, List.of("self-hosted", "linux"), runner,
+                SCOPE, "octo-org")), java.nio.charset.StandardCharsets.UTF_8);
         post("/github/webhook", null, body);
     }
 
