@@ -67,7 +67,7 @@ public final class FakeArm implements AutoCloseable {
     private final FakeArmCounters counters = new FakeArmCounters();
     private final Map<String, FakeScaleSet> scaleSets = new ConcurrentHashMap<>();
     private final FakeOperations operations;
-    private final SpecCheck spec = new SpecCheck("fake ARM", Specs.compute());
+    private final SpecCheck spec = new SpecCheck("fake ARM", Specs::arm);
 
     private FakeArm(FakeArmOptions options) throws IOException {
         this.options = options;
@@ -119,7 +119,7 @@ public final class FakeArm implements AutoCloseable {
         return delayer.scheduleAtFixedRate(r, first, every, unit);
     }
 
-    /** Every exchange held against Compute's Swagger document (see {@link SpecCheck}). */
+    /** Every exchange held against Compute's Swagger document and ARM's RPC (operation polls) (see {@link SpecCheck}). */
     public SpecCheck specCheck() {
         return spec;
     }

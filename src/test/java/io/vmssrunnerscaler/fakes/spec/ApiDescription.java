@@ -68,12 +68,14 @@ public final class ApiDescription {
     private final boolean caseInsensitivePaths;
     private final GeneralErrors generalErrors;
     private final Set<String> pagingParameters;
+    private final Set<String> optionalPathParameters;
     private final List<Operation> operations;
     private final SchemaRegistry registry;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
     private ApiDescription(String name, Kind kind, JsonNode doc, boolean caseInsensitivePaths, GeneralErrors generalErrors,
-            Set<String> pagingParameters) {
+            Set<String> pagingParameters, Set<String> optionalPathParameters) {
+        this.optionalPathParameters = optionalPathParameters;
         this.name = name;
         this.kind = kind;
         this.iri = "https://specs.invalid/" + name.replaceAll("[^A-Za-z0-9.-]+", "-") + ".json";
@@ -91,12 +93,14 @@ public final class ApiDescription {
      * Reads a description from a file. {@code caseInsensitivePaths}: Azure Resource Manager matches
      * resource paths without regard to case. {@code pagingParameters}: query parameters a service puts
      * into its own next-page links (ARM's {@code $skiptoken}) that the operation need not declare.
+     * {@code optionalPathParameters}: path parameters the document's prose says may be left empty
+     * (Key Vault's {@code secret-version}), which its schema cannot say.
      */
     public static ApiDescription read(String name, Kind kind, Path file, boolean caseInsensitivePaths, GeneralErrors generalErrors,
-            Set<String> pagingParameters) {
+            Set<String> pagingParameters, Set<String> optionalPathParameters) {
         try {
             return new ApiDescription(name, kind, JSON.readTree(Files.readAllBytes(file)), caseInsensitivePaths, generalErrors,
-                    pagingParameters);
+                    pagingParameters, optionalPathParameters);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the API description " + file, e);
         }
@@ -143,7 +147,7 @@ public final class ApiDescription {
             String pname = param.path("name").asText();
             if (in.equals("path")) {
                 int group = op.pathNames().indexOf(caseInsensitivePaths ? pname.toLowerCase(java.util.Locale.ROOT) : pname);
-                if (group >= 0) {
+                if (group >= 0 && m.end(group + 1) > m.start(group + 1)) {
                     String value = java.net.URLDecoder.decode(e.path().substring(m.start(group + 1), m.end(group + 1)),
                             java.nio.charset.StandardCharsets.UTF_8);
                     checkValue(param, value, where + " path parameter " + pname, out);
@@ -384,7 +388,8 @@ public final class ApiDescription {
             Matcher m = TEMPLATE_PARAM.matcher(template);
             int last = 0;
             while (m.find()) {
-                regex.append(Pattern.quote(norm(template.substring(last, m.start()), ignoreCase))).append("([^/]+)");
+                regex.append(Pattern.quote(norm(template.substring(last, m.start()), ignoreCase)))
+                        .append(optionalPathParameters.contains(m.group(1)) ? "([^/]*)" : "([^/]+)");
                 names.add(norm(m.group(1), ignoreCase));
                 last = m.end();
             }

@@ -35,23 +35,41 @@ public final class Specs {
         return Compute.DESCRIPTION;
     }
 
+    /**
+     * What an exchange with Azure Resource Manager is held to: a poll of a long-running operation to
+     * ARM's RPC document (its Location URL, {@code monitor=true}, or its Azure-AsyncOperation URL),
+     * anything else to Compute's document.
+     */
+    public static ApiDescription arm(Exchange e) {
+        if (!e.path().toLowerCase(java.util.Locale.ROOT).contains("/operations/")) {
+            return Compute.DESCRIPTION;
+        }
+        return e.query().containsKey("monitor") ? Compute.LOCATION_POLL : Compute.ASYNC_OPERATION;
+    }
+
     public static ApiDescription keyVaultSecrets() {
         return KeyVault.DESCRIPTION;
     }
 
     private static final class GitHub {
         static final ApiDescription DESCRIPTION = ApiDescription.read("GitHub api.github.com (@octokit/openapi 23.0.2)",
-                Kind.OPENAPI_3, GITHUB_OPENAPI, false, GITHUB_GENERAL_ERRORS, Set.of());
+                Kind.OPENAPI_3, GITHUB_OPENAPI, false, GITHUB_GENERAL_ERRORS, Set.of(), Set.of());
     }
 
     private static final class Compute {
         static final ApiDescription DESCRIPTION = ApiDescription.read("Microsoft.Compute 2025-04-01", Kind.SWAGGER_2,
-                resource("specs/azure/compute-2025-04-01.json"), true, GeneralErrors.none(), Set.of("$skiptoken"));
+                resource("specs/azure/compute-2025-04-01.json"), true, GeneralErrors.none(), Set.of("$skiptoken"), Set.of());
+        static final ApiDescription ASYNC_OPERATION = ApiDescription.read("ARM Azure-AsyncOperation (RPC)", Kind.SWAGGER_2,
+                resource("specs/azure/arm-async-operation-2025-04-01.json"), true, GeneralErrors.none(), Set.of(), Set.of());
+        static final ApiDescription LOCATION_POLL = ApiDescription.read("ARM Location poll (RPC)", Kind.SWAGGER_2,
+                resource("specs/azure/arm-location-poll-2025-04-01.json"), true, GeneralErrors.none(), Set.of(), Set.of());
     }
 
     private static final class KeyVault {
+        /** "secret-version: This URI fragment is optional. If not specified, the latest version of the secret is returned." */
         static final ApiDescription DESCRIPTION = ApiDescription.read("Key Vault secrets 2025-07-01", Kind.SWAGGER_2,
-                resource("specs/azure/keyvault-secrets-2025-07-01.json"), false, GeneralErrors.none(), Set.of());
+                resource("specs/azure/keyvault-secrets-2025-07-01.json"), false, GeneralErrors.none(), Set.of(),
+                Set.of("secret-version"));
     }
 
     private static Path resource(String name) {
