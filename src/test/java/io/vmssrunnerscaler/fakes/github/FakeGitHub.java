@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadFactory;
  * groups, jobs, App installation tokens (JWT checked with the App's public key), and a webhook's
  * deliveries (cursor-paged listing, redelivery with 202). Every answer
  * carries {@code x-ratelimit-*} and {@code x-github-request-id}; a configurable primary limit is
- * enforced (403 with remaining 0), and throttling, 5xx and slow answers can be ordered.
+ * enforced (403 with remaining 0), and secondary limits (403 or 429, with or without
+ * {@code retry-after} and {@code x-ratelimit-*}), refusals, 5xx and slow answers can be ordered.
  * The certificate is the tests' ({@code test.tls.keystore}), which the JVM trusts under surefire.
  */
 public final class FakeGitHub implements AutoCloseable {
@@ -36,6 +37,10 @@ public final class FakeGitHub implements AutoCloseable {
     public static final String JIT_CONFIG = "jitconfig", REGISTRATION_TOKEN = "registration-token",
             RUNNERS = "runners", DELETE_RUNNER = "delete-runner", RUNNER_GROUPS = "runner-groups", JOB = "job",
             ACCESS_TOKEN = "access-token", HOOK_DELIVERIES = "hook-deliveries", REDELIVER = "redeliver";
+
+    /** GitHub's words for a secondary rate limit (403 or 429). */
+    public static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few "
+            + "minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.";
 
     /** One request the fake answered. */
     public record Call(Instant at, String method, String path, String route, int status) {}
@@ -236,6 +241,23 @@ public final class FakeGitHub implements AutoCloseable {
     /** The next {@code count} calls get {@code status} (429 or 403) with {@code retry-after}. */
     public FakeGitHub throttleNext(int count, int status, int retryAfterSeconds) {
         limits.inject(Kind.THROTTLE, null, count, status, Duration.ofSeconds(retryAfterSeconds));
+        return this;
+    }
+
+    /**
+     * The next {@code count} calls hit a secondary limit that names no time: {@code status} (403 or
+     * 429) without {@code retry-after}, with the {@code x-ratelimit-*} headers (remaining above 0)
+     * or with none of them, and GitHub's message.
+     */
+    public FakeGitHub secondaryLimitNext(int count, int status, boolean rateLimitHeaders) {
+        limits.inject(new FakeLimits.Injection(Kind.THROTTLE, null, count, status, null, null, rateLimitHeaders));
+        return this;
+    }
+
+    /** The next {@code count} calls (of {@code route}, or any when null) get 403 for a missing permission. */
+    public FakeGitHub forbidNext(String route, int count) {
+        limits.inject(new FakeLimits.Injection(Kind.FAIL, route, count, 403, null, "Resource not accessible by integration",
+                true));
         return this;
     }
 

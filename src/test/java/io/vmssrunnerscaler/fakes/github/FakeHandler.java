@@ -95,16 +95,26 @@ final class FakeHandler implements HttpHandler {
         }
         Optional<FakeLimits.Injection> throttle = limits.take(Kind.THROTTLE, request.route());
         if (throttle.isPresent()) {
-            FakeReply refused = FakeReply.error(throttle.get().status, "You have exceeded a secondary rate limit");
-            String retryAfter = String.valueOf(throttle.get().duration.toSeconds());
-            return withRateLimitHeaders(refused, now).header("retry-after", retryAfter);
+            return secondaryLimit(throttle.get(), now);
         }
         limits.consume(now);
         Optional<FakeLimits.Injection> failure = limits.take(Kind.FAIL, request.route());
         FakeReply reply = failure.isPresent()
-                ? FakeReply.error(failure.get().status, "Server Error")
+                ? FakeReply.error(failure.get().status, failure.get().message != null ? failure.get().message : "Server Error")
                 : routes.serve(request, now);
         return withRateLimitHeaders(reply, now);
+    }
+
+    /** A secondary limit in each of the shapes GitHub documents: {@code retry-after} and the rate-limit headers optional. */
+    private FakeReply secondaryLimit(FakeLimits.Injection throttle, Instant now) {
+        FakeReply refused = FakeReply.error(throttle.status, FakeGitHub.SECONDARY_LIMIT_MESSAGE);
+        if (throttle.rateLimitHeaders) {
+            withRateLimitHeaders(refused, now);
+        }
+        if (throttle.duration != null) {
+            refused.header("retry-after", String.valueOf(throttle.duration.toSeconds()));
+        }
+        return refused;
     }
 
     private FakeReply withRateLimitHeaders(FakeReply reply, Instant now) {
