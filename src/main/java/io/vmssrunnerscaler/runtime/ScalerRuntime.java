@@ -117,7 +117,7 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
@@ -147,7 +147,7 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);
@@ -161,6 +161,11 @@ public class ScalerRuntime {
             log.decided(before, event, decision);
             metered.decided(before, event, decision);
         };
+    }
+
+    /** {@code scaler_jobs_vanished_total{pool}}: waiting jobs GitHub answered 404 for, dropped from demand. */
+    private void jobVanished(String pool, long jobId) {
+        metrics.counter("scaler.jobs.vanished", "pool", pool).increment();
     }
 
     /** Only with webhooks on and the hook's id configured: GitHub never redelivers on its own. */
