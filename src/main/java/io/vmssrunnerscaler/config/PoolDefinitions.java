@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.config;
 
 import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
@@ -97,6 +98,11 @@ public final class PoolDefinitions {
                             + "queued jobs are invisible without them, so an empty pool would never grow"));
                 }
             });
+        }
+        try {
+            GitHubSite.ofApiUrl(gitHub.apiUrl());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem("scaler.github.api-url", e.getMessage()));
         }
         checkRedelivery(gitHub, problems);
         if (RunnerConfigMode.parse(config.runners().configMode()).isEmpty()) {

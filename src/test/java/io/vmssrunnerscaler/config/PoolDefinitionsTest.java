@@ -117,6 +117,7 @@ class PoolDefinitionsTest {
                 Arguments.of("scaler.pools.linux.scope", "a/b/c", "scaler.pools.linux.scope (SCALER_POOLS_LINUX_SCOPE): expected owner/name or an organisation"),
                 Arguments.of("scaler.pools.linux.boot-timeout", "0s", "scaler.pools.linux.boot-timeout (SCALER_POOLS_LINUX_BOOT_TIMEOUT): must be positive"),
                 Arguments.of("scaler.pools.linux.refusal-backoff", "0s", "scaler.pools.linux.refusal-backoff (SCALER_POOLS_LINUX_REFUSAL_BACKOFF): must be positive"),
+                Arguments.of("scaler.github.api-url", "api.github.com", "scaler.github.api-url (SCALER_GITHUB_API_URL): expected an absolute https URL"),
                 Arguments.of("scaler.cloud", "azure", "scaler.pools.linux.scale-set.subscription (SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION): is required with scaler.cloud=azure"));
     }
 
