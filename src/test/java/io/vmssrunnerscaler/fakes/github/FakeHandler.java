@@ -87,6 +87,16 @@ final class FakeHandler implements HttpHandler {
             Optional<FakeLimits.Injection> failure = limits.takeNamed(Kind.FAIL, FakeGitHub.ACCESS_TOKEN);
             return failure.isPresent() ? FakeReply.error(failure.get().status, "Server Error") : routes.serve(request, now);
         }
+        if (request.route().equals(FakeGitHub.APP_HOOK_DELIVERIES) || request.route().equals(FakeGitHub.APP_REDELIVER)) {
+            // The App's own webhook: its JWT only (an installation token gets 401), outside the token's limit.
+            Optional<String> app = auth.appOf(request.header("authorization"), now);
+            if (app.isEmpty()) {
+                return FakeReply.error(401, "A JSON web token could not be decoded");
+            }
+            Optional<FakeLimits.Injection> failure = limits.takeNamed(Kind.FAIL, request.route());
+            return failure.isPresent() ? FakeReply.error(failure.get().status, "Server Error")
+                    : routes.serveApp(request, app.get(), now);
+        }
         if (!auth.accepts(request.header("authorization"), now)) {
             return FakeReply.error(401, "Bad credentials");
         }
