@@ -137,6 +137,14 @@ public final class PoolDefinitions {
                 }
             }
         }
+        if (gitHub.appHook() && gitHub.hookId().isPresent()) {
+            problems.add(problem("scaler.github.app-hook", "set either scaler.github.hook-id or scaler.github.app-hook, "
+                    + "not both: failed deliveries are redelivered for one webhook"));
+        }
+        if (gitHub.appHook() && gitHub.appId().isEmpty()) {
+            problems.add(problem("scaler.github.app-hook", "needs scaler.github.app-id: GitHub lists and redelivers an "
+                    + "App's webhook deliveries only for the App itself (its JWT)"));
+        }
         ScalerConfig.GitHub.Redelivery r = gitHub.redelivery();
         if (r.hourlyBudget() < 0) {
             problems.add(problem("scaler.github.redelivery.hourly-budget", "must not be negative"));

@@ -168,15 +168,15 @@ public class ScalerRuntime {
         metrics.counter("scaler.jobs.vanished", "pool", pool).increment();
     }
 
-    /** Only with webhooks on and the hook's id configured: GitHub never redelivers on its own. */
+    /** Only with webhooks on and the hook configured (its id, or the App's own): GitHub never redelivers on its own. */
     private Optional<WebhookRedelivery> webhookRedelivery(GitHubPort gitHub) {
         ScalerConfig.GitHub g = config.github();
-        if (!g.webhooksEnabled() || g.hookId().isEmpty()) {
+        if (!g.webhooksEnabled() || (g.hookId().isEmpty() && !g.appHook())) {
             return Optional.empty();
         }
-        WebhookRef hook = new WebhookRef(RunnerScope.parse(g.hookScope().orElseThrow()), g.hookId().get());
-        LOG.infof("webhook %d of %s: failed deliveries are redelivered (at most %d an hour)", hook.hookId(), hook.scope(),
-                g.redelivery().hourlyBudget());
+        WebhookRef hook = g.appHook() ? WebhookRef.app()
+                : WebhookRef.of(RunnerScope.parse(g.hookScope().orElseThrow()), g.hookId().get());
+        LOG.infof("%s: failed deliveries are redelivered (at most %d an hour)", hook, g.redelivery().hourlyBudget());
         return Optional.of(new WebhookRedelivery(gitHub, hook, Clock.systemUTC(), g.redelivery().hourlyBudget(),
                 g.redelivery().lookBack()));
     }
