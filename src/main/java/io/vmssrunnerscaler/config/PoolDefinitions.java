@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.config;
 
 import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
@@ -98,6 +99,11 @@ public final class PoolDefinitions {
                 }
             });
         }
+        try {
+            GitHubSite.ofApiUrl(gitHub.apiUrl());
+        } catch (IllegalArgumentException e) {
+            problems.add(problem("scaler.github.api-url", e.getMessage()));
+        }
         checkRedelivery(gitHub, problems);
         if (RunnerConfigMode.parse(config.runners().configMode()).isEmpty()) {
             problems.add(problem("scaler.runners.config-mode", "must be jit or registration-token, got '"
@@ -130,6 +136,14 @@ public final class PoolDefinitions {
                     problems.add(problem("scaler.github.hook-scope", e.getMessage()));
                 }
             }
+        }
+        if (gitHub.appHook() && gitHub.hookId().isPresent()) {
+            problems.add(problem("scaler.github.app-hook", "set either scaler.github.hook-id or scaler.github.app-hook, "
+                    + "not both: failed deliveries are redelivered for one webhook"));
+        }
+        if (gitHub.appHook() && gitHub.appId().isEmpty()) {
+            problems.add(problem("scaler.github.app-hook", "needs scaler.github.app-id: GitHub lists and redelivers an "
+                    + "App's webhook deliveries only for the App itself (its JWT)"));
         }
         ScalerConfig.GitHub.Redelivery r = gitHub.redelivery();
         if (r.hourlyBudget() < 0) {

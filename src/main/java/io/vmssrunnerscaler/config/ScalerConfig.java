@@ -152,6 +152,14 @@ public interface ScalerConfig {
         /** Where that webhook is configured: {@code owner/name} or an organisation. */
         Optional<String> hookScope();
 
+        /**
+         * The webhook that delivers {@code workflow_job} is the GitHub App's own (the App's settings,
+         * "Webhook"): its failed deliveries are listed and redelivered with the App's JWT
+         * ({@code /app/hook/deliveries}). Needs {@code app-id}; instead of {@code hook-id}.
+         */
+        @WithDefault("false")
+        boolean appHook();
+
         Redelivery redelivery();
 
         interface Redelivery {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
@@ -36,12 +37,15 @@ public class RunnerResource {
     private final IntakeKeys keys;
     private final SourceNetworks runnerNetworks;
     private final MeterRegistry metrics;
+    private final GitHubSite gitHub;
 
-    RunnerResource(JobIntake intake, IntakeKeys keys, SourceNetworks runnerNetworks, MeterRegistry metrics) {
+    RunnerResource(JobIntake intake, IntakeKeys keys, SourceNetworks runnerNetworks, MeterRegistry metrics,
+            GitHubSite gitHub) {
         this.intake = intake;
         this.keys = keys;
         this.runnerNetworks = runnerNetworks;
         this.metrics = metrics;
+        this.gitHub = gitHub;
     }
 
     /** What a VM gets: JSON, or {@code KEY=value} lines for {@code Accept: text/plain} (easy in a shell). */
@@ -121,7 +125,7 @@ public class RunnerResource {
                 ? new RunnerSetup(r.runnerName(), r.pool(), r.instanceId(), g.jitConfig().runnerId(),
                         g.jitConfig().encodedJitConfig(), null, null, null, token)
                 : new RunnerSetup(r.runnerName(), r.pool(), r.instanceId(), null, null, g.registration().token(),
-                        "https://github.com/" + g.scope(), String.join(",", g.labels()), token);
+                        gitHub.runnerUrl(g.scope()), String.join(",", g.labels()), token);
         count("config", "granted");
         return plain ? Response.ok(setup.asEnv(), MediaType.TEXT_PLAIN_TYPE).build()
                 : Response.ok(setup, MediaType.APPLICATION_JSON_TYPE).build();

@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.runtime;
 
 import io.vmssrunnerscaler.config.ScalerConfig;
+import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.intake.SourceNetworks;
 import io.vmssrunnerscaler.intake.WebhookSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,13 @@ class HttpSettings {
         ScalerConfig.GitHub g = config.github();
         return new WebhookSettings(g.webhooksEnabled(), g.webhookMaxBody().asLongValue(), g.deliveryCacheSize(),
                 g.deliveryCacheTtl());
+    }
+
+    /** Where runners register in registration-token mode: the web side of {@code scaler.github.api-url}. */
+    @Produces
+    @Singleton
+    GitHubSite gitHubSite(ScalerConfig config) {
+        return GitHubSite.ofApiUrl(config.github().apiUrl());
     }
 
     /** Where runner VMs may call from ({@code scaler.runners.allowed-networks}). */

@@ -117,7 +117,7 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
         world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
@@ -147,7 +147,7 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings());
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);
@@ -163,15 +163,20 @@ public class ScalerRuntime {
         };
     }
 
-    /** Only with webhooks on and the hook's id configured: GitHub never redelivers on its own. */
+    /** {@code scaler_jobs_vanished_total{pool}}: waiting jobs GitHub answered 404 for, dropped from demand. */
+    private void jobVanished(String pool, long jobId) {
+        metrics.counter("scaler.jobs.vanished", "pool", pool).increment();
+    }
+
+    /** Only with webhooks on and the hook configured (its id, or the App's own): GitHub never redelivers on its own. */
     private Optional<WebhookRedelivery> webhookRedelivery(GitHubPort gitHub) {
         ScalerConfig.GitHub g = config.github();
-        if (!g.webhooksEnabled() || g.hookId().isEmpty()) {
+        if (!g.webhooksEnabled() || (g.hookId().isEmpty() && !g.appHook())) {
             return Optional.empty();
         }
-        WebhookRef hook = new WebhookRef(RunnerScope.parse(g.hookScope().orElseThrow()), g.hookId().get());
-        LOG.infof("webhook %d of %s: failed deliveries are redelivered (at most %d an hour)", hook.hookId(), hook.scope(),
-                g.redelivery().hourlyBudget());
+        WebhookRef hook = g.appHook() ? WebhookRef.app()
+                : WebhookRef.of(RunnerScope.parse(g.hookScope().orElseThrow()), g.hookId().get());
+        LOG.infof("%s: failed deliveries are redelivered (at most %d an hour)", hook, g.redelivery().hourlyBudget());
         return Optional.of(new WebhookRedelivery(gitHub, hook, Clock.systemUTC(), g.redelivery().hourlyBudget(),
                 g.redelivery().lookBack()));
     }

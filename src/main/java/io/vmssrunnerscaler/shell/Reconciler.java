@@ -43,15 +43,21 @@ public final class Reconciler {
     private final List<PoolLoop> loops;
     private final ShellContext context;
     private final Settings settings;
+    private final ReconcileListener listener;
     private final CallBudget jobChecks;
     /** When each job was last looked up; entries go with the job. */
     private final Map<Long, Instant> lastChecked = new ConcurrentHashMap<>();
     private volatile GitHubStatus gitHubStatus;
 
     public Reconciler(List<PoolLoop> loops, ShellContext context, Settings settings) {
+        this(loops, context, settings, ReconcileListener.NONE);
+    }
+
+    public Reconciler(List<PoolLoop> loops, ShellContext context, Settings settings, ReconcileListener listener) {
         this.loops = loops;
         this.context = context;
         this.settings = settings;
+        this.listener = listener;
         this.jobChecks = new CallBudget(settings.jobChecksPerHour(), Duration.ofHours(1));
     }
 
@@ -140,9 +146,23 @@ public final class Reconciler {
             }
             lastChecked.put(c.jobId(), now);
             context.gitHub().getJob(c.job().repository(), c.jobId()).subscribe().with(
-                    job -> job.ifPresent(j -> jobChecked(c.loop(), j)),
+                    job -> job.ifPresentOrElse(j -> jobChecked(c.loop(), j), () -> jobVanished(c.loop(), c.jobId(), c.job())),
                     e -> LOG.warnf("reconcile: job %d could not be looked up (%s)", c.jobId(), e.toString()));
         }
+    }
+
+    /**
+     * GitHub answers 404 for a job that is gone (its run, repository or workflow deleted): it will
+     * never start, so it leaves demand now, as a job cancelled while queued does, instead of holding
+     * a runner's worth of capacity until {@code queued-max-age}. GitHub answers 404 also when the
+     * credential may not read the repository's jobs, hence the warning.
+     */
+    private void jobVanished(PoolLoop loop, long jobId, PoolState.QueuedJob job) {
+        String pool = loop.pool().name();
+        LOG.warnf("pool %s: job %d of %s is unknown to GitHub (404: deleted, or not readable with this credential); "
+                + "it no longer counts as waiting", pool, jobId, job.repository());
+        listener.jobVanished(pool, jobId);
+        loop.offer(new PoolEvent.JobCompleted(jobId, null));
     }
 
     private static void jobChecked(PoolLoop loop, JobInfo job) {

@@ -27,11 +27,16 @@ public final class Scaler implements PoolDirectory {
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
             Reconciler.Settings reconcile) {
+        this(pools, context, listeners, reconcile, ReconcileListener.NONE);
+    }
+
+    public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
+            Reconciler.Settings reconcile, ReconcileListener reconcileListener) {
         this.context = context;
         this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
         this.pools = SpanningPool.of(loops, context.time());
         this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens());
-        this.reconciler = new Reconciler(loops, context, reconcile);
+        this.reconciler = new Reconciler(loops, context, reconcile, reconcileListener);
     }
 
     /**

@@ -117,6 +117,8 @@ class PoolDefinitionsTest {
                 Arguments.of("scaler.pools.linux.scope", "a/b/c", "scaler.pools.linux.scope (SCALER_POOLS_LINUX_SCOPE): expected owner/name or an organisation"),
                 Arguments.of("scaler.pools.linux.boot-timeout", "0s", "scaler.pools.linux.boot-timeout (SCALER_POOLS_LINUX_BOOT_TIMEOUT): must be positive"),
                 Arguments.of("scaler.pools.linux.refusal-backoff", "0s", "scaler.pools.linux.refusal-backoff (SCALER_POOLS_LINUX_REFUSAL_BACKOFF): must be positive"),
+                Arguments.of("scaler.github.api-url", "api.github.com", "scaler.github.api-url (SCALER_GITHUB_API_URL): expected an absolute https URL"),
+                Arguments.of("scaler.github.app-hook", "true", "scaler.github.app-hook (SCALER_GITHUB_APP_HOOK): needs scaler.github.app-id"),
                 Arguments.of("scaler.cloud", "azure", "scaler.pools.linux.scale-set.subscription (SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION): is required with scaler.cloud=azure"));
     }
 
@@ -127,6 +129,20 @@ class PoolDefinitionsTest {
         p.put(key, value);
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
         assertTrue(e.problems().stream().anyMatch(m -> m.startsWith(expected)), () -> e.problems() + " lacks " + expected);
+    }
+
+    @Test
+    void theAppsWebhookNeedsTheAppAndExcludesAHookId() {
+        Map<String, String> p = valid();
+        p.put("scaler.github.app-hook", "true");
+        p.put("scaler.github.app-id", "12345");
+        p.put("scaler.github.app-installation-id", "678");
+        PoolDefinitions.from(config(p));
+        p.put("scaler.github.hook-id", "42");
+        p.put("scaler.github.hook-scope", "octo-org/app");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertEquals(List.of("scaler.github.app-hook (SCALER_GITHUB_APP_HOOK): set either scaler.github.hook-id or "
+                + "scaler.github.app-hook, not both: failed deliveries are redelivered for one webhook"), e.problems());
     }
 
     @Test

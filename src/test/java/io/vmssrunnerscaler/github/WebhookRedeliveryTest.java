@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which deliveries a pass redelivers, within which budget, and what it does when GitHub fails. */
 class WebhookRedeliveryTest {
-    private static final WebhookRef HOOK = new WebhookRef(RunnerScope.parse("octo-org/app"), 7);
+    private static final WebhookRef HOOK = WebhookRef.of(RunnerScope.parse("octo-org/app"), 7);
     private static final String JOB = "workflow_job";
 
     private final MutableClock clock = new MutableClock();

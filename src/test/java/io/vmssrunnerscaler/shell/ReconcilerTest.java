@@ -51,8 +51,10 @@ class ReconcilerTest {
             Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(5), 0, 7), SimulatorWiring.scaleSets(List.of(pool)));
     private final JobDesk gitHub = new JobDesk(world.gitHub());
     private final InMemoryBusyStore store = new InMemoryBusyStore();
+    private final List<String> vanished = new ArrayList<>();
     private final Scaler scaler = new Scaler(List.of(pool), new ShellContext(time, world.azure(), store, gitHub,
-            Duration.ofSeconds(2), 1000, false), p -> PoolListener.NONE, new Reconciler.Settings(Duration.ofMinutes(10), 2));
+            Duration.ofSeconds(2), 1000, false), p -> PoolListener.NONE, new Reconciler.Settings(Duration.ofMinutes(10), 2),
+            (pool, jobId) -> vanished.add(pool + "#" + jobId));
 
     @org.junit.jupiter.api.BeforeEach
     void connect() {
@@ -96,6 +98,30 @@ class ReconcilerTest {
         assertFalse(state().queued().containsKey(43L));
         assertEquals(Set.of(42L), Set.copyOf(store.loadAll().await().indefinitely().queued().stream()
                 .map(QueuedMarker::jobId).toList()), "the store follows: only 42 still waits");
+    }
+
+    @Test
+    void aJobGitHubNoLongerKnowsLeavesDemandAtItsFirstLookUp() {
+        scaler.start();
+        time.runFor(Duration.ofSeconds(1));
+        queue(51, 52);
+        gitHub.jobs.put(52L, new JobInfo(52, "queued", null, null)); // 51: deleted with its run, GitHub answers 404
+        time.runFor(Duration.ofSeconds(30));
+        assertEquals(2, state().queued().size());
+
+        time.runFor(Duration.ofMinutes(11));
+        scaler.reconcile();
+        time.runFor(Duration.ofSeconds(1));
+
+        assertEquals(Set.of(51L, 52L), Set.copyOf(gitHub.lookedUp));
+        assertEquals(Set.of(52L), state().queued().keySet(), "51 left demand at once, not after queued-max-age (3 h)");
+        assertEquals(List.of("linux#51"), vanished, "counted once, for its pool");
+        assertEquals(Set.of(52L), Set.copyOf(store.loadAll().await().indefinitely().queued().stream()
+                .map(QueuedMarker::jobId).toList()), "its waiting marker is cleared too");
+
+        queue(51); // a late queued delivery of the vanished job changes nothing
+        time.runFor(Duration.ofSeconds(1));
+        assertEquals(Set.of(52L), state().queued().keySet());
     }
 
     @Test

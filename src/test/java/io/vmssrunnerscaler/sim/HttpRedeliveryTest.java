@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RedeliveryProfile.class)
 class HttpRedeliveryTest {
-    private static final WebhookRef HOOK = new WebhookRef(RunnerScope.parse("octo-org/app"), 1);
+    private static final WebhookRef HOOK = WebhookRef.of(RunnerScope.parse("octo-org/app"), 1);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class VirtualRedeliveryTest {
     private static final RunnerScope SCOPE = RunnerScope.parse("octo-org/app");
-    private static final WebhookRef HOOK = new WebhookRef(SCOPE, 1);
+    private static final WebhookRef HOOK = WebhookRef.of(SCOPE, 1);
 
     @Test
     void aQueuedDeliveryThatNeverArrivedIsRedeliveredAndTheJobRuns() {

@@ -124,6 +124,17 @@ public interface GitHubApi {
     Uni<Response> orgRedeliver(@HeaderParam("Authorization") String auth, @PathParam("org") String org,
             @PathParam("hook") long hookId, @PathParam("id") long deliveryId);
 
+    /** The GitHub App's own webhook; {@code auth} carries the App's JWT. {@code cursor} null: the newest page. */
+    @GET
+    @Path("/app/hook/deliveries")
+    Uni<Response> appHookDeliveries(@HeaderParam("Authorization") String auth, @QueryParam("per_page") int perPage,
+            @QueryParam("cursor") String cursor);
+
+    /** {@code auth} carries the App's JWT. */
+    @POST
+    @Path("/app/hook/deliveries/{id}/attempts")
+    Uni<Response> appRedeliver(@HeaderParam("Authorization") String auth, @PathParam("id") long deliveryId);
+
     /** {@code auth} carries the GitHub App's JWT here. */
     @POST
     @Path("/app/installations/{id}/access_tokens")

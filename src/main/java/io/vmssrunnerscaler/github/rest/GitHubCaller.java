@@ -1,5 +1,6 @@
 package io.vmssrunnerscaler.github.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -64,10 +65,22 @@ final class GitHubCaller {
         gate.observe(headers);
         int status = response.getStatus();
         if (status >= 200 && status < 300) {
+            gate.succeeded();
             return Uni.createFrom().item(response);
         }
+        String message = status == 403 ? errorMessage(response) : null;
         response.close();
-        return Uni.createFrom().failure(ErrorTranslator.translate(call.name(), status, headers, clock.instant()));
+        return Uni.createFrom().failure(ErrorTranslator.translate(call.name(), status, headers, message, clock.instant()));
+    }
+
+    /** GitHub's error {@code message}, or null when the body is not GitHub's error shape. */
+    private static String errorMessage(Response response) {
+        try {
+            JsonNode message = GitHubJson.body(response).get("message");
+            return message == null || !message.isTextual() ? null : message.asText();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private Uni<Response> retryOrFail(Call call, Tries tries, GitHubException e) {
@@ -78,12 +91,17 @@ final class GitHubCaller {
         }
         if (e instanceof GitHubException.RateLimited limited && e.status() != 0) {
             // GitHub's limits are per credential: every call waits, not only this one.
-            gate.blockUntil(limited.until(), limited.requestId());
+            GitHubException.RateLimited closed = limited.until(gate.close(limited));
             Duration wait = gate.pending();
             if (tries.throttled() < settings.maxThrottledRetries() && wait.compareTo(settings.maxRateLimitWait()) <= 0) {
                 LOG.debugf("%s: rate limited, waiting %s", call.name(), wait);
                 return attempt(call, new Tries(tries.attempt(), tries.throttled() + 1, tries.reauthenticated()));
             }
+            if (closed.limit() != GitHubException.RateLimited.Limit.PRIMARY) {
+                LOG.warnf("%s: GitHub's secondary rate limit; nothing is sent with this credential until %s",
+                        call.name(), closed.until());
+            }
+            return Uni.createFrom().failure(closed);
         }
         if (e instanceof GitHubException.Transient && tries.attempt() < settings.maxAttempts()) {
             Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(tries.attempt() - 1, 10));

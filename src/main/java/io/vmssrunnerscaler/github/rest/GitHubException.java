@@ -8,13 +8,20 @@ import java.time.Instant;
  * a JIT configuration or a response body.
  */
 public abstract sealed class GitHubException extends RuntimeException {
+    private final String call;
     private final int status;
     private final String requestId;
 
     private GitHubException(String call, int status, String requestId, String detail, Throwable cause) {
         super(call + ": " + detail + (requestId == null ? "" : " [x-github-request-id " + requestId + "]"), cause);
+        this.call = call;
         this.status = status;
         this.requestId = requestId;
+    }
+
+    /** {@code METHOD /path} of the call that failed. */
+    String callName() {
+        return call;
     }
 
     /** The HTTP status, 0 when no answer arrived. */
@@ -47,16 +54,37 @@ public abstract sealed class GitHubException extends RuntimeException {
 
     /** A primary or secondary rate limit: nothing should be sent before {@link #until()}. */
     public static final class RateLimited extends GitHubException {
-        private final Instant until;
+        /** Which limit GitHub reported, which decides how long to wait. */
+        public enum Limit {
+            /** The credential's budget is used up ({@code x-ratelimit-remaining: 0}): until {@code x-ratelimit-reset}. */
+            PRIMARY,
+            /** A limit whose end GitHub named in {@code retry-after}. */
+            RETRY_AFTER,
+            /** A secondary limit that names no end: at least a minute, longer when it repeats. */
+            SECONDARY
+        }
 
-        RateLimited(String call, int status, String requestId, Instant until) {
-            super(call, status, requestId, (status == 0 ? "waiting" : httpStatus(status)) + ", rate limited until " + until,
-                    null);
+        private final Instant until;
+        private final Limit limit;
+
+        RateLimited(String call, int status, String requestId, Instant until, Limit limit) {
+            super(call, status, requestId, (status == 0 ? "waiting" : httpStatus(status)) + ", "
+                    + (limit == Limit.PRIMARY ? "rate limited" : "secondary rate limit") + " until " + until, null);
             this.until = until;
+            this.limit = limit;
         }
 
         public Instant until() {
             return until;
+        }
+
+        public Limit limit() {
+            return limit;
+        }
+
+        /** The same answer, with the end the shared gate settled on (a repeated secondary limit waits longer). */
+        RateLimited until(Instant gateUntil) {
+            return gateUntil.equals(until) ? this : new RateLimited(callName(), status(), requestId(), gateUntil, limit);
         }
     }
 

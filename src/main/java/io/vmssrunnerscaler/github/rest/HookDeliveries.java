@@ -16,9 +16,10 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * A webhook's deliveries under {@code /repos/{o}/{r}/hooks/{id}} or {@code /orgs/{org}/hooks/{id}}:
- * the listing, newest first and paged by an opaque {@code cursor} in the {@code Link} header, and
- * redelivery ({@code POST .../deliveries/{id}/attempts}, 202).
+ * A webhook's deliveries under {@code /repos/{o}/{r}/hooks/{id}}, {@code /orgs/{org}/hooks/{id}} or,
+ * for the GitHub App's own webhook, {@code /app/hook} (with the App's JWT): the listing, newest
+ * first and paged by an opaque {@code cursor} in the {@code Link} header, and redelivery
+ * ({@code POST .../deliveries/{id}/attempts}, 202).
  */
 final class HookDeliveries {
     /** At most this many pages per listing: 20 pages of 100 are hours of a busy organisation's jobs. */
@@ -27,11 +28,14 @@ final class HookDeliveries {
 
     private final Supplier<GitHubApi> api;
     private final GitHubCaller caller;
+    private final Optional<GitHubCaller> appCaller;
     private final int perPage;
 
-    HookDeliveries(Supplier<GitHubApi> api, GitHubCaller caller, int perPage) {
+    /** @param appCaller authenticated with the App's JWT; empty when the scaler uses a token */
+    HookDeliveries(Supplier<GitHubApi> api, GitHubCaller caller, Optional<GitHubCaller> appCaller, int perPage) {
         this.api = api;
         this.caller = caller;
+        this.appCaller = appCaller;
         this.perPage = perPage;
     }
 
@@ -41,18 +45,24 @@ final class HookDeliveries {
     }
 
     Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
-        RunnerScope s = hook.scope();
         String call = "POST " + base(hook) + "/deliveries/" + deliveryId + "/attempts";
-        return caller.call(call, auth -> s.isOrganisation()
-                        ? api.get().orgRedeliver(auth, s.owner(), hook.hookId(), deliveryId)
-                        : api.get().repoRedeliver(auth, s.owner(), s.repository(), hook.hookId(), deliveryId))
+        Function<String, Uni<Response>> request;
+        if (hook instanceof WebhookRef.ScopeHook h) {
+            RunnerScope s = h.scope();
+            request = auth -> s.isOrganisation()
+                    ? api.get().orgRedeliver(auth, s.owner(), h.hookId(), deliveryId)
+                    : api.get().repoRedeliver(auth, s.owner(), s.repository(), h.hookId(), deliveryId);
+        } else {
+            request = auth -> api.get().appRedeliver(auth, deliveryId);
+        }
+        return Uni.createFrom().deferred(() -> callerOf(hook).call(call, request))
                 .invoke(Response::close)
                 .replaceWithVoid();
     }
 
     private Uni<List<HookDelivery>> page(WebhookRef hook, Instant since, String cursor, int n, List<HookDelivery> collected) {
         String call = "GET " + base(hook) + "/deliveries (page " + n + ")";
-        return caller.call(call, listing(hook, cursor)).chain(response -> {
+        return Uni.createFrom().deferred(() -> callerOf(hook).call(call, listing(hook, cursor))).chain(response -> {
             String link = response.getHeaderString("Link");
             boolean reachedSince = false;
             JsonNode body = GitHubJson.body(response);
@@ -84,15 +94,30 @@ final class HookDeliveries {
     }
 
     private Function<String, Uni<Response>> listing(WebhookRef hook, String cursor) {
-        RunnerScope s = hook.scope();
-        return auth -> s.isOrganisation()
-                ? api.get().orgHookDeliveries(auth, s.owner(), hook.hookId(), perPage, cursor)
-                : api.get().repoHookDeliveries(auth, s.owner(), s.repository(), hook.hookId(), perPage, cursor);
+        if (hook instanceof WebhookRef.ScopeHook h) {
+            RunnerScope s = h.scope();
+            return auth -> s.isOrganisation()
+                    ? api.get().orgHookDeliveries(auth, s.owner(), h.hookId(), perPage, cursor)
+                    : api.get().repoHookDeliveries(auth, s.owner(), s.repository(), h.hookId(), perPage, cursor);
+        }
+        return auth -> api.get().appHookDeliveries(auth, perPage, cursor);
+    }
+
+    /** The App's webhook answers only the App's JWT (an installation token gets 401). */
+    private GitHubCaller callerOf(WebhookRef hook) {
+        if (hook instanceof WebhookRef.AppHook) {
+            return appCaller.orElseThrow(() -> new IllegalStateException(
+                    "the GitHub App's webhook needs GitHub App authentication (scaler.github.app-id), not a token"));
+        }
+        return caller;
     }
 
     private static String base(WebhookRef hook) {
-        RunnerScope s = hook.scope();
-        return (s.isOrganisation() ? "/orgs/" + s.owner() : "/repos/" + s.owner() + "/" + s.repository())
-                + "/hooks/" + hook.hookId();
+        if (hook instanceof WebhookRef.ScopeHook h) {
+            RunnerScope s = h.scope();
+            return (s.isOrganisation() ? "/orgs/" + s.owner() : "/repos/" + s.owner() + "/" + s.repository())
+                    + "/hooks/" + h.hookId();
+        }
+        return "/app/hook";
     }
 }

@@ -39,13 +39,15 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     private final HookDeliveries deliveries;
     private final Map<RunnerScope, TokenCache<RegistrationToken>> registrationTokens = new ConcurrentHashMap<>();
 
-    RestGitHub(LazyGitHubApi api, GitHubCredentials credentials, GitHubSettings settings, Clock clock) {
+    /** @param appCaller authenticated with the App's JWT, for the App's own endpoints; empty with a token */
+    RestGitHub(LazyGitHubApi api, GitHubCredentials credentials, Optional<GitHubCaller> appCaller, GitHubSettings settings,
+            Clock clock) {
         this.api = api;
         this.settings = settings;
         this.clock = clock;
         this.caller = new GitHubCaller(credentials, new RateLimitGate(clock), settings, clock);
         this.groups = new RunnerGroups(api, caller, settings.perPage());
-        this.deliveries = new HookDeliveries(api, caller, settings.perPage());
+        this.deliveries = new HookDeliveries(api, caller, appCaller, settings.perPage());
     }
 
     /** A client of {@code settings.baseUri()} authenticating with {@code auth}. Makes no call yet. */
@@ -55,22 +57,22 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
 
     /** A client authenticating with custom credentials (a token source of its own). */
     public static RestGitHub create(GitHubSettings settings, GitHubCredentials credentials) {
-        return new RestGitHub(new LazyGitHubApi(settings), credentials, settings, Clock.systemUTC());
+        return new RestGitHub(new LazyGitHubApi(settings), credentials, Optional.empty(), settings, Clock.systemUTC());
     }
 
     static RestGitHub create(GitHubSettings settings, GitHubAuth auth, Clock clock) {
         LazyGitHubApi api = new LazyGitHubApi(settings);
-        GitHubCredentials credentials;
         if (auth instanceof GitHubAuth.App app) {
             // The App's own calls have a rate limit of their own, hence a gate of their own.
             GitHubCaller appCaller = new GitHubCaller(new GitHubAppJwt(app.appId(), app.privateKeyPem(), app.forget(), clock),
                     new RateLimitGate(clock), settings, clock);
-            credentials = new GitHubAppInstallation(app.installationId(), api, appCaller, settings.tokenRefreshMargin(), clock);
-        } else {
-            GitHubAuth.PersonalAccessToken pat = (GitHubAuth.PersonalAccessToken) auth;
-            credentials = GitHubCredentials.personalAccessToken(pat.token(), pat.forget());
+            GitHubCredentials installation = new GitHubAppInstallation(app.installationId(), api, appCaller,
+                    settings.tokenRefreshMargin(), clock);
+            return new RestGitHub(api, installation, Optional.of(appCaller), settings, clock);
         }
-        return new RestGitHub(api, credentials, settings, clock);
+        GitHubAuth.PersonalAccessToken pat = (GitHubAuth.PersonalAccessToken) auth;
+        return new RestGitHub(api, GitHubCredentials.personalAccessToken(pat.token(), pat.forget()), Optional.empty(),
+                settings, clock);
     }
 
     @Override
@@ -175,9 +177,11 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     }
 
     /**
-     * Needs the "Webhooks" permission of the repository or organisation (read to list, write to
-     * redeliver; a classic token: {@code admin:repo_hook} or {@code admin:org_hook}). Without it
-     * GitHub answers 404, which fails as {@link GitHubException.NotFound}.
+     * A repository's or organisation's hook needs the "Webhooks" permission there (read to list,
+     * write to redeliver; a classic token: {@code admin:repo_hook} or {@code admin:org_hook});
+     * without it GitHub answers 404, which fails as {@link GitHubException.NotFound}. The App's own
+     * hook is called with the App's JWT and needs no permission, but a client made with a token
+     * has no JWT and fails with {@link IllegalStateException}.
      */
     @Override
     public Uni<List<HookDelivery>> listHookDeliveries(WebhookRef hook, Instant since) {

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -99,6 +100,22 @@ final class FakeAuth {
         return FakeReply.json(201, Map.of("token", token, "expires_at", expires.toString(),
                 "permissions", Map.of("administration", "write", "organization_self_hosted_runners", "write"),
                 "repository_selection", "all"));
+    }
+
+    /** The id of the registered App whose valid JWT {@code authorization} carries, if any (an installation token is none). */
+    synchronized Optional<String> appOf(String authorization, Instant now) {
+        String jwt = bearer(authorization);
+        if (jwt == null) {
+            return Optional.empty();
+        }
+        return installations.values().stream().filter(app -> verifiedClaims(jwt, app, now) != null).map(App::appId)
+                .findFirst();
+    }
+
+    /** The installation registered for the App, or null. */
+    synchronized Long installationOf(String appId) {
+        return installations.entrySet().stream().filter(e -> e.getValue().appId().equals(appId)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
     }
 
     /** The claims when signature, algorithm, issuer and times pass GitHub's checks; else null. */

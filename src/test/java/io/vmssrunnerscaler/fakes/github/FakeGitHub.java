@@ -27,17 +27,24 @@ import java.util.concurrent.ThreadFactory;
  * A local HTTPS GitHub for tests and benchmarks, on a free port of 127.0.0.1, speaking GitHub's
  * wire format for the runner calls: JIT configurations, registration tokens, runner listings
  * (Link-header paging, {@code per_page}, {@code name}), runner deletion (422 while busy), runner
- * groups, jobs, App installation tokens (JWT checked with the App's public key), and a webhook's
- * deliveries (cursor-paged listing, redelivery with 202). Every answer
+ * groups, jobs, App installation tokens (JWT checked with the App's public key), and the
+ * deliveries of a repository's, organisation's or (with the App's JWT) GitHub App's webhook
+ * (cursor-paged listing, redelivery with 202). Every answer
  * carries {@code x-ratelimit-*} and {@code x-github-request-id}; a configurable primary limit is
- * enforced (403 with remaining 0), and throttling, 5xx and slow answers can be ordered.
+ * enforced (403 with remaining 0), and secondary limits (403 or 429, with or without
+ * {@code retry-after} and {@code x-ratelimit-*}), refusals, 5xx and slow answers can be ordered.
  * The certificate is the tests' ({@code test.tls.keystore}), which the JVM trusts under surefire.
  */
 public final class FakeGitHub implements AutoCloseable {
     /** Route names, for {@link #calls(String)} and route-specific failures. */
     public static final String JIT_CONFIG = "jitconfig", REGISTRATION_TOKEN = "registration-token",
             RUNNERS = "runners", DELETE_RUNNER = "delete-runner", RUNNER_GROUPS = "runner-groups", JOB = "job",
-            ACCESS_TOKEN = "access-token", HOOK_DELIVERIES = "hook-deliveries", REDELIVER = "redeliver";
+            ACCESS_TOKEN = "access-token", HOOK_DELIVERIES = "hook-deliveries", REDELIVER = "redeliver",
+            APP_HOOK_DELIVERIES = "app-hook-deliveries", APP_REDELIVER = "app-redeliver";
+
+    /** GitHub's words for a secondary rate limit (403 or 429). */
+    public static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few "
+            + "minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.";
 
     /** One request the fake answered. */
     public record Call(Instant at, String method, String path, String route, int status) {}
@@ -219,6 +226,24 @@ public final class FakeGitHub implements AutoCloseable {
         return hooks.all(FakeHooks.hookKey(FakeRunners.scopeKey(scope), hookId));
     }
 
+    /**
+     * Records a first attempt of an event to the webhook of a GitHub App registered with
+     * {@link #registerApp} (listed and redelivered under {@code /app/hook} with the App's JWT only).
+     */
+    public long addAppDelivery(String appId, String guid, Instant deliveredAt, int statusCode, String event, String action) {
+        return hooks.add(FakeHooks.appHookKey(appId), guid, deliveredAt, false, statusCode, event, action);
+    }
+
+    /** The delivery ids of the redelivery requests accepted (202) for the App's webhook, in order. */
+    public List<Long> appRedeliveryRequests(String appId) {
+        return hooks.requests(FakeHooks.appHookKey(appId));
+    }
+
+    /** Every attempt recorded for the App's webhook, oldest first. */
+    public List<Delivery> appDeliveries(String appId) {
+        return hooks.all(FakeHooks.appHookKey(appId));
+    }
+
     /** One attempt to deliver an event to a webhook; {@code statusCode} 0: no answer. */
     public record Delivery(long id, String guid, Instant deliveredAt, boolean redelivery, int statusCode, String event,
             String action) {}
@@ -244,6 +269,23 @@ public final class FakeGitHub implements AutoCloseable {
     /** The next {@code count} calls get {@code status} (429 or 403) with {@code retry-after}. */
     public FakeGitHub throttleNext(int count, int status, int retryAfterSeconds) {
         limits.inject(Kind.THROTTLE, null, count, status, Duration.ofSeconds(retryAfterSeconds));
+        return this;
+    }
+
+    /**
+     * The next {@code count} calls hit a secondary limit that names no time: {@code status} (403 or
+     * 429) without {@code retry-after}, with the {@code x-ratelimit-*} headers (remaining above 0)
+     * or with none of them, and GitHub's message.
+     */
+    public FakeGitHub secondaryLimitNext(int count, int status, boolean rateLimitHeaders) {
+        limits.inject(new FakeLimits.Injection(Kind.THROTTLE, null, count, status, null, null, rateLimitHeaders));
+        return this;
+    }
+
+    /** The next {@code count} calls (of {@code route}, or any when null) get 403 for a missing permission. */
+    public FakeGitHub forbidNext(String route, int count) {
+        limits.inject(new FakeLimits.Injection(Kind.FAIL, route, count, 403, null, "Resource not accessible by integration",
+                true));
         return this;
     }
 

@@ -112,6 +112,56 @@ class FakeGitHubTest {
         assertEquals(1, fake.issuedSecrets().size());
     }
 
+    @Test
+    void servesTheAppsWebhookToTheAppsJwtOnlyAndRefusesAnInstallationToken() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        fake.registerApp("99", 5, keys.getPublic());
+        long now = Instant.now().getEpochSecond();
+        String appJwt = jwt(keys, "99", now - 60, now + 540);
+        long failed = fake.addAppDelivery("99", "guid-1", Instant.parse("2026-02-01T10:00:00Z"), 0, "workflow_job", "queued");
+        String installationToken = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                send("POST", "/app/installations/5/access_tokens", appJwt, "").body()).path("token").asText();
+
+        HttpResponse<String> listed = send("GET", "/app/hook/deliveries?per_page=10", appJwt, null);
+        assertEquals(200, listed.statusCode());
+        assertTrue(listed.body().contains("\"guid\":\"guid-1\"") && listed.body().contains("\"installation_id\":5"),
+                listed.body());
+        assertEquals(401, send("GET", "/app/hook/deliveries", installationToken, null).statusCode());
+        assertEquals(401, send("POST", "/app/hook/deliveries/" + failed + "/attempts", installationToken, "").statusCode());
+        assertEquals(401, send("GET", "/app/hook/deliveries", TOKEN, null).statusCode());
+        assertEquals(List.of(), fake.appRedeliveryRequests("99"));
+
+        assertEquals(202, send("POST", "/app/hook/deliveries/" + failed + "/attempts", appJwt, "").statusCode());
+        assertEquals(List.of(failed), fake.appRedeliveryRequests("99"));
+        assertEquals(404, send("POST", "/app/hook/deliveries/1/attempts", appJwt, "").statusCode());
+    }
+
+    @Test
+    void sendsEachShapeOfSecondaryLimit() throws Exception {
+        fake.secondaryLimitNext(1, 403, true).secondaryLimitNext(1, 429, false).throttleNext(1, 429, 30).forbidNext(null, 1);
+
+        HttpResponse<String> forbidden = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals(403, forbidden.statusCode());
+        assertTrue(forbidden.body().contains("secondary rate limit"), forbidden.body());
+        assertTrue(Integer.parseInt(forbidden.headers().firstValue("x-ratelimit-remaining").orElseThrow()) > 0);
+        assertTrue(forbidden.headers().firstValue("retry-after").isEmpty());
+
+        HttpResponse<String> bare = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals(429, bare.statusCode());
+        assertTrue(bare.headers().firstValue("x-ratelimit-remaining").isEmpty() && bare.headers().firstValue("retry-after").isEmpty());
+
+        HttpResponse<String> timed = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals(429, timed.statusCode());
+        assertEquals("30", timed.headers().firstValue("retry-after").orElseThrow());
+
+        HttpResponse<String> refused = send("GET", "/orgs/octo/actions/runners", TOKEN, null);
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("Resource not accessible by integration"), refused.body());
+        assertEquals(200, send("GET", "/orgs/octo/actions/runners", TOKEN, null).statusCode());
+    }
+
     private static String jwt(KeyPair keys, String iss, long iat, long exp) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String head = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes());

@@ -96,6 +96,16 @@ final class FakeHandler implements HttpHandler {
             Optional<FakeLimits.Injection> failure = limits.takeNamed(Kind.FAIL, FakeGitHub.ACCESS_TOKEN);
             return failure.isPresent() ? FakeReply.error(failure.get().status, "Server Error") : routes.serve(request, now);
         }
+        if (request.route().equals(FakeGitHub.APP_HOOK_DELIVERIES) || request.route().equals(FakeGitHub.APP_REDELIVER)) {
+            // The App's own webhook: its JWT only (an installation token gets 401), outside the token's limit.
+            Optional<String> app = auth.appOf(request.header("authorization"), now);
+            if (app.isEmpty()) {
+                return FakeReply.error(401, "A JSON web token could not be decoded");
+            }
+            Optional<FakeLimits.Injection> failure = limits.takeNamed(Kind.FAIL, request.route());
+            return failure.isPresent() ? FakeReply.error(failure.get().status, "Server Error")
+                    : routes.serveApp(request, app.get(), now);
+        }
         if (!auth.accepts(request.header("authorization"), now)) {
             return FakeReply.error(401, "Bad credentials");
         }
@@ -104,16 +114,26 @@ final class FakeHandler implements HttpHandler {
         }
         Optional<FakeLimits.Injection> throttle = limits.take(Kind.THROTTLE, request.route());
         if (throttle.isPresent()) {
-            FakeReply refused = FakeReply.error(throttle.get().status, "You have exceeded a secondary rate limit");
-            String retryAfter = String.valueOf(throttle.get().duration.toSeconds());
-            return withRateLimitHeaders(refused, now).header("retry-after", retryAfter);
+            return secondaryLimit(throttle.get(), now);
         }
         limits.consume(now);
         Optional<FakeLimits.Injection> failure = limits.take(Kind.FAIL, request.route());
         FakeReply reply = failure.isPresent()
-                ? FakeReply.error(failure.get().status, "Server Error")
+                ? FakeReply.error(failure.get().status, failure.get().message != null ? failure.get().message : "Server Error")
                 : routes.serve(request, now);
         return withRateLimitHeaders(reply, now);
+    }
+
+    /** A secondary limit in each of the shapes GitHub documents: {@code retry-after} and the rate-limit headers optional. */
+    private FakeReply secondaryLimit(FakeLimits.Injection throttle, Instant now) {
+        FakeReply refused = FakeReply.error(throttle.status, FakeGitHub.SECONDARY_LIMIT_MESSAGE);
+        if (throttle.rateLimitHeaders) {
+            withRateLimitHeaders(refused, now);
+        }
+        if (throttle.duration != null) {
+            refused.header("retry-after", String.valueOf(throttle.duration.toSeconds()));
+        }
+        return refused;
     }
 
     private FakeReply withRateLimitHeaders(FakeReply reply, Instant now) {

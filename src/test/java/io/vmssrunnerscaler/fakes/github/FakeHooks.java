@@ -17,8 +17,11 @@ import java.util.Optional;
  * redelivery requests it accepted.
  */
 final class FakeHooks {
-    /** An attempt in GitHub's JSON shape (the listing's "hook-delivery-item"). */
-    static Map<String, Object> json(Delivery d, boolean repository) {
+    /**
+     * An attempt in GitHub's JSON shape (the listing's "hook-delivery-item"); {@code installationId}
+     * is set on an App's deliveries, which each come from an installation.
+     */
+    static Map<String, Object> json(Delivery d, boolean repository, Long installationId) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", d.id());
         json.put("guid", d.guid());
@@ -30,7 +33,7 @@ final class FakeHooks {
         json.put("status_code", d.statusCode());
         json.put("event", d.event());
         json.put("action", d.action());
-        json.put("installation_id", null);
+        json.put("installation_id", installationId);
         json.put("repository_id", repository ? 1296269 : null);
         json.put("throttled_at", null);
         return json;
@@ -43,6 +46,11 @@ final class FakeHooks {
 
     static String hookKey(String scopeKey, long hookId) {
         return scopeKey + "#" + hookId;
+    }
+
+    /** A GitHub App has one webhook. */
+    static String appHookKey(String appId) {
+        return "app/" + appId + "#hook";
     }
 
     synchronized void hook(String hookKey) {

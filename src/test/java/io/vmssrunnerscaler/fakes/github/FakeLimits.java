@@ -8,26 +8,41 @@ import java.util.Optional;
 
 /**
  * The fake's primary rate limit (one bucket for the installation or token, like GitHub's
- * {@code core} resource) and the failures a test asks for: throttling answers with
- * {@code retry-after}, 5xx answers and slow answers, each for the next N matching calls.
+ * {@code core} resource) and the failures a test asks for: throttling answers (secondary limits,
+ * with or without {@code retry-after} and {@code x-ratelimit-*}), error answers and slow answers,
+ * each for the next N matching calls.
  */
 final class FakeLimits {
     enum Kind { THROTTLE, FAIL, DELAY }
 
-    /** One requested misbehaviour; {@code route} null matches every route. */
+    /**
+     * One requested misbehaviour; {@code route} null matches every route. {@code duration} is the
+     * {@code retry-after} of a throttling answer (null: none) or the delay of a slow one;
+     * {@code message} the error's text (null: the kind's usual one); {@code rateLimitHeaders}
+     * whether the answer carries {@code x-ratelimit-*}.
+     */
     static final class Injection {
         final Kind kind;
         final String route;
         final int status;
         final Duration duration;
+        final String message;
+        final boolean rateLimitHeaders;
         int remaining;
 
         Injection(Kind kind, String route, int count, int status, Duration duration) {
+            this(kind, route, count, status, duration, null, true);
+        }
+
+        Injection(Kind kind, String route, int count, int status, Duration duration, String message,
+                boolean rateLimitHeaders) {
             this.kind = kind;
             this.route = route;
             this.remaining = count;
             this.status = status;
             this.duration = duration;
+            this.message = message;
+            this.rateLimitHeaders = rateLimitHeaders;
         }
     }
 
@@ -76,6 +91,10 @@ final class FakeLimits {
 
     synchronized void inject(Kind kind, String route, int count, int status, Duration duration) {
         injections.add(new Injection(kind, route, count, status, duration));
+    }
+
+    synchronized void inject(Injection injection) {
+        injections.add(injection);
     }
 
     /** Takes one use of the first injection of that kind for this route or for any route. */

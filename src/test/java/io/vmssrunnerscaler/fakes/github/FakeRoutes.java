@@ -37,7 +37,9 @@ final class FakeRoutes {
             new Route("GET", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/jobs/(\\d+)$"), FakeGitHub.JOB),
             new Route("POST", Pattern.compile("^/app/installations/(\\d+)/access_tokens$"), FakeGitHub.ACCESS_TOKEN),
             new Route("GET", Pattern.compile(HOOK + "/deliveries$"), FakeGitHub.HOOK_DELIVERIES),
-            new Route("POST", Pattern.compile(HOOK + "/deliveries/(\\d+)/attempts$"), FakeGitHub.REDELIVER));
+            new Route("POST", Pattern.compile(HOOK + "/deliveries/(\\d+)/attempts$"), FakeGitHub.REDELIVER),
+            new Route("GET", Pattern.compile("^/app/hook/deliveries$"), FakeGitHub.APP_HOOK_DELIVERIES),
+            new Route("POST", Pattern.compile("^/app/hook/deliveries/(\\d+)/attempts$"), FakeGitHub.APP_REDELIVER));
 
     /** A request, with its route ("unknown" if none) and the route's path groups. */
     record Request(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body,
@@ -97,9 +99,22 @@ final class FakeRoutes {
             case FakeGitHub.RUNNER_GROUPS -> page(r, "runner_groups", state.groupsOf(g.get(0)));
             case FakeGitHub.JOB -> state.job(g.get(0), Long.parseLong(g.get(1)));
             case FakeGitHub.ACCESS_TOKEN -> auth.issueInstallationToken(r.header("authorization"), Long.parseLong(g.get(0)), now);
-            case FakeGitHub.HOOK_DELIVERIES -> deliveries(r, FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))));
+            case FakeGitHub.HOOK_DELIVERIES -> deliveries(r, FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))), null);
             case FakeGitHub.REDELIVER -> hooks.redeliver(FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))),
                     Long.parseLong(g.get(2)), now);
+            default -> FakeReply.error(404, "Not Found");
+        };
+    }
+
+    /** The GitHub App's own endpoints under {@code /app/hook}, for the App {@code appId} (whose JWT was checked). */
+    FakeReply serveApp(Request r, String appId, Instant now) {
+        String hookKey = FakeHooks.appHookKey(appId);
+        return switch (r.route()) {
+            case FakeGitHub.APP_HOOK_DELIVERIES -> {
+                hooks.hook(hookKey); // an App always has its webhook, possibly without deliveries yet
+                yield deliveries(r, hookKey, auth.installationOf(appId));
+            }
+            case FakeGitHub.APP_REDELIVER -> hooks.redeliver(hookKey, Long.parseLong(r.groups().get(0)), now);
             default -> FakeReply.error(404, "Not Found");
         };
     }
@@ -134,8 +149,9 @@ final class FakeRoutes {
     /**
      * A page of a webhook's deliveries, newest first: a JSON array (no {@code total_count}), paged by
      * an opaque cursor ({@code v1_<id>}: the first delivery of the page) in the {@code Link} header.
+     * {@code installationId} is set for an App's webhook, whose deliveries each come from an installation.
      */
-    private FakeReply deliveries(Request r, String hookKey) {
+    private FakeReply deliveries(Request r, String hookKey, Long installationId) {
         Optional<List<FakeGitHub.Delivery>> listing = hooks.listing(hookKey);
         if (listing.isEmpty()) {
             return FakeReply.error(404, "Not Found");
@@ -155,9 +171,9 @@ final class FakeRoutes {
             }
         }
         int to = Math.min(all.size(), from + perPage);
-        boolean repository = hookKey.startsWith("repos/");
+        boolean repository = installationId != null || hookKey.startsWith("repos/");
         List<Object> page = new ArrayList<>();
-        all.subList(from, to).forEach(d -> page.add(FakeHooks.json(d, repository)));
+        all.subList(from, to).forEach(d -> page.add(FakeHooks.json(d, repository, installationId)));
         FakeReply reply = FakeReply.json(200, page);
         if (to < all.size()) {
             String next = "v1_" + all.get(to).id();

@@ -44,7 +44,7 @@ class RestGitHubDeliveriesTest {
             fake.addDelivery(scope, HOOK_ID, "guid-" + i, NOW.minus(Duration.ofMinutes(i + 1)), i % 7 == 0 ? 502 : 202,
                     "workflow_job", "queued");
         }
-        WebhookRef hook = new WebhookRef(RunnerScope.parse(scope), HOOK_ID);
+        WebhookRef hook = WebhookRef.of(RunnerScope.parse(scope), HOOK_ID);
 
         List<HookDelivery> lastTwoHours = await(fixture.client().listHookDeliveries(hook, NOW.minus(Duration.ofMinutes(120))));
 
@@ -75,7 +75,7 @@ class RestGitHubDeliveriesTest {
     void anEmptyHookListsNothingAndAnUnknownOneIsNotFound() {
         fake.webhook("octo-org/app", HOOK_ID);
         assertEquals(List.of(), await(fixture.client().listHookDeliveries(hook(), NOW.minusSeconds(60))));
-        Throwable e = failure(fixture.client().listHookDeliveries(new WebhookRef(RunnerScope.parse("octo-org/app"), 9),
+        Throwable e = failure(fixture.client().listHookDeliveries(WebhookRef.of(RunnerScope.parse("octo-org/app"), 9),
                 NOW.minusSeconds(60)));
         assertInstanceOf(GitHubException.NotFound.class, e);
     }
@@ -96,7 +96,7 @@ class RestGitHubDeliveriesTest {
     @Test
     void redeliveringAnUnknownDeliveryIsNotFound() {
         fake.webhook("octo-org", HOOK_ID);
-        Throwable e = failure(fixture.client().redeliver(new WebhookRef(RunnerScope.parse("octo-org"), HOOK_ID), 5));
+        Throwable e = failure(fixture.client().redeliver(WebhookRef.of(RunnerScope.parse("octo-org"), HOOK_ID), 5));
         assertInstanceOf(GitHubException.NotFound.class, e);
     }
 
@@ -146,6 +146,6 @@ class RestGitHubDeliveriesTest {
     }
 
     private static WebhookRef hook() {
-        return new WebhookRef(RunnerScope.parse("octo-org/app"), HOOK_ID);
+        return WebhookRef.of(RunnerScope.parse("octo-org/app"), HOOK_ID);
     }
 }
