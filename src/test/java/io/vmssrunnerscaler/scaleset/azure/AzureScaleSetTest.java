@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.ObservedInstance.PowerState;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Write;
@@ -71,6 +72,22 @@ class AzureScaleSetTest {
 
         assertEquals(List.of(ProvisioningState.CREATING, ProvisioningState.FAILED, ProvisioningState.UPDATING,
                 ProvisioningState.DELETING, ProvisioningState.SUCCEEDED), instances.stream().map(ObservedInstance::state).toList());
+    }
+
+    @Test
+    void mapsPowerStatesFromTheInstanceView() {
+        f = ARM.start(FakeArmOptions.defaults(), 6);
+        f.fakeSet.powerOff("0", "stopping");
+        f.fakeSet.powerOff("1", "stopped");
+        f.fakeSet.powerOff("2", "deallocating");
+        f.fakeSet.powerOff("3", "deallocated");
+        f.fakeSet.powerOff("4", "starting");
+
+        List<ObservedInstance> instances = f.scaleSet.list(f.ref).await().atMost(AWAIT);
+
+        assertEquals(List.of(PowerState.STOPPING, PowerState.STOPPED, PowerState.DEALLOCATING, PowerState.DEALLOCATED,
+                PowerState.STARTING, PowerState.RUNNING), instances.stream().map(ObservedInstance::power).toList());
+        assertEquals(java.util.Set.of(ProvisioningState.SUCCEEDED), states(instances), "a stopped VM is still provisioned");
     }
 
     @Test
