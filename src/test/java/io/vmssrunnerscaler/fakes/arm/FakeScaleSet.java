@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * One Uniform scale set: raising capacity creates instances with increasing ids and computer names
- * {@code <prefix><6 base-36 digits>}; lowering it removes the highest ids; re-image and delete
+ * {@code <prefix><6 base-36 digits>}, listed at once as Creating (with no PowerState in their
+ * instance view) until the operation completes; lowering it removes the highest ids; re-image and delete
  * take time. State moves on lazily, whenever it is read, from the clock: no timers.
  */
 public final class FakeScaleSet {
@@ -95,7 +96,9 @@ public final class FakeScaleSet {
         Instant due = clock.instant().plus(options.provisioningDelay());
         List<Vm> live = vms.values().stream().filter(v -> !"Deleting".equals(v.state)).toList();
         for (int i = live.size(); i < target; i++) {
-            pending(create(), "Creating", due, failure == null ? "Succeeded" : "Failed");
+            Vm v = create();
+            v.power = null; // Compute reports no PowerState until the VM has been provisioned
+            pending(v, "Creating", due, failure == null ? "Succeeded" : "Failed");
         }
         for (int i = live.size() - 1; i >= target; i--) {
             pending(live.get(i), "Deleting", due, failure == null ? null : "Failed");
@@ -233,6 +236,9 @@ public final class FakeScaleSet {
             }
             v.due = null;
             v.state = v.nextState;
+            if (v.power == null && "Succeeded".equals(v.state)) {
+                v.power = "running"; // created and booted
+            }
             return v.state == null;
         });
     }

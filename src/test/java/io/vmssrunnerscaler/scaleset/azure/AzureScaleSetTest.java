@@ -107,6 +107,26 @@ class AzureScaleSetTest {
     }
 
     @Test
+    void newInstancesAreListedCreatingWithoutPowerStateWhileTheCapacityChangeRuns() {
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofSeconds(5), Duration.ofMillis(100)), 1);
+        var patch = f.scaleSet.setCapacity(f.ref, 3).subscribeAsCompletionStage();
+
+        org.awaitility.Awaitility.await().atMost(AWAIT).until(() -> f.arm.counters().requests(Route.PATCH_SCALE_SET) == 1);
+        List<ObservedInstance> during = f.scaleSet.list(f.ref).await().atMost(AWAIT);
+
+        assertFalse(patch.isDone(), "listed while the operation runs");
+        assertEquals(List.of(new ObservedInstance("0", "linux000000", ProvisioningState.SUCCEEDED, PowerState.RUNNING),
+                new ObservedInstance("1", "linux000001", ProvisioningState.CREATING, PowerState.UNKNOWN),
+                new ObservedInstance("2", "linux000002", ProvisioningState.CREATING, PowerState.UNKNOWN)), during);
+        assertEquals(3, f.fakeSet.capacity(), "capacity and listing agree: the new instances are the capacity asked for");
+
+        patch.toCompletableFuture().join();
+        assertEquals(List.of(PowerState.RUNNING, PowerState.RUNNING, PowerState.RUNNING),
+                f.scaleSet.list(f.ref).await().atMost(AWAIT).stream().map(ObservedInstance::power).toList());
+        assertEquals(java.util.Set.of("Succeeded"), fakeStates(f.fakeSet));
+    }
+
+    @Test
     void reimagesManyInstancesInOneCall() {
         f = ARM.start(FakeArmOptions.defaults(), 4);
 
