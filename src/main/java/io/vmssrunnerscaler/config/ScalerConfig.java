@@ -223,11 +223,17 @@ public interface ScalerConfig {
     }
 
     interface SimConfig {
-        /** From a capacity change to the new instances existing (provisioning state Creating). */
+        /**
+         * Allocation time of a capacity change, before its new VMs boot (provisioning-delay); they
+         * are listed Creating from the change until both have passed, when the change completes.
+         */
         @WithDefault("2s")
         Duration capacityDelay();
 
-        /** From creation to a booted VM whose cloud-init asks for its runner configuration. */
+        /**
+         * Boot time of a new VM, after the capacity delay: then it is Succeeded, its capacity change
+         * completes, and its cloud-init asks for its runner configuration.
+         */
         @WithDefault("20s")
         Duration provisioningDelay();
 

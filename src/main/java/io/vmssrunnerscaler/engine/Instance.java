@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param marked the busy store holds a marker for its runner: from its job's start until it is
  *     re-imaged or deleted, so that a restart in between still knows it ran a job and must be
  *     recycled, not taken for a fresh instance still booting
+ * @param poweredOff the latest listing showed the VM stopped or deallocated (or on its way there):
+ *     once no job runs on it, it is deleted and replaced, never re-imaged
  */
 public record Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
-        boolean marked) {
+        boolean marked, boolean poweredOff) {
 
     public Instance {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -27,7 +29,7 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
     }
 
     public static Instance provisioning(String instanceId, String name, Instant now) {
-        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false);
+        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false, false);
     }
 
     /** Moves to {@code to}, or says why it may not. A re-imaged instance starts afresh: no job, no marker. */
@@ -37,19 +39,24 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
         }
         boolean fresh = to == Phase.PROVISIONING;
         return new Transition.Moved(new Instance(instanceId, name, to, now, !fresh && configIssued, fresh ? 0 : jobId,
-                !fresh && marked));
+                !fresh && marked, poweredOff));
     }
 
     public Instance withConfigIssued() {
-        return new Instance(instanceId, name, phase, since, true, jobId, marked);
+        return new Instance(instanceId, name, phase, since, true, jobId, marked, poweredOff);
     }
 
     public Instance withJob(long job) {
-        return new Instance(instanceId, name, phase, since, configIssued, job, marked);
+        return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff);
     }
 
     public Instance withMarker() {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, true);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff);
+    }
+
+    /** As the latest listing shows its power: off (stopped, deallocated, or going there) or not. */
+    public Instance withPoweredOff(boolean off) {
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, off);
     }
 
     /** The outcome of asking an instance to change phase. */

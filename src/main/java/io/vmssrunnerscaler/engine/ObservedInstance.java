@@ -1,7 +1,22 @@
 package io.vmssrunnerscaler.engine;
 
-/** An instance as the scale set reports it in a listing. */
-public record ObservedInstance(String instanceId, String name, ProvisioningState state) {
+import java.util.Objects;
+
+/**
+ * An instance as the scale set reports it in a listing.
+ *
+ * @param power the instance view's power state; {@link PowerState#UNKNOWN} when the listing has none
+ */
+public record ObservedInstance(String instanceId, String name, ProvisioningState state, PowerState power) {
+
+    public ObservedInstance {
+        Objects.requireNonNull(power, "power");
+    }
+
+    /** A listing without power states (no instance view): nothing is known to be wrong with the VM's power. */
+    public ObservedInstance(String instanceId, String name, ProvisioningState state) {
+        this(instanceId, name, state, PowerState.UNKNOWN);
+    }
 
     /** Azure's provisioning states, folded to what the engine distinguishes. */
     public enum ProvisioningState {
@@ -10,5 +25,25 @@ public record ObservedInstance(String instanceId, String name, ProvisioningState
         UPDATING,
         DELETING,
         FAILED
+    }
+
+    /** Azure's power states ({@code PowerState/<state>} in the instance view). */
+    public enum PowerState {
+        STARTING,
+        RUNNING,
+        STOPPING,
+        STOPPED,
+        DEALLOCATING,
+        DEALLOCATED,
+        /** Not reported (an instance still being created has none), or Azure could not tell. */
+        UNKNOWN;
+
+        /**
+         * Stopped or deallocated, or on its way there: its runner takes no job, and nothing in the
+         * pool starts it again, so the instance is replaced. An unknown state is no evidence of that.
+         */
+        public boolean isOff() {
+            return this == STOPPING || this == STOPPED || this == DEALLOCATING || this == DEALLOCATED;
+        }
     }
 }

@@ -53,13 +53,16 @@ final class Planner {
         d.instancesIn(Phase.PROVISIONING).stream().filter(i -> !i.since().isAfter(cutoff)).forEach(d::startDrain);
     }
 
-    /** Re-image while the pool still needs the instance, else delete it. */
+    /**
+     * Re-image while the pool still needs the instance, else delete it. A VM Azure shows stopped or
+     * deallocated is deleted and replaced, like a failed one: a re-image would leave it off.
+     */
     private static void recycleFinished(PoolDraft d, List<String> reimage, List<String> delete) {
         int live = d.live();
         int desired = d.desired();
         boolean canShrink = d.canShrink();
         for (Instance i : d.instancesIn(Phase.FINISHED)) {
-            if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired) {
+            if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired && !i.poweredOff()) {
                 d.move(i, Phase.REIMAGING);
                 reimage.add(i.instanceId());
                 live++;

@@ -207,6 +207,13 @@ final class PoolDraft {
         return false;
     }
 
+    /** Records the VM's power as the latest listing shows it; returns the instance as recorded. */
+    Instance observePower(Instance instance, boolean off) {
+        Instance now = instance.withPoweredOff(off);
+        instances.put(instance.instanceId(), now);
+        return now;
+    }
+
     /** A listing shows an instance the pool did not know. */
     void add(Instance instance) {
         instances.put(instance.instanceId(), instance);

@@ -171,10 +171,23 @@ public final class ScalingEngine {
             } else if (o.state() == ProvisioningState.FAILED) {
                 d.move(fresh, Phase.FAILED);
             }
-            return;
-        }
-        if (o.state() == ProvisioningState.FAILED) {
+        } else if (o.state() == ProvisioningState.FAILED) {
             d.move(known.get(), Phase.FAILED); // refused for busy instances by the lifecycle table
+        }
+        observePower(d, o);
+    }
+
+    /**
+     * A VM stopped or deallocated (or going there) is replaced like a failed one, but drained
+     * first: GitHub may just have handed its runner a job, and only GitHub can say it did not. A
+     * busy one is left alone until its job is over; then it is deleted, not re-imaged. A refused
+     * drain is asked again at the next listing that still shows the VM off.
+     */
+    private void observePower(PoolDraft d, ObservedInstance o) {
+        Optional<Instance> instance = d.instance(o.instanceId()).map(i -> d.observePower(i, o.power().isOff()));
+        if (instance.isPresent() && instance.get().poweredOff()
+                && (instance.get().phase() == Phase.IDLE || instance.get().phase() == Phase.PROVISIONING)) {
+            d.startDrain(instance.get());
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Simulated VM Scale Sets with Azure's behaviour: a capacity raise creates instances with
- * increasing ids and computer names {@code <prefix><6 base-36 digits>}, a capacity cut removes the
+ * increasing ids and computer names {@code <prefix><6 base-36 digits>}, listed Creating until the
+ * operation completes, a capacity cut removes the
  * highest ids (whoever runs there), re-image and delete take time, and failures can be injected.
  * Every call completes later on the simulator's clock, never on the caller's stack.
  *
@@ -52,28 +53,44 @@ public final class SimulatedAzure implements ScaleSetPort {
         return charged(ref, ArmBucket.HIGH_COST_GET_VMSS, () -> later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList()));
     }
 
+    /**
+     * As Azure: the new instances are listed at once, Creating, while the operation runs; it
+     * completes when they are provisioned (capacity delay plus provisioning delay later), and
+     * only then are they Succeeded and boot their runner. A cut removes the highest ids after the
+     * capacity delay.
+     */
     @Override
     public Uni<Void> setCapacity(ScaleSetRef ref, int capacity) {
-        return charged(ref, ArmBucket.UPDATE_VMSS, () -> later(world.settings().capacityDelay(), () -> {
+        return charged(ref, ArmBucket.UPDATE_VMSS, () -> later(Duration.ZERO, () -> {
             ScaleSetSim s = set(ref);
             world.failIfInjected("setCapacity");
             if (capacity > s.vms.size()) {
                 world.refuseIfRefusing(ref.name());
             }
             world.log(Kind.CAPACITY_SET, 0, ref.name(), null, capacity, "");
+            List<SimVm> created = new ArrayList<>();
             while (s.vms.size() < capacity) {
-                create(s);
-            }
-            while (s.vms.size() > capacity) {
-                SimVm victim = s.vms.pollLastEntry().getValue(); // Azure's scale-in picks for itself
-                touch(victim, "scale-in");
-                world.gitHub().vmGone(victim);
+                created.add(create(s));
             }
             if (s.vms.size() > s.spec.max()) {
                 world.log(Kind.MAX_EXCEEDED, 0, ref.name(), null, s.vms.size(), "max " + s.spec.max());
             }
-            return null;
-        }));
+            return created;
+        }).flatMap(created -> created.isEmpty()
+                ? later(world.settings().capacityDelay(), () -> scaleIn(set(ref), capacity))
+                : later(world.settings().capacityDelay().plus(world.settings().provisioningDelay()), () -> {
+                    created.stream().filter(vm -> vm.state == ProvisioningState.CREATING).forEach(this::provisioned);
+                    return null;
+                })));
+    }
+
+    private Void scaleIn(ScaleSetSim s, int capacity) {
+        while (s.vms.size() > capacity) {
+            SimVm victim = s.vms.pollLastEntry().getValue(); // Azure's scale-in picks for itself
+            touch(victim, "scale-in");
+            world.gitHub().vmGone(victim);
+        }
+        return null;
     }
 
     @Override
@@ -152,18 +169,14 @@ public final class SimulatedAzure implements ScaleSetPort {
         return s == null ? 0 : s.vms.size();
     }
 
-    private void create(ScaleSetSim s) {
+    /** A new instance, Creating until the capacity change that made it completes. */
+    private SimVm create(ScaleSetSim s) {
         int id = s.nextId++;
         String name = s.spec.runnerNamePrefix() + base36(id);
         SimVm vm = new SimVm(s.spec.name(), Integer.toString(id), name, s.spec.labels());
         s.vms.put(id, vm);
         world.log(Kind.INSTANCE_CREATED, 0, vm.scaleSet, vm.instanceId, 0, name);
-        int generation = vm.generation;
-        world.time().schedule(world.settings().provisioningDelay(), () -> {
-            if (vm.generation == generation && vm.state == ProvisioningState.CREATING) {
-                provisioned(vm);
-            }
-        });
+        return vm;
     }
 
     /** Boot finished: either failed, or a running VM whose cloud-init now fetches its runner configuration. */

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * was accepted no longer counts, although it stays in the listing (Deleting) until it is gone. The
  * simulator counts it until it is gone, so a capacity of N sent to it would create too few
  * instances while deletes run. This port adds to the capacity sent the instances that will still be
- * deleting when the simulator applies it (its capacity delay later), so that a policy can reason in
+ * deleting when the simulator applies it (a raise at once; a cut its capacity delay later, which
+ * this port does not tell apart: a cut may leave a few more instances), so that a policy can reason in
  * Azure's terms. Deletes accepted during that delay are not known yet and still count (a few
  * seconds' error). Benchmarks only; the simulator itself should count like Azure (see the report).
  */
@@ -26,14 +27,12 @@ final class AzureCounted implements ScaleSetPort {
 
     private final SimulatedAzure azure;
     private final TimeSource time;
-    private final Duration capacityDelay;
     private final Duration deleteDelay;
     private final List<Deleting> deleting = new ArrayList<>();
 
-    AzureCounted(SimulatedAzure azure, TimeSource time, Duration capacityDelay, Duration deleteDelay) {
+    AzureCounted(SimulatedAzure azure, TimeSource time, Duration deleteDelay) {
         this.azure = azure;
         this.time = time;
-        this.capacityDelay = capacityDelay;
         this.deleteDelay = deleteDelay;
     }
 
@@ -82,7 +81,7 @@ final class AzureCounted implements ScaleSetPort {
 
     /** Instances in Deleting when a capacity sent now is applied. */
     private int stillDeletingAtApply() {
-        Instant apply = time.now().plus(capacityDelay);
+        Instant apply = time.now(); // the simulator creates the instances of a raise at once
         int n = 0;
         for (Deleting d : deleting) {
             if (d.since().plus(deleteDelay).isAfter(apply)) {

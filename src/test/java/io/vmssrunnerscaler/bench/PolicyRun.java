@@ -155,7 +155,7 @@ final class PolicyRun {
         world.azure().throttling().enforce(true);
         Map<String, Long> counters = new LinkedHashMap<>();
         Runnable count;
-        AzureCounted azure = new AzureCounted(world.azure(), time, settings.capacityDelay(), settings.deleteDelay());
+        AzureCounted azure = new AzureCounted(world.azure(), time, settings.deleteDelay());
         switch (policy) {
             case SCALER -> {
                 BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every decision: no busy instance is re-imaged or deleted unless this very event ended its job;
  * no instance is re-imaged or deleted while GitHub runs the job it handed the runner when it
  * refused to remove it; only idle instances past their cool-down are drained, never below the
- * desired size; capacity stays within max and never below the instances the scale set has; the
+ * desired size (or stuck booting ones, or ones a listing shows stopped or deallocated); capacity stays within max and never below the instances the scale set has; the
  * busy store mirrors the busy instances.
  */
 class BusySafetyPropertyTest {
@@ -116,7 +116,11 @@ class BusySafetyPropertyTest {
                 return azure.canRepeat() ? azure.repeatOne() : null;
             }
             if (roll < 33) {
-                azure.breakOne();
+                if (random.nextBoolean()) {
+                    azure.breakOne();
+                } else {
+                    azure.powerOffOne();
+                }
                 return null;
             }
             return roll < 65 ? fittingDelivery(roll) : randomDelivery(roll);
@@ -254,7 +258,7 @@ class BusySafetyPropertyTest {
                     recycled(step, event, before, after, del.operation(), Phase.DELETING);
                     notUnderGitHubsJob(step, event, before, del.operation());
                 } else if (c instanceof PoolCommand.RemoveRunner rr) {
-                    drained(step, before, after, rr.runnerName());
+                    drained(step, event, before, after, rr.runnerName());
                 } else if (c instanceof PoolCommand.SetCapacity s) {
                     capacity(step, after, s.operation().capacity());
                 } else if (c instanceof PoolCommand.MarkBusy m) {
@@ -337,17 +341,23 @@ class BusySafetyPropertyTest {
             }
         }
 
-        /** Only an idle instance past its cool-down is drained, and never below the desired size. */
-        private void drained(int step, PoolState before, PoolState after, String runner) {
+        /**
+         * Only an idle instance past its cool-down is drained, never below the desired size, or one
+         * that booted too long, or an idle or booting one the listing in hand shows powered off.
+         */
+        private void drained(int step, PoolEvent event, PoolState before, PoolState after, String runner) {
             Instance was = before.byName(runner).orElse(null);
             boolean surplusIdle = was != null && was.phase() == Phase.IDLE && !was.since().plus(spec.idleCooldown()).isAfter(now);
             boolean stuckBooting = was != null && was.phase() == Phase.PROVISIONING
                     && !was.since().plus(spec.bootTimeout()).isAfter(now);
-            require(surplusIdle || stuckBooting, step, "drained " + runner + ", was " + was);
+            boolean listedOff = event instanceof PoolEvent.InstancesObserved o && o.instances().stream()
+                    .anyMatch(i -> i.name().equalsIgnoreCase(runner) && i.power().isOff())
+                    && (was == null || was.phase() == Phase.IDLE || was.phase() == Phase.PROVISIONING);
+            require(surplusIdle || stuckBooting || listedOff, step, "drained " + runner + ", was " + was);
             Instance is = after.byName(runner).orElse(null);
             require(is != null && is.phase() == Phase.DRAINING, step, "drained " + runner + " left it " + is);
-            // A stuck instance is replaced whatever the demand; only a surplus one must leave enough.
-            require(stuckBooting || after.live() >= after.desired(), step,
+            // A stuck or stopped instance is replaced whatever the demand; only a surplus one must leave enough.
+            require(stuckBooting || listedOff || after.live() >= after.desired(), step,
                     "drained below the desired size: live " + after.live() + ", desired " + after.desired());
         }
 

@@ -42,6 +42,8 @@ final class FakeScaleSet {
     private final int max;
     /** Instance id to whether Azure reports it failed. */
     private final TreeMap<String, Boolean> vms = new TreeMap<>(Operation.INSTANCE_ID_ORDER);
+    /** Instances an operator stopped or deallocated; Azure lists them so until they are deleted or re-imaged. */
+    private final Set<String> off = new HashSet<>();
     private final List<Call> issued = new ArrayList<>();
     private final List<Result> results = new ArrayList<>();
     private final List<Result> reported = new ArrayList<>();
@@ -176,6 +178,14 @@ final class FakeScaleSet {
         }
     }
 
+    /** An operator stops or deallocates a random instance, whatever runs there. */
+    void powerOffOne() {
+        if (!vms.isEmpty()) {
+            List<String> ids = List.copyOf(vms.keySet());
+            off.add(ids.get(random.nextInt(ids.size())));
+        }
+    }
+
     List<String> names() {
         return vms.keySet().stream().map(Pools::name).toList();
     }
@@ -210,6 +220,7 @@ final class FakeScaleSet {
         }
         op.instanceIds().forEach(id -> {
             vms.put(id, false);
+            off.remove(id); // the fake's choice: a re-imaged VM runs again
             jobs.remove(key(Pools.name(id))); // the runner goes with the disk
             idleRunners.remove(key(Pools.name(id)));
         });
@@ -220,6 +231,7 @@ final class FakeScaleSet {
         if (!fails) {
             op.instanceIds().forEach(id -> {
                 vms.remove(id); // an instance already gone counts as deleted
+                off.remove(id);
                 jobs.remove(key(Pools.name(id)));
                 idleRunners.remove(key(Pools.name(id)));
             });
@@ -261,7 +273,8 @@ final class FakeScaleSet {
         }
         List<ObservedInstance> seen = vms.entrySet().stream()
                 .map(e -> new ObservedInstance(e.getKey(), Pools.name(e.getKey()),
-                        e.getValue() ? ProvisioningState.FAILED : ProvisioningState.SUCCEEDED))
+                        e.getValue() ? ProvisioningState.FAILED : ProvisioningState.SUCCEEDED,
+                        off.contains(e.getKey()) ? ObservedInstance.PowerState.DEALLOCATED : ObservedInstance.PowerState.RUNNING))
                 .toList();
         return new PoolEvent.InstancesObserved(op.id(), seen);
     }

@@ -29,7 +29,7 @@ final class Pools {
     }
 
     static Instance instance(String id, Phase phase, Instant since, long jobId) {
-        return new Instance(id, name(id), phase, since, phase != Phase.PROVISIONING, jobId, phase.isBusy());
+        return new Instance(id, name(id), phase, since, phase != Phase.PROVISIONING, jobId, phase.isBusy(), false);
     }
 
     static Instance provisioning(String id, Instant since) {
@@ -54,6 +54,11 @@ final class Pools {
 
     static ObservedInstance failed(String id) {
         return new ObservedInstance(id, name(id), ObservedInstance.ProvisioningState.FAILED);
+    }
+
+    /** Provisioned, with this power state in its instance view. */
+    static ObservedInstance powered(String id, ObservedInstance.PowerState power) {
+        return new ObservedInstance(id, name(id), ObservedInstance.ProvisioningState.SUCCEEDED, power);
     }
 
     /** A fluent {@link PoolSpec} with the seed's values as defaults. */

@@ -165,8 +165,8 @@ class ReconcileTest {
 
         @Test
         void aUsedInstanceAwaitingItsRecycleKeepsItsMarker() {
-            Instance finished = new Instance("1", name("1"), Phase.FINISHED, T0, true, 7, true);
-            Instance reimaging = new Instance("2", name("2"), Phase.REIMAGING, T0, true, 8, true);
+            Instance finished = new Instance("1", name("1"), Phase.FINISHED, T0, true, 7, true, false);
+            Instance reimaging = new Instance("2", name("2"), Phase.REIMAGING, T0, true, 8, true, false);
             Scenario s = Scenario.with(Pools.seed(), finished, reimaging).at(Duration.ofMinutes(1))
                     .on(new PoolEvent.MarkersObserved(Set.of(name("1")), Set.of()));
 

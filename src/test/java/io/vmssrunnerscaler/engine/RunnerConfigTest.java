@@ -70,7 +70,7 @@ class RunnerConfigTest {
     @ParameterizedTest(name = "{0}, config issued {1} -> {2}")
     @MethodSource("rejections")
     void rejectsOutsideAFreshProvisioningInstance(Phase phase, boolean issued, ConfigRejection reason) {
-        Instance instance = new Instance("0", name("0"), phase, T0, issued, phase.isBusy() ? 7 : 0, phase.isBusy());
+        Instance instance = new Instance("0", name("0"), phase, T0, issued, phase.isBusy() ? 7 : 0, phase.isBusy(), false);
         Scenario s = Scenario.with(Pools.seed(), instance).configRequested(name("0"));
         assertEquals(List.of(new RejectRunnerConfig(name("0"), reason)), s.commands(RejectRunnerConfig.class));
         assertEquals(List.of(), s.commands(GrantRunnerConfig.class));

@@ -96,6 +96,7 @@ final class ArmClients {
             pipeline = new HttpPipelineBuilder()
                     .httpClient(http)
                     .policies(
+                            new OperationStatusRecorder.Policy(), // outermost: sees the answer after retries
                             new UserAgentPolicy(settings.userAgent()),
                             new RequestIdPolicy(),
                             new ThrottlingPolicy(budget, settings, clock),

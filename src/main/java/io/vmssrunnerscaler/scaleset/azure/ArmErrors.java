@@ -30,6 +30,8 @@ final class ArmErrors {
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofMinutes(1);
     static final String CORRELATION_ID = "x-ms-correlation-request-id";
     private static final int MAX_DETAILS = 32;
+    /** Azure's message is shown to operators and logged: one line, bounded. */
+    private static final int MAX_MESSAGE = 300;
 
     enum Kind { NOT_FOUND, CONFLICT, THROTTLED, TRANSIENT, UNAUTHORIZED, REJECTED, CAPACITY_REFUSED }
 
@@ -186,12 +188,13 @@ final class ArmErrors {
         if (e instanceof HttpResponseException h && h.getResponse() != null) {
             ManagementError error = h instanceof ManagementException m ? m.getValue() : null;
             Answer a = new Answer(h.getResponse().getStatusCode(), h.getResponse().getHeaders(),
-                    error == null ? null : error.getCode(), detailCodes(error));
+                    error == null ? null : error.getCode(), detailCodes(error), null);
             return fromResponse(a, capacityChange, e, operation, ref);
         }
         if (e instanceof OperationFailed f) {
             JsonNode error = errorNode(f.body);
-            Answer a = new Answer(f.status, f.headers, textOrNull(error.path("code")), detailCodes(error));
+            Answer a = new Answer(f.status, f.headers, textOrNull(error.path("code")), detailCodes(error),
+                    operationOutcome(f.body));
             return fromResponse(a, capacityChange, e, operation, ref);
         }
         String detail = e.getClass().getSimpleName();
@@ -212,13 +215,33 @@ final class ArmErrors {
         return false;
     }
 
-    /** What an answer said: status, headers, {@code error.code} and every {@code error.details[].code}. */
-    private record Answer(int status, HttpHeaders headers, String code, List<String> detailCodes) {
+    /**
+     * What an answer said: status, headers, {@code error.code}, every {@code error.details[].code},
+     * and for the end of an operation how it ended and Azure's message.
+     */
+    private record Answer(int status, HttpHeaders headers, String code, List<String> detailCodes, String detail) {
+    }
+
+    /**
+     * How a long-running operation ended, from its status body: {@code "operation Canceled:
+     * <error.message>"}. Azure's message names the resource and the reason, never a credential;
+     * it is cut to one bounded line all the same.
+     */
+    static String operationOutcome(String body) {
+        JsonNode root = root(body);
+        String status = textOrNull(root.path("status"));
+        String message = textOrNull(root.path("error").path("message"));
+        StringBuilder s = new StringBuilder("operation ").append(status == null ? "did not succeed" : status);
+        if (message != null && !message.isBlank()) {
+            String line = message.replaceAll("\\s+", " ").strip();
+            s.append(": ").append(line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line);
+        }
+        return s.toString();
     }
 
     private ScaleSetException fromResponse(Answer a, boolean capacityChange, Throwable cause, String operation, ScaleSetRef ref) {
         String correlation = header(a.headers(), CORRELATION_ID);
-        var d = new ScaleSetException.Details(operation, ref.toString(), a.status(), a.code(), correlation, null);
+        var d = new ScaleSetException.Details(operation, ref.toString(), a.status(), a.code(), correlation, a.detail());
         return switch (classify(a.status(), a.code(), a.detailCodes(), capacityChange)) {
             case CAPACITY_REFUSED -> {
                 String refusal = refusal(a.status(), a.code(), a.detailCodes(), capacityChange);
@@ -248,11 +271,15 @@ final class ArmErrors {
 
     /** The {@code error} object of an ARM error or operation-status body; a missing node if none. */
     static JsonNode errorNode(String body) {
+        return root(body).path("error");
+    }
+
+    private static JsonNode root(String body) {
         if (body == null || body.isBlank()) {
             return MissingNode.getInstance();
         }
         try {
-            return Json.MAPPER.readTree(body).path("error");
+            return Json.MAPPER.readTree(body);
         } catch (IOException e) {
             return MissingNode.getInstance();
         }

@@ -146,23 +146,38 @@ public final class AzureScaleSet implements ScaleSetPort {
                 .onFailure().transform(e -> errors.translate(e, operation, ref, capacityChange));
     }
 
-    /** Polls at our interval (a Retry-After from Azure still wins) and fails if the operation did. */
+    /**
+     * Polls at our interval (a Retry-After from Azure still wins) and fails unless the operation
+     * succeeded. The latest status poll is recorded for the failure's details: the SDK reports a
+     * {@code Canceled} operation as a completed poll with neither error nor body.
+     */
     private <T> Mono<Void> untilDone(PollerFlux<PollResult<T>, T> poller) {
+        OperationStatusRecorder.Last lastPoll = new OperationStatusRecorder.Last();
         return poller.setPollInterval(settings.pollInterval())
                 .last()
-                .flatMap(this::finalOutcome);
+                .flatMap(last -> finalOutcome(last, lastPoll))
+                .contextWrite(ctx -> ctx.put(OperationStatusRecorder.CONTEXT_KEY, lastPoll));
     }
 
-    private <T> Mono<Void> finalOutcome(AsyncPollResponse<PollResult<T>, T> last) {
+    /**
+     * Anything but success fails the call: {@code FAILED} with the error the SDK kept,
+     * {@code USER_CANCELLED} (Compute's {@code Canceled}; the SDK keeps no error for it) or any
+     * other end with the latest status poll, whose {@code error} Compute fills for both.
+     */
+    private <T> Mono<Void> finalOutcome(AsyncPollResponse<PollResult<T>, T> last, OperationStatusRecorder.Last lastPoll) {
         if (last.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
             return last.getFinalResult().then();
         }
         PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
-        if (error == null) {
-            return Mono.error(new ArmErrors.OperationFailed(0, null, null));
+        if (error != null && error.getResponseBody() != null) {
+            return Mono.error(new ArmErrors.OperationFailed(error.getResponseStatusCode(), error.getResponseHeaders(),
+                    error.getResponseBody()));
         }
-        return Mono.error(new ArmErrors.OperationFailed(error.getResponseStatusCode(), error.getResponseHeaders(),
-                error.getResponseBody()));
+        OperationStatusRecorder.Last.Answer polled = lastPoll.answer();
+        if (polled != null) {
+            return Mono.error(new ArmErrors.OperationFailed(polled.status(), polled.headers(), polled.body()));
+        }
+        return Mono.error(new ArmErrors.OperationFailed(0, null, null));
     }
 
     private static ScaleSetException deadlineExceeded(String operation, ScaleSetRef ref, Duration deadline) {

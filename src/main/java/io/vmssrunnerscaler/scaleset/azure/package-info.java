@@ -41,6 +41,15 @@
  * than Azure reports left in either window, and a call Azure charged several tokens costs them
  * here too (see {@link io.vmssrunnerscaler.scaleset.azure.ThrottleBudget} for the rule).
  *
+ * <h2>Operations that do not succeed</h2>
+ * A long-running operation whose status ends {@code Failed} or {@code Canceled} (Compute sends an
+ * {@code error} with both; {@code Canceled} typically {@code OperationPreempted}, a later operation
+ * on the scale set took over) fails the call: what was asked did not happen, and the engine plans
+ * again. The SDK reports {@code Canceled} as a completed poll ({@code USER_CANCELLED}) with no error,
+ * so {@link io.vmssrunnerscaler.scaleset.azure.OperationStatusRecorder} keeps the latest status poll
+ * of each call; the failure carries Azure's code, its message (one bounded line) and the
+ * correlation id, and is classified by the code like any other answer.
+ *
  * <h2>Refusals of capacity</h2>
  * The vCPU quota (409 {@code OperationNotAllowed} on a capacity change), {@code AllocationFailed},
  * {@code ZonalAllocationFailed}, {@code OverconstrainedAllocationRequest},

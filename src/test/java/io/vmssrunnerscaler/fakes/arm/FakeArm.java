@@ -312,10 +312,10 @@ public final class FakeArm implements AutoCloseable {
         if (refusal != null && added > 0) {
             return refuse(set, id, refusal, added);
         }
-        FakeArmError failure = faults.operationFailure();
-        Instant due = set.setCapacity(capacity.asInt(), failure == null ? null : failure.code);
+        FakeFaults.OperationEnd end = faults.operationEnd();
+        Instant due = set.setCapacity(capacity.asInt(), end == null ? null : end.error().code);
         counters.write(new Write(Route.PATCH_SCALE_SET, set.name, capacity.asInt(), null));
-        return operations.start(Answer.of(200, set.json(id)), baseUri(), set.subscription, due, failure, false);
+        return operations.start(Answer.of(200, set.json(id)), baseUri(), set.subscription, due, end, false);
     }
 
     /** Capacity stays; the refusal comes back at once, or as the end of the operation. */
@@ -330,15 +330,16 @@ public final class FakeArm implements AutoCloseable {
         Instant due = options.clock().instant().plus(options.provisioningDelay());
         Map<String, Object> body = set.json(id);
         ((Map<String, Object>) body.get("properties")).put("provisioningState", "Updating"); // accepted, not yet failed
-        return operations.start(Answer.of(200, body), baseUri(), set.subscription, due, error, false);
+        return operations.start(Answer.of(200, body), baseUri(), set.subscription, due,
+                new FakeFaults.OperationEnd("Failed", error), false);
     }
 
     private Answer accepted(FakeScaleSet set, Route route, List<String> ids) {
-        FakeArmError operationFailure = faults.operationFailure();
-        String failure = operationFailure == null ? null : operationFailure.code;
+        FakeFaults.OperationEnd end = faults.operationEnd();
+        String failure = end == null ? null : end.error().code;
         Instant due = route == Route.REIMAGE ? set.reimage(ids, failure) : set.delete(ids, failure);
         counters.write(new Write(route, set.name, null, ids));
-        return operations.start(Answer.of(202, null), baseUri(), set.subscription, due, operationFailure, true);
+        return operations.start(Answer.of(202, null), baseUri(), set.subscription, due, end, true);
     }
 
     private static Route route(String method, String suffix) {

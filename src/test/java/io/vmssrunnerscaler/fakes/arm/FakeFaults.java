@@ -14,7 +14,7 @@ public final class FakeFaults {
     private final AtomicReference<Duration> throttleRetryAfter = new AtomicReference<>(Duration.ofSeconds(1));
     private final AtomicInteger delays = new AtomicInteger();
     private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
-    private final AtomicReference<FakeArmError> operationFailure = new AtomicReference<>();
+    private final AtomicReference<OperationEnd> operationEnd = new AtomicReference<>();
     private final AtomicReference<FakeRefusal> refusal = new AtomicReference<>();
     private final AtomicReference<FakeRefusal.Delivery> refusalDelivery = new AtomicReference<>(FakeRefusal.Delivery.SYNC);
 
@@ -48,9 +48,37 @@ public final class FakeFaults {
         return delayNext(Integer.MAX_VALUE, d);
     }
 
+    /**
+     * How an accepted long-running operation ends when it does not succeed: Compute's operation
+     * status {@code Failed} or {@code Canceled}, and the error it carries (the ARM RPC requires
+     * {@code error} with either status).
+     */
+    record OperationEnd(String status, FakeArmError error) {
+    }
+
     /** Operations accepted from now on end Failed with this ARM error code (null: succeed again). */
     public FakeFaults failOperations(String errorCode) {
-        operationFailure.set(errorCode == null ? null : new FakeArmError(400, errorCode, "The operation failed."));
+        return failOperations(errorCode, "The operation failed.");
+    }
+
+    /** Operations accepted from now on end Failed with this ARM error (null code: succeed again). */
+    public FakeFaults failOperations(String errorCode, String message) {
+        return endOperations("Failed", errorCode, message);
+    }
+
+    /**
+     * Operations accepted from now on end Canceled with this ARM error (null code: succeed again),
+     * as Compute ends one that a later operation on the scale set preempted:
+     * {@code OperationPreempted}, "Operation execution has been preempted by a more recent operation."
+     * What it did to the instances is not documented; the fake takes the pessimistic view and
+     * leaves them as a failed operation would.
+     */
+    public FakeFaults cancelOperations(String errorCode, String message) {
+        return endOperations("Canceled", errorCode, message);
+    }
+
+    private FakeFaults endOperations(String status, String errorCode, String message) {
+        operationEnd.set(errorCode == null ? null : new OperationEnd(status, new FakeArmError(400, errorCode, message)));
         return this;
     }
 
@@ -68,7 +96,7 @@ public final class FakeFaults {
         failures.set(0);
         throttles.set(0);
         delays.set(0);
-        operationFailure.set(null);
+        operationEnd.set(null);
         refusal.set(null);
         return this;
     }
@@ -86,8 +114,9 @@ public final class FakeFaults {
         return takeOne(delays) ? delay.get() : Duration.ZERO;
     }
 
-    FakeArmError operationFailure() {
-        return operationFailure.get();
+    /** How operations accepted now end if they do not succeed; null when they succeed. */
+    OperationEnd operationEnd() {
+        return operationEnd.get();
     }
 
     FakeRefusal refusal() {

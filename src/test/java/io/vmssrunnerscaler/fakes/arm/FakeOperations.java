@@ -10,11 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Long-running operations as Compute reports them: an Azure-AsyncOperation URL answering
- * {@code {"status":"InProgress"|"Succeeded"|"Failed"}}, and a Location URL ({@code monitor=true})
- * answering 202 until done. An operation is done when its due time has passed.
+ * {@code {"status":"InProgress"|"Succeeded"|"Failed"|"Canceled"}} (Compute's OperationStatusResponse;
+ * Failed and Canceled carry {@code error}), and a Location URL ({@code monitor=true}) answering 202
+ * until done, then 200, or the error. An operation is done when its due time has passed.
  */
 final class FakeOperations {
-    private record Operation(Instant started, Instant due, FakeArmError failure) {
+    /** {@code end} is null when the operation succeeds. */
+    private record Operation(Instant started, Instant due, FakeFaults.OperationEnd end) {
+        FakeArmError failure() {
+            return end == null ? null : end.error();
+        }
     }
 
     private final FakeArmOptions options;
@@ -25,9 +30,9 @@ final class FakeOperations {
     }
 
     /** Registers an operation and puts its status URLs (and Retry-After) on the answer. */
-    Answer start(Answer answer, URI base, String subscription, Instant due, FakeArmError failure, boolean withLocation) {
+    Answer start(Answer answer, URI base, String subscription, Instant due, FakeFaults.OperationEnd end, boolean withLocation) {
         String id = UUID.randomUUID().toString();
-        operations.put(id, new Operation(options.clock().instant(), due, failure));
+        operations.put(id, new Operation(options.clock().instant(), due, end));
         String status = base + "subscriptions/" + subscription + "/providers/Microsoft.Compute/locations/"
                 + options.location() + "/operations/" + id + "?api-version=" + FakeArm.API_VERSION;
         answer.header("Azure-AsyncOperation", status);
@@ -55,7 +60,7 @@ final class FakeOperations {
         if (done) {
             body.put("endTime", op.due().toString());
         }
-        body.put("status", !done ? "InProgress" : op.failure() == null ? "Succeeded" : "Failed");
+        body.put("status", !done ? "InProgress" : op.end() == null ? "Succeeded" : op.end().status());
         if (done && op.failure() != null) {
             body.put("error", op.failure().error());
         }

@@ -10,19 +10,25 @@ import java.util.TreeMap;
 
 /**
  * One Uniform scale set: raising capacity creates instances with increasing ids and computer names
- * {@code <prefix><6 base-36 digits>}; lowering it removes the highest ids; re-image and delete
+ * {@code <prefix><6 base-36 digits>}, listed at once as Creating (with no PowerState in their
+ * instance view) until the operation completes; lowering it removes the highest ids; re-image and delete
  * take time. State moves on lazily, whenever it is read, from the clock: no timers.
  */
 public final class FakeScaleSet {
 
-    /** An instance as a test sees it. */
-    public record Instance(String instanceId, String computerName, String provisioningState) {
+    /** An instance as a test sees it; {@code powerState} is null while Azure reports none. */
+    public record Instance(String instanceId, String computerName, String provisioningState, String powerState) {
     }
+
+    /** The power states Compute reports as {@code PowerState/<state>} in an instance view. */
+    private static final java.util.Set<String> POWER_STATES =
+            java.util.Set.of("starting", "running", "stopping", "stopped", "deallocating", "deallocated", "unknown");
 
     private static final class Vm {
         final int id;
         final String computerName;
         String state;
+        String power = "running"; // PowerState/<power> in the instance view; null: no such status
         Instant due;      // when the pending change lands, or null
         String nextState; // the state then; null removes the instance
 
@@ -58,7 +64,7 @@ public final class FakeScaleSet {
     /** The instances now, by increasing id. */
     public synchronized List<Instance> instances() {
         advance();
-        return vms.values().stream().map(v -> new Instance(Integer.toString(v.id), v.computerName, v.state)).toList();
+        return vms.values().stream().map(v -> new Instance(Integer.toString(v.id), v.computerName, v.state, v.power)).toList();
     }
 
     public synchronized int capacity() {
@@ -71,13 +77,28 @@ public final class FakeScaleSet {
         vm(instanceId).state = state;
     }
 
+    /**
+     * Sets an instance's power state as Azure would report it after an operator's stop or
+     * deallocate ({@code "stopped"}, {@code "deallocated"}, or {@code "stopping"},
+     * {@code "deallocating"} on the way), or a start ({@code "starting"}, {@code "running"}).
+     * Its provisioning state stays as it is: a stopped VM is still Succeeded.
+     */
+    public synchronized void powerOff(String instanceId, String powerState) {
+        if (!POWER_STATES.contains(powerState)) {
+            throw new IllegalArgumentException("not a power state Compute reports: " + powerState);
+        }
+        vm(instanceId).power = powerState;
+    }
+
     /** Applies a capacity PATCH; returns when the operation completes. */
     synchronized Instant setCapacity(int target, String failure) {
         advance();
         Instant due = clock.instant().plus(options.provisioningDelay());
         List<Vm> live = vms.values().stream().filter(v -> !"Deleting".equals(v.state)).toList();
         for (int i = live.size(); i < target; i++) {
-            pending(create(), "Creating", due, failure == null ? "Succeeded" : "Failed");
+            Vm v = create();
+            v.power = null; // Compute reports no PowerState until the VM has been provisioned
+            pending(v, "Creating", due, failure == null ? "Succeeded" : "Failed");
         }
         for (int i = live.size() - 1; i >= target; i--) {
             pending(live.get(i), "Deleting", due, failure == null ? null : "Failed");
@@ -143,9 +164,12 @@ public final class FakeScaleSet {
         properties.put("provisioningState", v.state);
         properties.put("osProfile", Map.of("computerName", v.computerName, "adminUsername", "runner"));
         if (instanceView) {
-            properties.put("instanceView", Map.of("computerName", v.computerName, "statuses", List.of(
-                    Map.of("code", "ProvisioningState/" + v.state.toLowerCase(java.util.Locale.ROOT), "level", "Info"),
-                    Map.of("code", "PowerState/running", "level", "Info"))));
+            List<Map<String, Object>> statuses = new ArrayList<>();
+            statuses.add(Map.of("code", "ProvisioningState/" + v.state.toLowerCase(java.util.Locale.ROOT), "level", "Info"));
+            if (v.power != null) {
+                statuses.add(Map.of("code", "PowerState/" + v.power, "level", "Info"));
+            }
+            properties.put("instanceView", Map.of("computerName", v.computerName, "statuses", statuses));
         }
         Map<String, Object> json = resource(baseId + "/virtualMachines/" + v.id, name + "_" + v.id,
                 "Microsoft.Compute/virtualMachineScaleSets/virtualMachines", Map.of("name", "Standard_D2s_v5", "tier", "Standard"),
@@ -212,6 +236,9 @@ public final class FakeScaleSet {
             }
             v.due = null;
             v.state = v.nextState;
+            if (v.power == null && "Succeeded".equals(v.state)) {
+                v.power = "running"; // created and booted
+            }
             return v.state == null;
         });
     }

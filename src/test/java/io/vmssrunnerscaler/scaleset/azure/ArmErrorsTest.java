@@ -206,6 +206,19 @@ class ArmErrorsTest {
         assertEquals(Optional.ofNullable(expected), RetryAfter.parse(headers::get, Instant.parse("2026-01-01T00:00:00Z")));
     }
 
+
+    @org.junit.jupiter.api.Test
+    void anOperationsEndIsDescribedOnOneBoundedLineWithAzuresMessage() {
+        String canceled = """
+                {"startTime":"2025-01-06T09:00:00Z","status":"Canceled","name":"op",
+                 "error":{"code":"OperationPreempted","message":"Operation execution has been\\n preempted."}}""";
+        String huge = "{\"status\":\"Failed\",\"error\":{\"code\":\"X\",\"message\":\"" + "a".repeat(1000) + "\"}}";
+
+        assertEquals("operation Canceled: Operation execution has been preempted.", ArmErrors.operationOutcome(canceled));
+        assertEquals("operation Failed: " + "a".repeat(300) + "...", ArmErrors.operationOutcome(huge));
+        assertEquals("operation did not succeed", ArmErrors.operationOutcome(null));
+    }
+
     private static HttpResponse response(int status, Map<String, String> headers) {
         HttpHeaders h = new HttpHeaders();
         headers.forEach((k, v) -> h.set(HttpHeaderName.fromString(k), v));

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.ObservedInstance.PowerState;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Route;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters.Write;
@@ -74,6 +75,22 @@ class AzureScaleSetTest {
     }
 
     @Test
+    void mapsPowerStatesFromTheInstanceView() {
+        f = ARM.start(FakeArmOptions.defaults(), 6);
+        f.fakeSet.powerOff("0", "stopping");
+        f.fakeSet.powerOff("1", "stopped");
+        f.fakeSet.powerOff("2", "deallocating");
+        f.fakeSet.powerOff("3", "deallocated");
+        f.fakeSet.powerOff("4", "starting");
+
+        List<ObservedInstance> instances = f.scaleSet.list(f.ref).await().atMost(AWAIT);
+
+        assertEquals(List.of(PowerState.STOPPING, PowerState.STOPPED, PowerState.DEALLOCATING, PowerState.DEALLOCATED,
+                PowerState.STARTING, PowerState.RUNNING), instances.stream().map(ObservedInstance::power).toList());
+        assertEquals(java.util.Set.of(ProvisioningState.SUCCEEDED), states(instances), "a stopped VM is still provisioned");
+    }
+
+    @Test
     void raisesCapacityWithOnePatchAndCompletesWhenTheOperationIsDone() {
         Duration provisioning = Duration.ofMillis(400);
         f = ARM.start(FakeArmOptions.defaults().withDelays(provisioning, Duration.ofMillis(100)), 1);
@@ -87,6 +104,26 @@ class AzureScaleSetTest {
         assertEquals(List.of("linux000000", "linux000001", "linux000002"),
                 f.fakeSet.instances().stream().map(FakeScaleSet.Instance::computerName).toList());
         assertThat(f.arm.counters().requests(Route.OPERATION_STATUS), greaterThanOrEqualTo(2));
+    }
+
+    @Test
+    void newInstancesAreListedCreatingWithoutPowerStateWhileTheCapacityChangeRuns() {
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofSeconds(5), Duration.ofMillis(100)), 1);
+        var patch = f.scaleSet.setCapacity(f.ref, 3).subscribeAsCompletionStage();
+
+        org.awaitility.Awaitility.await().atMost(AWAIT).until(() -> f.arm.counters().requests(Route.PATCH_SCALE_SET) == 1);
+        List<ObservedInstance> during = f.scaleSet.list(f.ref).await().atMost(AWAIT);
+
+        assertFalse(patch.isDone(), "listed while the operation runs");
+        assertEquals(List.of(new ObservedInstance("0", "linux000000", ProvisioningState.SUCCEEDED, PowerState.RUNNING),
+                new ObservedInstance("1", "linux000001", ProvisioningState.CREATING, PowerState.UNKNOWN),
+                new ObservedInstance("2", "linux000002", ProvisioningState.CREATING, PowerState.UNKNOWN)), during);
+        assertEquals(3, f.fakeSet.capacity(), "capacity and listing agree: the new instances are the capacity asked for");
+
+        patch.toCompletableFuture().join();
+        assertEquals(List.of(PowerState.RUNNING, PowerState.RUNNING, PowerState.RUNNING),
+                f.scaleSet.list(f.ref).await().atMost(AWAIT).stream().map(ObservedInstance::power).toList());
+        assertEquals(java.util.Set.of("Succeeded"), fakeStates(f.fakeSet));
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.azure.core.util.serializer.SerializerEncoding;
 import com.azure.core.management.serializer.SerializerFactory;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import io.vmssrunnerscaler.engine.ObservedInstance;
+import io.vmssrunnerscaler.engine.ObservedInstance.PowerState;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,37 @@ class InstanceMappingTest {
                  "instanceView":{"statuses":[{"code":"PowerState/running"},
                                              {"code":"ProvisioningState/failed/OSProvisioningTimedOut"}]}}}""");
 
-        assertEquals(new ObservedInstance("7", "linux000007", ProvisioningState.FAILED), InstanceMapping.observed(vm));
+        assertEquals(new ObservedInstance("7", "linux000007", ProvisioningState.FAILED, PowerState.RUNNING),
+                InstanceMapping.observed(vm));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PowerState/running, RUNNING", "PowerState/starting, STARTING", "PowerState/stopping, STOPPING",
+        "PowerState/stopped, STOPPED", "PowerState/deallocating, DEALLOCATING", "PowerState/deallocated, DEALLOCATED",
+        "PowerState/Deallocated, DEALLOCATED", "PowerState/unknown, UNKNOWN", "PowerState/hibernated, UNKNOWN"})
+    void readsThePowerStateBesideTheProvisioningState(String code, PowerState expected) throws IOException {
+        var vm = vm("""
+                {"instanceId":"1","name":"vmss_1","properties":{"provisioningState":"Succeeded",
+                 "instanceView":{"statuses":[{"code":"ProvisioningState/succeeded","level":"Info"},
+                                             {"code":"%s","level":"Info"}]}}}""".formatted(code));
+
+        ObservedInstance observed = InstanceMapping.observed(vm);
+        assertEquals(expected, observed.power());
+        assertEquals(ProvisioningState.SUCCEEDED, observed.state(), "a stopped VM is still provisioned");
+    }
+
+    @Test
+    void anInstanceBeingCreatedHasNoPowerStateYet() throws IOException {
+        var creating = vm("""
+                {"instanceId":"5","name":"vmss_5","properties":{"provisioningState":"Creating",
+                 "instanceView":{"statuses":[{"code":"ProvisioningState/creating","level":"Info"}]}}}""");
+        var noView = vm("""
+                {"instanceId":"6","name":"vmss_6","properties":{"provisioningState":"Succeeded"}}""");
+
+        assertEquals(new ObservedInstance("5", "vmss_5", ProvisioningState.CREATING, PowerState.UNKNOWN),
+                InstanceMapping.observed(creating));
+        assertEquals(PowerState.UNKNOWN, InstanceMapping.power(noView));
     }
 
     @Test
