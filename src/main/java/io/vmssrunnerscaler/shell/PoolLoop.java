@@ -165,7 +165,6 @@ public final class PoolLoop {
         }
         Message.Event m = (Message.Event) message;
         waiting.decrementAndGet();
-        calls.answered(m.event());
         PoolState before = state;
         Decision decision;
         try {

@@ -30,8 +30,12 @@ import org.jboss.logging.Logger;
  * grow without bound under load, while one call per token keeps up with any rate.
  *
  * <p>Kinds that share a bucket (capacity and re-image both spend Update VMSS) take turns: the kind
- * that has waited longest goes first. At most one capacity PATCH is in flight (it is absolute); a
- * newer one waits for it. Listings go out at once. The outcome of a call is reported for every
+ * that has waited longest goes first. A capacity change the engine raised while an earlier PATCH
+ * still runs goes out at the next token too: Azure holds a capacity PATCH until its new VMs are
+ * provisioned (a minute or more), and a burst must not wait for that; the newer, larger PATCH
+ * supersedes the running one (Azure ends it {@code OperationPreempted}), whose answer the engine
+ * no longer looks for. The adapter sends a PATCH only once the previous one was accepted, so they
+ * reach Azure in order. Listings go out at once. The outcome of a call is reported for every
  * operation that went into it. Only touched from the pool's loop.
  */
 final class ScaleSetCalls {
@@ -45,7 +49,7 @@ final class ScaleSetCalls {
     private final Runnable requestFlush;
     private final Map<Operation.Kind, List<Operation>> pending = new EnumMap<>(Operation.Kind.class);
     private final Map<Operation.Kind, Instant> waitingSince = new EnumMap<>(Operation.Kind.class);
-    private long capacityInFlight; // operation id of the PATCH under way, 0 when none
+    private long latestCapacity; // operation id of the capacity PATCH sent last; earlier ones are superseded
     private Instant flushAt; // the earliest flush asked for and not run yet
 
     ScaleSetCalls(Pool pool, ShellContext context, Consumer<PoolEvent> results, Runnable requestFlush) {
@@ -69,19 +73,6 @@ final class ScaleSetCalls {
             }
             case REIMAGE, DELETE -> hold(op);
             case DRAIN -> throw new IllegalArgumentException("a drain is not a scale-set call: " + op);
-        }
-    }
-
-    /** Called by the loop for every event before the engine sees it: a finished PATCH frees the way for the next. */
-    void answered(PoolEvent event) {
-        long id = event instanceof PoolEvent.OperationSucceeded s ? s.operationId()
-                : event instanceof PoolEvent.OperationFailed f ? f.operationId()
-                : event instanceof PoolEvent.CapacityRefused r ? r.operationId() : 0;
-        if (id != 0 && id == capacityInFlight) {
-            capacityInFlight = 0;
-            if (!pending.get(Operation.Kind.SET_CAPACITY).isEmpty()) {
-                flushAt(now());
-            }
         }
     }
 
@@ -112,9 +103,6 @@ final class ScaleSetCalls {
         List<Operation.Kind> kinds = HELD.stream().filter(k -> !pending.get(k).isEmpty())
                 .sorted(Comparator.comparing(waitingSince::get)).toList();
         for (Operation.Kind kind : kinds) {
-            if (kind == Operation.Kind.SET_CAPACITY && capacityInFlight != 0) {
-                continue; // answered() flushes again
-            }
             CallAllowance fresh = port().allowance(ref(), kind);
             CallAllowance allowance = spent.getOrDefault(fresh.bucket(), fresh);
             if (allowance.allowsNow()) {
@@ -138,7 +126,7 @@ final class ScaleSetCalls {
         switch (kind) {
             case SET_CAPACITY -> {
                 Operation latest = batch.get(batch.size() - 1);
-                capacityInFlight = latest.id();
+                latestCapacity = latest.id();
                 report(List.of(latest), port().setCapacity(ref(), latest.capacity()));
             }
             case REIMAGE -> call(batch, ids -> port().reimage(ref(), ids));
@@ -177,6 +165,12 @@ final class ScaleSetCalls {
             return;
         }
         String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (batch.get(0).kind() == Operation.Kind.SET_CAPACITY && batch.get(0).id() != latestCapacity) {
+            // a superseded PATCH: Azure ends it when the newer one starts; nothing waits for its answer
+            LOG.debugf("pool %s: superseded capacity change on scale set %s ended: %s", pool.name(), ref().name(), reason);
+            batch.forEach(op -> results.accept(new PoolEvent.OperationFailed(op.id(), reason)));
+            return;
+        }
         LOG.warnf("pool %s: %s on scale set %s failed: %s", pool.name(), batch.get(0).kind(), ref().name(), reason);
         batch.forEach(op -> results.accept(new PoolEvent.OperationFailed(op.id(), reason)));
     }

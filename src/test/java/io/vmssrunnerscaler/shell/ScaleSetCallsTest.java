@@ -50,10 +50,7 @@ class ScaleSetCallsTest {
 
     ScaleSetCallsTest() {
         ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), null, WINDOW, 1000, false);
-        calls[0] = new ScaleSetCalls(pool, context, e -> {
-            results.add(e);
-            calls[0].answered(e); // as the pool loop does before the engine sees the event
-        }, () -> calls[0].flush());
+        calls[0] = new ScaleSetCalls(pool, context, results::add, () -> calls[0].flush());
     }
 
     private void reimage(String id) {
@@ -121,17 +118,16 @@ class ScaleSetCallsTest {
     }
 
     @Test
-    void aNewerCapacityChangeWaitsForThePatchInFlight() {
-        port.answerAfter = Duration.ofSeconds(20);
+    void aLargerCapacityChangeGoesOutWhileThePatchBeforeItStillRuns() {
+        port.answerAfter = Duration.ofSeconds(90); // Azure answers a capacity PATCH when its VMs are provisioned
         capacity(5);
         time.runFor(Duration.ofSeconds(5));
         capacity(8);
         capacity(9);
         time.runFor(Duration.ofSeconds(10));
-        assertEquals(1, port.calls(Operation.Kind.SET_CAPACITY).size(), "a second PATCH raced the first");
-        time.runFor(Duration.ofSeconds(20));
         List<Call> patches = port.calls(Operation.Kind.SET_CAPACITY);
-        assertEquals(List.of(5, 9), patches.stream().map(Call::capacity).toList(), "the latest size follows, once");
+        assertEquals(List.of(5, 9), patches.stream().map(Call::capacity).toList(),
+                "the latest size goes at the next token, once, without waiting 90 s for the first");
     }
 
     @Test

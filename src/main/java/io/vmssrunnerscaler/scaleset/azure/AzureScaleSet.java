@@ -21,6 +21,9 @@ import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import reactor.core.Disposable;
@@ -40,6 +43,13 @@ public final class AzureScaleSet implements ScaleSetPort {
     private final ArmClients clients;
     private final ArmErrors errors;
     private final ThrottleBudget budget;
+    /**
+     * Per scale set, when the capacity PATCH sent last was accepted (or ended). The shell may raise a
+     * capacity change while the PATCH before it still runs; the next one is sent only after Azure
+     * accepted the previous, so that they arrive in order (a PATCH is absolute: a smaller one applied
+     * after a larger one would let Azure remove VMs of its own choosing).
+     */
+    private final Map<String, CompletableFuture<Void>> capacityAccepted = new ConcurrentHashMap<>();
 
     /**
      * @param settings   ARM endpoint, token scope, poll interval, deadlines, retries
@@ -75,8 +85,13 @@ public final class AzureScaleSet implements ScaleSetPort {
         }
         // Only sku.capacity: Azure keeps the rest of the model, so nothing else can be changed by accident.
         var update = new VirtualMachineScaleSetUpdate().withSku(new Sku().withCapacity((long) capacity));
-        return call("set capacity to " + capacity, ref, settings.operationDeadline(), true,
-                c -> untilDone(c.getVirtualMachineScaleSets().beginUpdateAsync(ref.resourceGroup(), ref.name(), update)));
+        var accepted = new CompletableFuture<Void>();
+        var previous = capacityAccepted.put(ArmCall.key(ref.subscription(), ref.resourceGroup(), ref.name()), accepted);
+        Uni<Void> inTurn = previous == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(previous);
+        return inTurn.chain(() -> call("set capacity to " + capacity, ref, settings.operationDeadline(), true,
+                        c -> untilDone(c.getVirtualMachineScaleSets().beginUpdateAsync(ref.resourceGroup(), ref.name(), update),
+                                accepted)))
+                .onTermination().invoke(() -> accepted.complete(null));
     }
 
     @Override
@@ -152,8 +167,14 @@ public final class AzureScaleSet implements ScaleSetPort {
      * {@code Canceled} operation as a completed poll with neither error nor body.
      */
     private <T> Mono<Void> untilDone(PollerFlux<PollResult<T>, T> poller) {
+        return untilDone(poller, new CompletableFuture<>());
+    }
+
+    /** {@code accepted} completes with the operation's first response: Azure accepted the request. */
+    private <T> Mono<Void> untilDone(PollerFlux<PollResult<T>, T> poller, CompletableFuture<Void> accepted) {
         OperationStatusRecorder.Last lastPoll = new OperationStatusRecorder.Last();
         return poller.setPollInterval(settings.pollInterval())
+                .doOnNext(response -> accepted.complete(null))
                 .last()
                 .flatMap(last -> finalOutcome(last, lastPoll))
                 .contextWrite(ctx -> ctx.put(OperationStatusRecorder.CONTEXT_KEY, lastPoll));

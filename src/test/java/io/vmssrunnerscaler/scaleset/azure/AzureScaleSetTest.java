@@ -127,6 +127,25 @@ class AzureScaleSetTest {
     }
 
     @Test
+    void aLargerPatchWhileOneRunsIsSentOnlyOnceAzureAcceptedTheFirst() {
+        f = ARM.start(FakeArmOptions.defaults().withDelays(Duration.ofSeconds(5), Duration.ofMillis(100)), 1);
+        f.arm.faults().delayNext(1, Duration.ofSeconds(2)); // the first PATCH's acceptance comes late
+        var first = f.scaleSet.setCapacity(f.ref, 3).subscribeAsCompletionStage();
+        var second = f.scaleSet.setCapacity(f.ref, 5).subscribeAsCompletionStage();
+
+        org.awaitility.Awaitility.await().atMost(AWAIT).until(() -> f.arm.counters().requests(Route.PATCH_SCALE_SET) == 1);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(AWAIT)
+                .until(() -> f.arm.counters().requests(Route.PATCH_SCALE_SET) == 1);
+        org.awaitility.Awaitility.await().atMost(AWAIT).until(() -> f.arm.counters().requests(Route.PATCH_SCALE_SET) == 2);
+        assertFalse(first.toCompletableFuture().isDone(), "the second went while the first still ran");
+
+        second.toCompletableFuture().join();
+        assertEquals(List.of(3, 5), f.arm.counters().writes().stream().map(Write::capacity).toList(), "in the order asked");
+        assertEquals(5, f.fakeSet.capacity());
+        first.toCompletableFuture().join();
+    }
+
+    @Test
     void reimagesManyInstancesInOneCall() {
         f = ARM.start(FakeArmOptions.defaults(), 4);
 
