@@ -78,7 +78,7 @@ class IntakeLoadTest {
 
     @Test
     void aThousandDeliveriesAndTwoHundredHookCallsAtOnceAreAllAnsweredAndAccountedFor() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> pool().state().instances().size() == 5);
+        Listed.await(runtime, () -> pool().state().instances().size(), 5);
         List<Call> calls = new ArrayList<>(deliveries());
         calls.addAll(hookCalls(hookTokens()));
         Collections.shuffle(calls, new Random(5));

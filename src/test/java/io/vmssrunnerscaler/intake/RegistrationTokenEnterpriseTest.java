@@ -1,7 +1,6 @@
 package io.vmssrunnerscaler.intake;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -9,7 +8,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,7 @@ class RegistrationTokenEnterpriseTest {
 
     @Test
     void aVmRegistersAtTheEnterpriseServer() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 2);
+        Listed.await(runtime, () -> instances().size(), 2);
         given().post("/runners/" + instances().get(0).name() + "/jitconfig").then().statusCode(200)
                 .body("url", equalTo("https://ghe.example.com/octo-org/app"));
     }

@@ -1,7 +1,6 @@
 package io.vmssrunnerscaler.intake;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -15,7 +14,6 @@ import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,7 +31,7 @@ class RegistrationTokenTest {
 
     @Test
     void aVmGetsATokenUrlAndLabels() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 2);
+        Listed.await(runtime, () -> instances().size(), 2);
         String name = instances().get(0).name();
         given().post("/runners/" + name + "/jitconfig").then().statusCode(200)
                 .body("registrationToken", startsWith("SIMREG")).body("url", equalTo("https://github.com/octo-org/app"))
@@ -43,7 +41,7 @@ class RegistrationTokenTest {
 
     @Test
     void theBootScriptRegistersAnEphemeralRunner(@TempDir Path vm) throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 2);
+        Listed.await(runtime, () -> instances().size(), 2);
         String name = instances().get(1).name();
         Files.writeString(vm.resolve("config.sh"), "#!/bin/bash\necho \"$@\" > \"$(dirname \"$0\")/config.args\"\n");
         Files.writeString(vm.resolve("run.sh"), "#!/bin/bash\necho started > \"$(dirname \"$0\")/run.args\"\n");

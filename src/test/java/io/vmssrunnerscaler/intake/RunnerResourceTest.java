@@ -14,7 +14,6 @@ import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class RunnerResourceTest {
 
     @BeforeEach
     void fiveInstancesProvisioning() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 5);
+        Listed.await(runtime, () -> instances().size(), 5);
     }
 
     @Test
