@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -39,30 +39,31 @@ final class HookDeliveries {
         this.perPage = perPage;
     }
 
+    /**
+     * Where one webhook's deliveries are and who may call there: its path (for call names), the
+     * caller (the App's webhook answers only the App's JWT; an installation token gets 401), and its
+     * two requests, given the caller's {@code Authorization} value.
+     */
+    private record Endpoint(String base, GitHubCaller caller, BiFunction<String, String, Uni<Response>> list,
+            BiFunction<String, Long, Uni<Response>> redeliver) {
+    }
+
     /** Deliveries at or after {@code since}, newest first; pages back until one is older, or no page is left. */
     Uni<List<HookDelivery>> since(WebhookRef hook, Instant since) {
-        return page(hook, since, null, 1, new ArrayList<>());
+        return Uni.createFrom().deferred(() -> page(endpoint(hook), since, null, 1, new ArrayList<>()));
     }
 
     Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
-        String call = "POST " + base(hook) + "/deliveries/" + deliveryId + "/attempts";
-        Function<String, Uni<Response>> request;
-        if (hook instanceof WebhookRef.ScopeHook h) {
-            RunnerScope s = h.scope();
-            request = auth -> s.isOrganisation()
-                    ? api.get().orgRedeliver(auth, s.owner(), h.hookId(), deliveryId)
-                    : api.get().repoRedeliver(auth, s.owner(), s.repository(), h.hookId(), deliveryId);
-        } else {
-            request = auth -> api.get().appRedeliver(auth, deliveryId);
-        }
-        return Uni.createFrom().deferred(() -> callerOf(hook).call(call, request))
-                .invoke(Response::close)
-                .replaceWithVoid();
+        return Uni.createFrom().deferred(() -> {
+            Endpoint e = endpoint(hook);
+            return e.caller().call("POST " + e.base() + "/deliveries/" + deliveryId + "/attempts",
+                    auth -> e.redeliver().apply(auth, deliveryId));
+        }).invoke(Response::close).replaceWithVoid();
     }
 
-    private Uni<List<HookDelivery>> page(WebhookRef hook, Instant since, String cursor, int n, List<HookDelivery> collected) {
-        String call = "GET " + base(hook) + "/deliveries (page " + n + ")";
-        return Uni.createFrom().deferred(() -> callerOf(hook).call(call, listing(hook, cursor))).chain(response -> {
+    private Uni<List<HookDelivery>> page(Endpoint e, Instant since, String cursor, int n, List<HookDelivery> collected) {
+        String call = "GET " + e.base() + "/deliveries (page " + n + ")";
+        return e.caller().call(call, auth -> e.list().apply(auth, cursor)).chain(response -> {
             String link = response.getHeaderString("Link");
             boolean reachedSince = false;
             JsonNode body = GitHubJson.body(response);
@@ -86,38 +87,33 @@ final class HookDeliveries {
             }
             if (n >= MAX_PAGES) {
                 LOG.warnf("%s: stopped after %d pages (%d deliveries) before reaching %s; older deliveries are not looked at",
-                        base(hook), n, collected.size(), since);
+                        e.base(), n, collected.size(), since);
                 return Uni.createFrom().item(List.copyOf(collected));
             }
-            return page(hook, since, next.get(), n + 1, collected);
+            return page(e, since, next.get(), n + 1, collected);
         });
     }
 
-    private Function<String, Uni<Response>> listing(WebhookRef hook, String cursor) {
-        if (hook instanceof WebhookRef.ScopeHook h) {
-            RunnerScope s = h.scope();
-            return auth -> s.isOrganisation()
-                    ? api.get().orgHookDeliveries(auth, s.owner(), h.hookId(), perPage, cursor)
-                    : api.get().repoHookDeliveries(auth, s.owner(), s.repository(), h.hookId(), perPage, cursor);
-        }
-        return auth -> api.get().appHookDeliveries(auth, perPage, cursor);
-    }
-
-    /** The App's webhook answers only the App's JWT (an installation token gets 401). */
-    private GitHubCaller callerOf(WebhookRef hook) {
+    /** The one place that tells the kinds of webhook apart. */
+    private Endpoint endpoint(WebhookRef hook) {
         if (hook instanceof WebhookRef.AppHook) {
-            return appCaller.orElseThrow(() -> new IllegalStateException(
+            GitHubCaller jwt = appCaller.orElseThrow(() -> new IllegalStateException(
                     "the GitHub App's webhook needs GitHub App authentication (scaler.github.app-id), not a token"));
+            return new Endpoint("/app/hook", jwt, (auth, cursor) -> api.get().appHookDeliveries(auth, perPage, cursor),
+                    (auth, id) -> api.get().appRedeliver(auth, id));
         }
-        return caller;
-    }
-
-    private static String base(WebhookRef hook) {
-        if (hook instanceof WebhookRef.ScopeHook h) {
-            RunnerScope s = h.scope();
-            return (s.isOrganisation() ? "/orgs/" + s.owner() : "/repos/" + s.owner() + "/" + s.repository())
-                    + "/hooks/" + h.hookId();
+        if (!(hook instanceof WebhookRef.ScopeHook h)) {
+            throw new IllegalArgumentException("unknown kind of webhook: " + hook);
         }
-        return "/app/hook";
+        RunnerScope s = h.scope();
+        long hookId = h.hookId();
+        if (s.isOrganisation()) {
+            return new Endpoint("/orgs/" + s.owner() + "/hooks/" + hookId, caller,
+                    (auth, cursor) -> api.get().orgHookDeliveries(auth, s.owner(), hookId, perPage, cursor),
+                    (auth, id) -> api.get().orgRedeliver(auth, s.owner(), hookId, id));
+        }
+        return new Endpoint("/repos/" + s.owner() + "/" + s.repository() + "/hooks/" + hookId, caller,
+                (auth, cursor) -> api.get().repoHookDeliveries(auth, s.owner(), s.repository(), hookId, perPage, cursor),
+                (auth, id) -> api.get().repoRedeliver(auth, s.owner(), s.repository(), hookId, id));
     }
 }
