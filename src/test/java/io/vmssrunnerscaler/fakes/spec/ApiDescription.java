@@ -57,7 +57,7 @@ public final class ApiDescription {
         }
     }
 
-    private record Operation(String method, String template, Pattern pattern, List<String> pathNames, long literals,
+    private record Operation(String method, Pattern pattern, List<String> pathNames, long literals,
             String id, JsonNode node, List<JsonNode> parameters) {
     }
 
@@ -104,15 +104,6 @@ public final class ApiDescription {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the API description " + file, e);
         }
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** Whether this description has an operation for the exchange's method and path. */
-    public boolean covers(Exchange e) {
-        return operation(e.method(), e.path()).isPresent();
     }
 
     /** What in the exchange the description does not allow; empty when it conforms. */
@@ -406,7 +397,7 @@ public final class ApiDescription {
                             params.add(s);
                         }
                     }
-                    ops.add(new Operation(method.getKey().toUpperCase(java.util.Locale.ROOT), template,
+                    ops.add(new Operation(method.getKey().toUpperCase(java.util.Locale.ROOT),
                             Pattern.compile(regex.toString()), names, literals,
                             method.getValue().path("operationId").asText(template), method.getValue(), params));
                 }

@@ -31,10 +31,6 @@ public final class Specs {
         return GitHub.DESCRIPTION;
     }
 
-    public static ApiDescription compute() {
-        return Compute.DESCRIPTION;
-    }
-
     /**
      * What an exchange with Azure Resource Manager is held to: a poll of a long-running operation to
      * ARM's RPC document (its Location URL, {@code monitor=true}, or its Azure-AsyncOperation URL),
