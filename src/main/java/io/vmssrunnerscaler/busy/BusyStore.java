@@ -24,6 +24,14 @@ public interface BusyStore {
     /** Every marker, for rebuilding state on start and for the reconcile loop. */
     Uni<StoredMarkers> loadAll();
 
+    /**
+     * Completes once every call made so far has finished (or failed): at shutdown, so that the
+     * next start reads the markers of the last moments, not a queue some of them hide or miss.
+     */
+    default Uni<Void> settle() {
+        return Uni.createFrom().voidItem();
+    }
+
     /** Why the store is known to be down, from the outcome of its latest request; a check makes no call. */
     default Optional<String> problem() {
         return Optional.empty();

@@ -51,6 +51,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ScalerRuntime {
     private static final Logger LOG = Logger.getLogger(ScalerRuntime.class);
+    /** Longer than a marker write's deadline and retries, shorter than a shutdown's patience. */
+    private static final Duration STORE_SETTLE = Duration.ofSeconds(10);
 
     private final ScalerConfig config;
     private volatile Scaler scaler;
@@ -237,10 +239,21 @@ public class ScalerRuntime {
         stop();
     }
 
-    /** Stops deciding and drops the timers; calls already sent finish at Azure, their answers are not awaited. */
+    /**
+     * Stops deciding and drops the timers; calls already sent finish at Azure, their answers are not
+     * awaited. The busy store's writes and reads in flight are awaited (a few seconds at most), so
+     * that a start right after reads every marker, none hidden by a read still running.
+     */
     public synchronized void stop() {
         if (scaler != null) {
             scaler.stop();
+        }
+        if (azure != null) {
+            try {
+                azure.busyStore().settle().await().atMost(STORE_SETTLE);
+            } catch (RuntimeException e) {
+                LOG.warnf("busy store: calls still running at stop (%s); the next start waits for hidden markers", e.toString());
+            }
         }
         if (time != null) {
             time.close();

@@ -41,6 +41,13 @@ final class KeyedSequencer<K> {
         return runAfter(before, operation, done);
     }
 
+    /** Completes once everything submitted so far has finished, failed ones included. */
+    synchronized CompletableFuture<Void> idle() {
+        List<CompletableFuture<Void>> running = new ArrayList<>(tails.values());
+        running.add(barrier);
+        return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+    }
+
     /** Keys with operations queued or running; for tests. */
     synchronized int pendingKeys() {
         return tails.size();

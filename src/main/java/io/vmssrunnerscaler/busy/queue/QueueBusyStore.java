@@ -90,6 +90,11 @@ public final class QueueBusyStore implements BusyStore {
                 () -> policy.within(settings.loadDeadline(), loader.load().map(StoredMarkers::of)).toFuture()));
     }
 
+    @Override
+    public Uni<Void> settle() {
+        return Uni.createFrom().completionStage(sequencer::idle);
+    }
+
     /** Not known to be down; read from cached state, for a readiness check. */
     public boolean healthy() {
         return health.status().healthy();

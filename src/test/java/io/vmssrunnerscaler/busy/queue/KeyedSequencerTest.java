@@ -40,6 +40,27 @@ class KeyedSequencerTest {
     }
 
     @Test
+    void idleWaitsForEverythingSubmittedBeforeItFailuresIncludedButNotForLaterWork() {
+        CompletableFuture<String> write = new CompletableFuture<>();
+        CompletableFuture<String> load = new CompletableFuture<>();
+        CompletableFuture<String> failing = new CompletableFuture<>();
+        sequencer.submit("a", op("write", write));
+        sequencer.submit("b", op("fails", failing));
+        sequencer.submitExclusive(op("load", load));
+        CompletableFuture<Void> idle = sequencer.idle();
+
+        write.complete("ok");
+        failing.completeExceptionally(new IllegalStateException("queue down"));
+        assertTrue(!idle.isDone(), "the load still runs");
+        load.complete("ok");
+        assertTrue(idle.isDone() && !idle.isCompletedExceptionally());
+
+        sequencer.submit("a", op("later", new CompletableFuture<>()));
+        assertTrue(idle.isDone());
+        assertTrue(!sequencer.idle().isDone(), "a new idle waits for the later write");
+    }
+
+    @Test
     void operationsOnOtherKeysDoNotWait() {
         sequencer.submit("a", op("a", new CompletableFuture<>()));
         sequencer.submit("b", op("b", new CompletableFuture<>()));
