@@ -54,6 +54,10 @@ while IFS='=' read -r key value; do
   esac
 done <"$answer"
 
+# Read: the answer goes now (exec below ends this shell without its EXIT trap).
+rm -f "$answer"
+trap - EXIT
+
 # The hooks send this header; kept in a file so that the token never appears in a process list.
 mkdir -p "$state_dir"
 (umask 077 && printf 'Authorization: Bearer %s\n' "$hook_token" >"$state_dir/hook-auth-header")
