@@ -35,14 +35,16 @@ param secretsOfficerPrincipalId string
 ])
 param secretsOfficerPrincipalType string
 
+// Exactly what the scale-set adapter sends (RolePermissionsTest derives it from its requests):
+// read the set (final GET of a capacity PATCH), PATCH the capacity, batch delete and re-image,
+// list the instances (with $expand=instanceView, which is the listing's virtualMachines/read, not
+// virtualMachines/instanceView/read), poll the operations. No per-instance write: nothing uses it.
 var scalerComputeActions = [
   'Microsoft.Compute/virtualMachineScaleSets/read'
   'Microsoft.Compute/virtualMachineScaleSets/write'
   'Microsoft.Compute/virtualMachineScaleSets/delete/action'
   'Microsoft.Compute/virtualMachineScaleSets/reimage/action'
   'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read'
-  'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/instanceView/read'
-  'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write'
   'Microsoft.Compute/locations/operations/read'
 ]
 

@@ -37,15 +37,17 @@ class DeployConsistencyTest {
     static final String DEPLOY_README = Tools.read(Tools.DEPLOY.resolve("README.md"));
     static final String README = Tools.read(Tools.ROOT.resolve("README.md"));
 
-    /** FACTS.md, "Least-privilege role for the scaler's managed identity": Compute. */
+    /**
+     * FACTS.md, "Least-privilege role for the scaler's managed identity": Compute, less
+     * {@code virtualMachines/instanceView/read} and {@code virtualMachines/write}, which no request
+     * of the adapter needs (RolePermissionsTest).
+     */
     static final Set<String> FACTS_COMPUTE = Set.of(
             "Microsoft.Compute/virtualMachineScaleSets/read",
             "Microsoft.Compute/virtualMachineScaleSets/write",
             "Microsoft.Compute/virtualMachineScaleSets/delete/action",
             "Microsoft.Compute/virtualMachineScaleSets/reimage/action",
             "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read",
-            "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/instanceView/read",
-            "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write",
             "Microsoft.Compute/locations/operations/read");
     /** FACTS.md, the same section: Storage Queue (queues/read is a control-plane action). */
     static final Set<String> FACTS_QUEUE_ACTIONS = Set.of("Microsoft.Storage/storageAccounts/queueServices/queues/read");
