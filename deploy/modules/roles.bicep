@@ -52,11 +52,14 @@ var scalerQueueActions = [
   'Microsoft.Storage/storageAccounts/queueServices/queues/read'
 ]
 
+// Per request (learn.microsoft.com/rest/api/storageservices/authorize-with-azure-active-directory,
+// permissions for Queue service operations): Put Message add/action, Get Messages and Delete Message
+// process/action, Update Message write; Get Queue Metadata (the count) is queues/read above. The
+// store never peeks, so no messages/read (RolePermissionsTest derives this from its requests).
 var scalerQueueDataActions = [
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action'
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action'
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write'
-  'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read'
 ]
 
 var linkedAccessActions = [
@@ -123,7 +126,7 @@ resource queueRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'vmss-runner-scaler', 'queue')
   properties: {
     roleName: 'vmss-runner-scaler busy queue (${resourceGroup().name}, ${uniqueString(resourceGroup().id)})'
-    description: 'Add, receive, update, peek and delete messages of the busy-runner queue, and read its count.'
+    description: 'Add, receive, update and delete messages of the busy-runner queue, and read its count.'
     type: 'CustomRole'
     permissions: [
       {

@@ -3,7 +3,15 @@ package io.vmssrunnerscaler.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
+import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.busy.QueuedMarker;
+import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
+import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
+import io.vmssrunnerscaler.fakes.azurite.Azurite;
 import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.fakes.arm.FakeArm;
 import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
@@ -13,10 +21,19 @@ import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import io.vmssrunnerscaler.scaleset.azure.AzureScaleSet;
 import io.vmssrunnerscaler.scaleset.azure.AzureScaleSetSettings;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +41,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +166,199 @@ class RolePermissionsTest {
             assertTrue(requests.stream().anyMatch(r -> r.path().endsWith("/delete")), "delete sent: " + byAction);
             assertTrue(requests.stream().anyMatch(r -> r.path().contains("/operations/")), "operations polled: " + byAction);
             return byAction;
+        }
+    }
+
+    /**
+     * Requests of the queue adapter that the role does not allow, on purpose, each with its reason.
+     * Create Queue ({@code queues/write}) is sent only when a request finds the queue missing
+     * (QueueConnection); deploy/modules/storage.bicep creates the queue, so with the deployment it
+     * is never sent, and the identity cannot create or re-create queues.
+     */
+    static final Map<String, String> QUEUE_CALLED_BUT_NOT_GRANTED = Map.of(
+            "Microsoft.Storage/storageAccounts/queueServices/queues/write",
+            "Create Queue, only when the queue is missing; the deployment creates it");
+
+    @Test
+    void theQueueRoleAllowsExactlyTheOperationsTheBusyStoreSends() throws IOException {
+        Map<QueuePermission, Set<String>> requests = queuePermissionsCalled();
+        Set<String> exceptions = lower(QUEUE_CALLED_BUT_NOT_GRANTED.keySet());
+        Set<String> calledActions = new TreeSet<>();
+        Set<String> calledDataActions = new TreeSet<>();
+        requests.keySet().forEach(p -> (p.data() ? calledDataActions : calledActions).add(p.action()));
+        // the exception is real: the missing-queue path was driven and sent it
+        assertEquals(exceptions, Set.copyOf(minus(calledActions, lower(DeployConsistencyTest.ROLES.stringArray("scalerQueueActions")))),
+                "control-plane actions the store sends beyond the role; the requests: " + requests);
+        assertEquals(lower(DeployConsistencyTest.ROLES.stringArray("scalerQueueActions")), minus(calledActions, exceptions),
+                "queue role actions vs. what the store sends; the requests: " + requests);
+        assertEquals(lower(DeployConsistencyTest.ROLES.stringArray("scalerQueueDataActions")), calledDataActions,
+                "queue role data actions vs. what the store sends; the requests: " + requests);
+    }
+
+    /** The Storage mapping itself (see {@link #queuePermission}). */
+    @Test
+    void queueRequestsMapAsAzureDocumentsThem() {
+        String q = "/devstoreaccount1/busy";
+        String m = "microsoft.storage/storageaccounts/queueservices/queues/messages/";
+        assertEquals(new QueuePermission(true, m + "add/action"), queuePermission("POST", q + "/messages", null));
+        assertEquals(new QueuePermission(true, m + "process/action"), queuePermission("GET", q + "/messages", "numofmessages=32"));
+        assertEquals(new QueuePermission(true, m + "read"), queuePermission("GET", q + "/messages", "peekonly=true"));
+        assertEquals(new QueuePermission(true, m + "write"), queuePermission("PUT", q + "/messages/abc", "popreceipt=x"));
+        assertEquals(new QueuePermission(true, m + "process/action"), queuePermission("DELETE", q + "/messages/abc", "popreceipt=x"));
+        assertEquals(new QueuePermission(true, m + "delete"), queuePermission("DELETE", q + "/messages", null));
+        String queues = "microsoft.storage/storageaccounts/queueservices/queues/";
+        assertEquals(new QueuePermission(false, queues + "read"), queuePermission("GET", q, "comp=metadata"));
+        assertEquals(new QueuePermission(false, queues + "write"), queuePermission("PUT", q, null));
+        assertEquals(new QueuePermission(false, queues + "write"), queuePermission("PUT", q, "comp=metadata"));
+        assertEquals(new QueuePermission(false, queues + "delete"), queuePermission("DELETE", q, null));
+    }
+
+    /**
+     * Drives every public method of {@link QueueBusyStore} against Azurite, through a recording
+     * proxy, starting on a queue that does not exist yet, and maps each request to its permission.
+     */
+    private static Map<QueuePermission, Set<String>> queuePermissionsCalled() throws IOException {
+        Set<String> storeMethods = Arrays.stream(QueueBusyStore.class.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
+                .map(Method::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("clearBusy", "clearQueued", "healthy", "loadAll", "markBusy", "markQueued",
+                "probe", "problem", "settle", "status")), storeMethods, "QueueBusyStore changed: drive the new method below");
+
+        try (Azurite azurite = Azurite.inMemory(); RecordingProxy proxy = new RecordingProxy(URI.create(azurite.queueEndpoint()))) {
+            String connection = azurite.connectionString().replace(azurite.queueEndpoint(), proxy.endpoint(Azurite.ACCOUNT));
+            QueueBusyStore store = new QueueBusyStore(connection, QueueStoreSettings.defaults("busy-roles"));
+            Instant t0 = Instant.parse("2025-03-01T10:00:00Z");
+            BusyStore port = store;
+            port.markBusy(new BusyMarker("linux", "r1", "i-1", 1, t0)).await().atMost(AWAIT); // queue missing: created
+            port.markBusy(new BusyMarker("linux", "r1", "i-1", 2, t0)).await().atMost(AWAIT); // update
+            port.markQueued(new QueuedMarker("linux", 7, "o/r", t0)).await().atMost(AWAIT);
+            port.clearQueued("linux", 7).await().atMost(AWAIT); // delete
+            assertEquals(1, port.loadAll().await().atMost(AWAIT).busy().size()); // receive, count, make visible again
+            port.clearBusy("linux", "r1").await().atMost(AWAIT);
+            port.settle().await().atMost(AWAIT);
+            assertTrue(store.probe().await().atMost(AWAIT).healthy(), "probe answered");
+            assertTrue(store.healthy() && port.problem().isEmpty() && store.status().healthy(), "local state, no request");
+
+            Map<QueuePermission, Set<String>> byPermission = new TreeMap<>(
+                    java.util.Comparator.comparing(QueuePermission::data).thenComparing(QueuePermission::action));
+            for (RecordingProxy.Request r : proxy.log) {
+                byPermission.computeIfAbsent(queuePermission(r.method(), r.path(), r.query()), p -> new TreeSet<>())
+                        .add(r.method() + " " + r.path() + (r.query() == null ? "" : "?" + r.query().replaceAll("popreceipt=[^&]*", "popreceipt=…")));
+            }
+            return byPermission;
+        }
+    }
+
+    /** An RBAC action of the queue service; {@code data}: a data action (DataActions), else a control-plane action. */
+    record QueuePermission(boolean data, String action) {
+    }
+
+    /**
+     * The permission Azure Storage checks for a queue request authorized with Microsoft Entra ID,
+     * as documented in "Authorize with Microsoft Entra ID", Permissions for Queue service operations
+     * (learn.microsoft.com/rest/api/storageservices/authorize-with-azure-active-directory):
+     * Create Queue and Set Queue Metadata {@code queues/write}, Delete Queue {@code queues/delete},
+     * Get Queue Metadata {@code queues/read}; Put Message {@code messages/add/action} (or
+     * {@code messages/write}), Get Messages {@code messages/process/action} (or {@code messages/delete}
+     * and {@code messages/read}), Peek Messages {@code messages/read}, Delete Message
+     * {@code messages/process/action} (or {@code messages/delete}), Clear Messages
+     * {@code messages/delete}, Update Message {@code messages/write}. Where the table allows
+     * alternatives, the narrowest action of the operation is taken. The path is the emulator's
+     * ({@code /account/queue/...}); at Azure the account is in the host name instead.
+     */
+    static QueuePermission queuePermission(String method, String path, String query) {
+        List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).skip(1).toList(); // the account
+        String q = query == null ? "" : "&" + query.toLowerCase(Locale.ROOT) + "&";
+        String queues = "microsoft.storage/storageaccounts/queueservices/queues/";
+        String messages = queues + "messages/";
+        String operation = method + " " + segments.size() + (q.contains("&comp=metadata&") ? " metadata" : "")
+                + (q.contains("&peekonly=true&") ? " peek" : "");
+        return switch (operation) {
+            case "PUT 1", "PUT 1 metadata" -> new QueuePermission(false, queues + "write"); // Create Queue, Set Queue Metadata
+            case "DELETE 1" -> new QueuePermission(false, queues + "delete"); // Delete Queue
+            case "GET 1 metadata", "HEAD 1 metadata" -> new QueuePermission(false, queues + "read"); // Get Queue Metadata
+            case "POST 2" -> new QueuePermission(true, messages + "add/action"); // Put Message
+            case "GET 2" -> new QueuePermission(true, messages + "process/action"); // Get Messages
+            case "GET 2 peek" -> new QueuePermission(true, messages + "read"); // Peek Messages
+            case "DELETE 2" -> new QueuePermission(true, messages + "delete"); // Clear Messages
+            case "PUT 3" -> new QueuePermission(true, messages + "write"); // Update Message
+            case "DELETE 3" -> new QueuePermission(true, messages + "process/action"); // Delete Message
+            default -> throw new AssertionError("no documented permission for " + method + " " + path + "?" + query);
+        };
+    }
+
+    /**
+     * A plain HTTP proxy in front of Azurite that records each request (method, path, raw query)
+     * and forwards it unchanged (Shared Key signs the path and headers, not the host).
+     */
+    static final class RecordingProxy implements AutoCloseable {
+        record Request(String method, String path, String query) {
+        }
+
+        private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
+                "transfer-encoding", "keep-alive");
+        final List<Request> log = new CopyOnWriteArrayList<>();
+        private final URI target;
+        private final HttpServer server;
+        private final ExecutorService executor = Executors.newCachedThreadPool();
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        RecordingProxy(URI target) throws IOException {
+            this.target = target;
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", this::forward);
+            server.setExecutor(executor);
+            server.start();
+        }
+
+        String endpoint(String account) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + account;
+        }
+
+        private void forward(HttpExchange exchange) throws IOException {
+            try {
+                URI uri = exchange.getRequestURI();
+                log.add(new Request(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery()));
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.getScheme() + "://" + target.getRawAuthority()
+                                + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
+                        .method(exchange.getRequestMethod(), body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                        values.forEach(v -> request.header(name, v));
+                    }
+                });
+                HttpResponse<byte[]> response;
+                try {
+                    response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                response.headers().map().forEach((name, values) -> {
+                    if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                byte[] answer = response.body();
+                boolean noBody = answer.length == 0 || exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : answer.length);
+                if (!noBody) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(answer);
+                    }
+                }
+            } finally {
+                exchange.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
         }
     }
 
