@@ -35,14 +35,16 @@ param secretsOfficerPrincipalId string
 ])
 param secretsOfficerPrincipalType string
 
+// Exactly what the scale-set adapter sends (RolePermissionsTest derives it from its requests):
+// read the set (final GET of a capacity PATCH), PATCH the capacity, batch delete and re-image,
+// list the instances (with $expand=instanceView, which is the listing's virtualMachines/read, not
+// virtualMachines/instanceView/read), poll the operations. No per-instance write: nothing uses it.
 var scalerComputeActions = [
   'Microsoft.Compute/virtualMachineScaleSets/read'
   'Microsoft.Compute/virtualMachineScaleSets/write'
   'Microsoft.Compute/virtualMachineScaleSets/delete/action'
   'Microsoft.Compute/virtualMachineScaleSets/reimage/action'
   'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read'
-  'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/instanceView/read'
-  'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write'
   'Microsoft.Compute/locations/operations/read'
 ]
 
@@ -50,11 +52,14 @@ var scalerQueueActions = [
   'Microsoft.Storage/storageAccounts/queueServices/queues/read'
 ]
 
+// Per request (learn.microsoft.com/rest/api/storageservices/authorize-with-azure-active-directory,
+// permissions for Queue service operations): Put Message add/action, Get Messages and Delete Message
+// process/action, Update Message write; Get Queue Metadata (the count) is queues/read above. The
+// store never peeks, so no messages/read (RolePermissionsTest derives this from its requests).
 var scalerQueueDataActions = [
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action'
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action'
   'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write'
-  'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read'
 ]
 
 var linkedAccessActions = [
@@ -121,7 +126,7 @@ resource queueRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'vmss-runner-scaler', 'queue')
   properties: {
     roleName: 'vmss-runner-scaler busy queue (${resourceGroup().name}, ${uniqueString(resourceGroup().id)})'
-    description: 'Add, receive, update, peek and delete messages of the busy-runner queue, and read its count.'
+    description: 'Add, receive, update and delete messages of the busy-runner queue, and read its count.'
     type: 'CustomRole'
     permissions: [
       {

@@ -37,23 +37,27 @@ class DeployConsistencyTest {
     static final String DEPLOY_README = Tools.read(Tools.DEPLOY.resolve("README.md"));
     static final String README = Tools.read(Tools.ROOT.resolve("README.md"));
 
-    /** FACTS.md, "Least-privilege role for the scaler's managed identity": Compute. */
+    /**
+     * FACTS.md, "Least-privilege role for the scaler's managed identity": Compute, less
+     * {@code virtualMachines/instanceView/read} and {@code virtualMachines/write}, which no request
+     * of the adapter needs (RolePermissionsTest).
+     */
     static final Set<String> FACTS_COMPUTE = Set.of(
             "Microsoft.Compute/virtualMachineScaleSets/read",
             "Microsoft.Compute/virtualMachineScaleSets/write",
             "Microsoft.Compute/virtualMachineScaleSets/delete/action",
             "Microsoft.Compute/virtualMachineScaleSets/reimage/action",
             "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read",
-            "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/instanceView/read",
-            "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write",
             "Microsoft.Compute/locations/operations/read");
-    /** FACTS.md, the same section: Storage Queue (queues/read is a control-plane action). */
+    /**
+     * FACTS.md, the same section: Storage Queue (queues/read is a control-plane action), less
+     * {@code messages/read} (peek), which the store never sends (RolePermissionsTest).
+     */
     static final Set<String> FACTS_QUEUE_ACTIONS = Set.of("Microsoft.Storage/storageAccounts/queueServices/queues/read");
     static final Set<String> FACTS_QUEUE_DATA_ACTIONS = Set.of(
             "Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action",
             "Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action",
-            "Microsoft.Storage/storageAccounts/queueServices/queues/messages/write",
-            "Microsoft.Storage/storageAccounts/queueServices/queues/messages/read");
+            "Microsoft.Storage/storageAccounts/queueServices/queues/messages/write");
 
     /** The original design's workflow parameters -> deploy.yml input, main.bicep parameter. */
     static final Map<String, String> ORIGINAL_PARAMETERS = Map.of(

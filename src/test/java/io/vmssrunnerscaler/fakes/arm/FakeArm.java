@@ -68,6 +68,11 @@ public final class FakeArm implements AutoCloseable {
     private final Map<String, FakeScaleSet> scaleSets = new ConcurrentHashMap<>();
     private final FakeOperations operations;
     private final SpecCheck spec = new SpecCheck("fake ARM", Specs::arm);
+    private final List<Request> requestLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** One HTTP request as it reached the fake, whatever it was answered: method, path (as sent) and raw query. */
+    public record Request(String method, String path, String query) {
+    }
 
     private FakeArm(FakeArmOptions options) throws IOException {
         this.options = options;
@@ -132,6 +137,11 @@ public final class FakeArm implements AutoCloseable {
         return counters;
     }
 
+    /** Every request received so far, in order of arrival (e.g. to derive the RBAC actions a client needs). */
+    public List<Request> requestLog() {
+        return List.copyOf(requestLog);
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -142,6 +152,8 @@ public final class FakeArm implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         Answer answer;
         byte[] raw = new byte[0];
+        requestLog.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery()));
         try {
             raw = FakeHttp.raw(exchange);
             answer = answer(exchange, raw);
