@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -138,8 +139,8 @@ public final class SimAttestation {
     }
 
     /**
-     * Base64 of a DER PKCS#7 SignedData of {@code content} with the content attached, signed directly (no
-     * signed attributes) with SHA-256 and the key's algorithm (RSA or EC), holding only the signer's
+     * Base64 of a DER (not BC's default BER) PKCS#7 SignedData of {@code content} with the content attached,
+     * signed directly (no signed attributes) with SHA-256 and the key's algorithm (RSA or EC), holding only the signer's
      * certificate: the shape of Azure's documents.
      */
     public static String sign(byte[] content, PrivateKey key, X509Certificate signerCertificate) {
@@ -151,7 +152,7 @@ public final class SimAttestation {
                             signerCertificate));
             generator.addCertificates(new JcaCertStore(List.of(signerCertificate)));
             return Base64.getEncoder().encodeToString(
-                    generator.generate(new CMSProcessableByteArray(content), true).getEncoded());
+                    generator.generate(new CMSProcessableByteArray(content), true).getEncoded(ASN1Encoding.DER));
         } catch (OperatorCreationException | GeneralSecurityException | CMSException | IOException e) {
             throw new IllegalStateException("cannot sign the attested document", e);
         }
