@@ -12,8 +12,8 @@ import java.util.List;
  * own, or a test fixture's). Dependencies run one way:
  *
  * <pre>
- * engine  <-  ports (github, scaleset, busy, secrets, time)  <-  adapters (github.rest, scaleset.azure, busy.queue,
- *                                                                        secrets.keyvault, sim)
+ * engine  <-  ports (github, scaleset, busy, secrets, time,  <-  adapters (github.rest, scaleset.azure, busy.queue,
+ *                   identity)                                          secrets.keyvault, identity.imds, sim)
  *                                                           <-  shell (shell, pool)  <-  http (intake, status)
  * wiring (runtime, config) on top of all; nothing depends on it.
  * </pre>
@@ -41,9 +41,9 @@ final class ArchitectureRules {
                 .withOptionalLayers(!everyLayerPresent)
                 .layer(ENGINE).definedBy(root + ".engine..")
                 .layer(PORTS).definedBy(root + ".github", root + ".scaleset", root + ".busy", root + ".secrets",
-                        root + ".time")
+                        root + ".time", root + ".identity")
                 .layer(ADAPTERS).definedBy(root + ".github.rest..", root + ".scaleset.azure..", root + ".busy.queue..",
-                        root + ".secrets.keyvault..", root + ".sim..")
+                        root + ".secrets.keyvault..", root + ".identity.imds..", root + ".sim..")
                 .layer(SHELL).definedBy(root + ".shell..", root + ".pool..")
                 .layer(HTTP).definedBy(root + ".intake..", root + ".status..")
                 .layer(WIRING).definedBy(root + ".runtime..", root + ".config..")

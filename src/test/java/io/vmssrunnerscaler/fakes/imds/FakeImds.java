@@ -1,0 +1,230 @@
+package io.vmssrunnerscaler.fakes.imds;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vmssrunnerscaler.sim.SimAttestation;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+
+/**
+ * Azure's instance metadata service (IMDS) attested document endpoint, for many VMs at once: every runner VM
+ * has its own IMDS at 169.254.169.254, so here VM {@code name}'s is under {@code /vm/{name}}
+ * ({@link #baseUriFor}). Plain http on 127.0.0.1, as IMDS is plain http.
+ *
+ * <p>Answers as documented (azure-rest-api-specs imds 2020-09-01 {@code Attested_GetDocument}; Microsoft's
+ * IMDS docs): {@code GET .../metadata/attested/document?api-version=...&nonce=...} with {@code Metadata: true}
+ * gives 200 {@code {"encoding":"pkcs7","signature":"<base64>"}}; errors are {@code {"error":"..."}}
+ * ({@code ErrorResponse}): 400 without {@code Metadata: true} ("Bad request. Required metadata header not
+ * specified"), with {@code X-Forwarded-For}, without api-version (with {@code newest-versions}, as the docs
+ * show), with an api-version IMDS does not know, or a nonce that is not 1-32 alphanumerics (the docs give
+ * these last two texts nowhere: ours are made up); 404 for a path IMDS does not have; 405 for other methods.
+ * Without a nonce the document's nonce is the time, {@code yyyyMMdd-HHmmss} (the docs' "20181128-001617").
+ */
+public final class FakeImds implements AutoCloseable {
+    /** The api-versions IMDS's docs list from the attested endpoint's first, 2018-10-01. */
+    static final Set<String> API_VERSIONS = Set.of("2018-10-01", "2019-02-01", "2019-03-11", "2019-04-30",
+            "2019-06-01", "2019-06-04", "2019-08-01", "2019-08-15", "2019-11-01", "2020-06-01", "2020-07-15",
+            "2020-09-01", "2020-10-01", "2020-12-01", "2021-01-01", "2021-02-01", "2021-03-01", "2021-05-01",
+            "2021-10-01", "2021-11-01", "2021-11-15", "2021-12-13", "2023-07-01");
+    static final String NEWEST_VERSIONS = "[\"2021-12-13\",\"2021-11-15\",\"2021-11-01\"]";
+    private static final Pattern PATH = Pattern.compile("/vm/([^/]+)(/.*)");
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{1,32}");
+    private static final DateTimeFormatter DEFAULT_NONCE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final HttpServer server;
+    private final Map<String, Vm> vms = new ConcurrentHashMap<>();
+    private final AtomicInteger documents = new AtomicInteger();
+    private volatile TestAttestation.Signer signer;
+    private volatile Clock clock = Clock.systemUTC();
+    private volatile Duration createdOffset = Duration.ZERO;
+    private volatile Duration lifetime = SimAttestation.DOCUMENT_LIFETIME;
+    private volatile boolean tamper;
+
+    private record Vm(String vmId, String subscriptionId) {
+    }
+
+    private FakeImds(TestAttestation.Signer signer) throws IOException {
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** A fake IMDS signing with {@code signer} (e.g. {@link TestAttestation#trustedSigner()}). */
+    public static FakeImds start(TestAttestation.Signer signer) {
+        try {
+            return new FakeImds(signer);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the fake IMDS", e);
+        }
+    }
+
+    /** From now on, VM {@code vmName}'s IMDS attests {@code vmId} in {@code subscriptionId}. */
+    public void serve(String vmName, String vmId, String subscriptionId) {
+        vms.put(vmName, new Vm(Objects.requireNonNull(vmId), Objects.requireNonNull(subscriptionId)));
+    }
+
+    /** Where VM {@code vmName}'s IMDS is: {@code baseUri + "/metadata/attested/document?..."}. */
+    public URI baseUriFor(String vmName) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/vm/" + vmName);
+    }
+
+    /** The JSON IMDS would answer VM {@code vmName} for {@code nonce}, without HTTP. */
+    public String documentFor(String vmName, String nonce) {
+        Vm vm = vms.get(vmName);
+        if (vm == null) {
+            throw new IllegalArgumentException("the fake IMDS does not serve " + vmName);
+        }
+        documents.incrementAndGet();
+        Instant created = clock.instant().plus(createdOffset);
+        byte[] content = SimAttestation.content(vm.vmId(), vm.subscriptionId(), nonce, created, created.plus(lifetime));
+        String signature = signer.sign(content);
+        return SimAttestation.response(tamper ? tampered(signature) : signature);
+    }
+
+    /** Sign with another key from now on (e.g. {@link TestAttestation#untrustedSigner()}). */
+    public void signWith(TestAttestation.Signer other) {
+        this.signer = Objects.requireNonNull(other);
+    }
+
+    /** Documents created at {@code clock}'s time (default: the system's). */
+    public void useClock(Clock other) {
+        this.clock = Objects.requireNonNull(other);
+    }
+
+    /**
+     * Documents created {@code offset} from the clock's now (negative: in the past) and valid for
+     * {@code validFor} (Azure: 6 hours). {@code (-7h, 6h)} gives expired documents, {@code (+1h, 6h)}
+     * documents from the future.
+     */
+    public void window(Duration offset, Duration validFor) {
+        this.createdOffset = Objects.requireNonNull(offset);
+        this.lifetime = Objects.requireNonNull(validFor);
+    }
+
+    /** Change the signed content after signing (the signature and certificate stay as signed). */
+    public void tamperAfterSigning(boolean on) {
+        this.tamper = on;
+    }
+
+    /** How many documents were made (over HTTP or not). */
+    public int documentsMade() {
+        return documents.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** The same PKCS#7 with one byte of its content changed ({@code "vmId"}'s first character). */
+    static String tampered(String signatureBase64) {
+        ContentInfo outer = ContentInfo.getInstance(Base64.getDecoder().decode(signatureBase64));
+        SignedData signed = SignedData.getInstance(outer.getContent());
+        byte[] content = ASN1OctetString.getInstance(signed.getEncapContentInfo().getContent()).getOctets();
+        String text = new String(content, StandardCharsets.UTF_8);
+        int at = text.indexOf("\"vmId\":\"") + 8;
+        char changed = text.charAt(at) == 'f' ? 'e' : 'f';
+        byte[] forged = (text.substring(0, at) + changed + text.substring(at + 1)).getBytes(StandardCharsets.UTF_8);
+        SignedData forgedSigned = new SignedData(signed.getDigestAlgorithms(),
+                new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(forged)), signed.getCertificates(),
+                signed.getCRLs(), signed.getSignerInfos());
+        try {
+            return Base64.getEncoder().encodeToString(
+                    new ContentInfo(CMSObjectIdentifiers.signedData, forgedSigned).getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher path = PATH.matcher(exchange.getRequestURI().getRawPath());
+            Vm vm = path.matches() ? vms.get(path.group(1)) : null;
+            if (vm == null || !"/metadata/attested/document".equals(path.group(2))) {
+                reply(exchange, 404, "{\"error\":\"Not found\"}");
+                return;
+            }
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                reply(exchange, 405, "{\"error\":\"Method not allowed\"}");
+                return;
+            }
+            if (exchange.getRequestHeaders().containsKey("X-Forwarded-For")) {
+                reply(exchange, 400, "{\"error\":\"Bad request. X-Forwarded-For header is not allowed\"}");
+                return;
+            }
+            if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
+                reply(exchange, 400, "{\"error\":\"Bad request. Required metadata header not specified\"}");
+                return;
+            }
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            String version = query.get("api-version");
+            if (version == null) {
+                reply(exchange, 400, "{\"error\":\"Bad request. api-version was not specified in the request. For more"
+                        + " information refer to aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+                return;
+            }
+            if (!API_VERSIONS.contains(version)) {
+                reply(exchange, 400, "{\"error\":\"Bad request. api-version is invalid. For more information refer to"
+                        + " aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+                return;
+            }
+            String nonce = query.get("nonce");
+            if (nonce != null && !NONCE.matcher(nonce).matches()) {
+                reply(exchange, 400, "{\"error\":\"Bad request. The nonce must be up to 32 alphanumeric characters\"}");
+                return;
+            }
+            String vmName = path.group(1);
+            reply(exchange, 200, documentFor(vmName, nonce != null ? nonce : DEFAULT_NONCE.format(clock.instant())));
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(name, value);
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
