@@ -17,9 +17,12 @@ import java.util.Objects;
  *     recycled, not taken for a fresh instance still booting
  * @param poweredOff the latest listing showed the VM stopped or deallocated (or on its way there):
  *     once no job runs on it, it is deleted and replaced, never re-imaged
+ * @param vmId Azure's unique id of the VM ({@code properties.vmId}) as the latest listing shows it,
+ *     null while no listing has carried it: what a VM's attested document must name to get the
+ *     instance's runner configuration
  */
 public record Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
-        boolean marked, boolean poweredOff) {
+        boolean marked, boolean poweredOff, String vmId) {
 
     public Instance {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -28,8 +31,14 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
         Objects.requireNonNull(since, "since");
     }
 
+    /** An instance whose VM id no listing has shown yet. */
+    public Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
+            boolean marked, boolean poweredOff) {
+        this(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, null);
+    }
+
     public static Instance provisioning(String instanceId, String name, Instant now) {
-        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false, false);
+        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false, false, null);
     }
 
     /** Moves to {@code to}, or says why it may not. A re-imaged instance starts afresh: no job, no marker. */
@@ -39,24 +48,29 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
         }
         boolean fresh = to == Phase.PROVISIONING;
         return new Transition.Moved(new Instance(instanceId, name, to, now, !fresh && configIssued, fresh ? 0 : jobId,
-                !fresh && marked, poweredOff));
+                !fresh && marked, poweredOff, vmId));
     }
 
     public Instance withConfigIssued() {
-        return new Instance(instanceId, name, phase, since, true, jobId, marked, poweredOff);
+        return new Instance(instanceId, name, phase, since, true, jobId, marked, poweredOff, vmId);
     }
 
     public Instance withJob(long job) {
-        return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff);
+        return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff, vmId);
     }
 
     public Instance withMarker() {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff, vmId);
     }
 
     /** As the latest listing shows its power: off (stopped, deallocated, or going there) or not. */
     public Instance withPoweredOff(boolean off) {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, off);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, off, vmId);
+    }
+
+    /** As the latest listing names the VM behind the instance. */
+    public Instance withVmId(String id) {
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, id);
     }
 
     /** The outcome of asking an instance to change phase. */

@@ -6,8 +6,10 @@ import java.util.Objects;
  * An instance as the scale set reports it in a listing.
  *
  * @param power the instance view's power state; {@link PowerState#UNKNOWN} when the listing has none
+ * @param vmId Azure's unique id of the VM ({@code properties.vmId}); null when the listing lacks it
  */
-public record ObservedInstance(String instanceId, String name, ProvisioningState state, PowerState power) {
+public record ObservedInstance(String instanceId, String name, ProvisioningState state, PowerState power,
+        String vmId) {
 
     public ObservedInstance {
         Objects.requireNonNull(power, "power");
@@ -15,7 +17,12 @@ public record ObservedInstance(String instanceId, String name, ProvisioningState
 
     /** A listing without power states (no instance view): nothing is known to be wrong with the VM's power. */
     public ObservedInstance(String instanceId, String name, ProvisioningState state) {
-        this(instanceId, name, state, PowerState.UNKNOWN);
+        this(instanceId, name, state, PowerState.UNKNOWN, null);
+    }
+
+    /** A listing without VM ids. */
+    public ObservedInstance(String instanceId, String name, ProvisioningState state, PowerState power) {
+        this(instanceId, name, state, power, null);
     }
 
     /** Azure's provisioning states, folded to what the engine distinguishes. */

@@ -53,6 +53,10 @@ public sealed interface PoolCommand {
         /** A configuration was already handed out since the last (re)image. */
         ALREADY_CONFIGURED,
         /** The instance is not in a phase in which a runner may start. */
-        NOT_PROVISIONING
+        NOT_PROVISIONING,
+        /** The caller proved it is another VM than the one behind the named instance. */
+        WRONG_VM,
+        /** No listing has shown the instance's VM id yet, so no proof can be matched: retry after a refresh. */
+        VM_ID_NOT_LISTED
     }
 }

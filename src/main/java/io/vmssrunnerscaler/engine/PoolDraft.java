@@ -214,6 +214,13 @@ final class PoolDraft {
         return now;
     }
 
+    /** Records the VM id the latest listing shows; a listing without one leaves the known id. */
+    void observeVmId(Instance instance, String vmId) {
+        if (vmId != null && !vmId.equals(instance.vmId())) {
+            instances.put(instance.instanceId(), instance.withVmId(vmId));
+        }
+    }
+
     /** A listing shows an instance the pool did not know. */
     void add(Instance instance) {
         instances.put(instance.instanceId(), instance);

@@ -33,7 +33,17 @@ public sealed interface PoolEvent {
     record JobCompleted(long jobId, String runnerName) implements PoolEvent {}
 
     /** A runner VM asks for its one-time configuration. */
-    record RunnerConfigRequested(String runnerName) implements PoolEvent {}
+    /**
+     * A VM asks for its runner configuration.
+     *
+     * @param provenVmId the VM id its attested document names, verified; null when the scaler runs
+     *     without attestation (network-only mode)
+     */
+    record RunnerConfigRequested(String runnerName, String provenVmId) implements PoolEvent {
+        public RunnerConfigRequested(String runnerName) {
+            this(runnerName, null);
+        }
+    }
 
     /** Handing out the configuration failed after it was granted; the instance may ask again. */
     record RunnerConfigFailed(String runnerName) implements PoolEvent {}

@@ -32,7 +32,7 @@ public final class ScalingEngine {
         } else if (event instanceof PoolEvent.JobCompleted e) {
             jobCompleted(d, e.jobId(), e.runnerName());
         } else if (event instanceof PoolEvent.RunnerConfigRequested e) {
-            configRequested(d, e.runnerName());
+            configRequested(d, e);
         } else if (event instanceof PoolEvent.RunnerConfigFailed e) {
             d.byName(e.runnerName()).filter(i -> i.phase() == Phase.IDLE && i.jobId() == 0)
                     .ifPresent(i -> d.move(i, Phase.PROVISIONING));
@@ -123,7 +123,8 @@ public final class ScalingEngine {
                 .ifPresent(d::endJob);
     }
 
-    private void configRequested(PoolDraft d, String runnerName) {
+    private void configRequested(PoolDraft d, PoolEvent.RunnerConfigRequested e) {
+        String runnerName = e.runnerName();
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
             d.rejectConfig(runnerName, ConfigRejection.UNKNOWN_INSTANCE);
@@ -131,7 +132,13 @@ public final class ScalingEngine {
             return;
         }
         Instance instance = found.get();
-        if (instance.configIssued()) {
+        // The proof comes first: a caller that is another VM learns nothing about this one's state.
+        if (e.provenVmId() != null && instance.vmId() == null) {
+            d.rejectConfig(runnerName, ConfigRejection.VM_ID_NOT_LISTED);
+            d.requestList();
+        } else if (e.provenVmId() != null && !e.provenVmId().equalsIgnoreCase(instance.vmId())) {
+            d.rejectConfig(runnerName, ConfigRejection.WRONG_VM);
+        } else if (instance.configIssued()) {
             d.rejectConfig(runnerName, ConfigRejection.ALREADY_CONFIGURED);
         } else if (instance.phase() != Phase.PROVISIONING) {
             d.rejectConfig(runnerName, ConfigRejection.NOT_PROVISIONING);
@@ -174,6 +181,7 @@ public final class ScalingEngine {
         } else if (o.state() == ProvisioningState.FAILED) {
             d.move(known.get(), Phase.FAILED); // refused for busy instances by the lifecycle table
         }
+        d.instance(o.instanceId()).ifPresent(i -> d.observeVmId(i, o.vmId()));
         observePower(d, o);
     }
 

@@ -30,7 +30,8 @@ public record PoolView(
         GrowthRefusalView growthRefusal,
         List<PoolView> scaleSets) {
 
-    public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId) {}
+    /** @param vmId Azure's id of the VM, what its attested document names; null until a listing shows it */
+    public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId, String vmId) {}
 
     public record OperationView(long id, String kind, List<String> instanceIds, Integer capacity, Instant since) {}
 
@@ -68,7 +69,7 @@ public record PoolView(
     }
 
     private static InstanceView instance(Instance i) {
-        return new InstanceView(i.instanceId(), i.name(), i.phase().name(), i.since(), i.jobId() == 0 ? null : i.jobId());
+        return new InstanceView(i.instanceId(), i.name(), i.phase().name(), i.since(), i.jobId() == 0 ? null : i.jobId(), i.vmId());
     }
 
     private static OperationView operation(Operation o) {

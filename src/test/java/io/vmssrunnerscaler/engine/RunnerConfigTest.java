@@ -60,6 +60,48 @@ class RunnerConfigTest {
         assertEquals(List.of(new GrantRunnerConfig(name("5"), "5")), s.commands(GrantRunnerConfig.class));
     }
 
+    @Test
+    void withAProofOnlyTheVmTheListingNamesGetsTheConfiguration() {
+        Scenario s = Scenario.with(Pools.seed(), Pools.provisioning("0", T0).withVmId("vm-a"), Pools.provisioning("1", T0));
+        s.on(new PoolEvent.RunnerConfigRequested(name("0"), "vm-b"));
+        assertEquals(List.of(new RejectRunnerConfig(name("0"), ConfigRejection.WRONG_VM)), s.commands(RejectRunnerConfig.class));
+        assertEquals(Phase.PROVISIONING, s.phase("0"));
+        assertFalse(s.instance("0").configIssued(), "a sibling's try leaves the instance waiting for its own VM");
+
+        s.on(new PoolEvent.RunnerConfigRequested(name("0"), "VM-A"));
+        assertEquals(List.of(new GrantRunnerConfig(name("0"), "0")), s.commands(GrantRunnerConfig.class));
+
+        s.on(new PoolEvent.RunnerConfigRequested(name("0"), "vm-b"));
+        assertEquals(List.of(new RejectRunnerConfig(name("0"), ConfigRejection.WRONG_VM)), s.commands(RejectRunnerConfig.class),
+                "another VM learns nothing of the instance's state, not even that it is configured");
+    }
+
+    @Test
+    void aProofForAnInstanceWhoseVmIdIsNotListedYetWaitsForAListing() {
+        Scenario s = Scenario.with(Pools.seed(), Pools.provisioning("1", T0));
+        s.on(new PoolEvent.RunnerConfigRequested(name("1"), "vm-c"));
+        assertEquals(List.of(new RejectRunnerConfig(name("1"), ConfigRejection.VM_ID_NOT_LISTED)), s.commands(RejectRunnerConfig.class));
+        assertTrue(s.listRequested());
+
+        s.listedWith(new ObservedInstance("1", name("1"), ObservedInstance.ProvisioningState.SUCCEEDED,
+                ObservedInstance.PowerState.RUNNING, "vm-c"));
+        assertEquals("vm-c", s.instance("1").vmId());
+        s.on(new PoolEvent.RunnerConfigRequested(name("1"), "vm-c"));
+        assertEquals(List.of(new GrantRunnerConfig(name("1"), "1")), s.commands(GrantRunnerConfig.class));
+    }
+
+    @Test
+    void aDeletedInstancesVmIdOpensNoOtherInstance() {
+        Scenario s = Scenario.with(Pools.seed(), Pools.provisioning("0", T0).withVmId("vm-a"), Pools.provisioning("1", T0).withVmId("vm-b"));
+        s.refresh().listedWith(new ObservedInstance("1", name("1"), ObservedInstance.ProvisioningState.SUCCEEDED,
+                ObservedInstance.PowerState.RUNNING, "vm-b"));
+        assertTrue(s.state().byName(name("0")).isEmpty(), "instance 0 is gone");
+        s.on(new PoolEvent.RunnerConfigRequested(name("1"), "vm-a"));
+        assertEquals(List.of(new RejectRunnerConfig(name("1"), ConfigRejection.WRONG_VM)), s.commands(RejectRunnerConfig.class));
+        s.on(new PoolEvent.RunnerConfigRequested(name("0"), "vm-a"));
+        assertEquals(List.of(new RejectRunnerConfig(name("0"), ConfigRejection.UNKNOWN_INSTANCE)), s.commands(RejectRunnerConfig.class));
+    }
+
     static Stream<Arguments> rejections() {
         return Arrays.stream(Phase.values()).flatMap(phase -> Stream.of(true, false)
                 .filter(issued -> issued || phase != Phase.PROVISIONING)

@@ -17,7 +17,7 @@ final class InstanceMapping {
     }
 
     static ObservedInstance observed(VirtualMachineScaleSetVMInner vm) {
-        return new ObservedInstance(vm.instanceId(), computerName(vm), state(vm), power(vm));
+        return new ObservedInstance(vm.instanceId(), computerName(vm), state(vm), power(vm), vm.vmId());
     }
 
     /**

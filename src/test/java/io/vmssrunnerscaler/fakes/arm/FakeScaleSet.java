@@ -17,7 +17,9 @@ import java.util.TreeMap;
 public final class FakeScaleSet {
 
     /** An instance as a test sees it; {@code powerState} is null while Azure reports none. */
-    public record Instance(String instanceId, String computerName, String provisioningState, String powerState) {
+    /** @param vmId Azure's unique id of the VM ({@code properties.vmId}), what its attested document names */
+    public record Instance(String instanceId, String computerName, String provisioningState, String powerState,
+            String vmId) {
     }
 
     /** The power states Compute reports as {@code PowerState/<state>} in an instance view. */
@@ -27,6 +29,7 @@ public final class FakeScaleSet {
     private static final class Vm {
         final int id;
         final String computerName;
+        final String vmId = java.util.UUID.randomUUID().toString(); // kept by a re-image, as Azure does
         String state;
         String power = "running"; // PowerState/<power> in the instance view; null: no such status
         Instant due;      // when the pending change lands, or null
@@ -64,7 +67,7 @@ public final class FakeScaleSet {
     /** The instances now, by increasing id. */
     public synchronized List<Instance> instances() {
         advance();
-        return vms.values().stream().map(v -> new Instance(Integer.toString(v.id), v.computerName, v.state, v.power)).toList();
+        return vms.values().stream().map(v -> new Instance(Integer.toString(v.id), v.computerName, v.state, v.power, v.vmId)).toList();
     }
 
     public synchronized int capacity() {
@@ -162,6 +165,7 @@ public final class FakeScaleSet {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("latestModelApplied", true);
         properties.put("provisioningState", v.state);
+        properties.put("vmId", v.vmId);
         properties.put("osProfile", Map.of("computerName", v.computerName, "adminUsername", "runner"));
         if (instanceView) {
             List<Map<String, Object>> statuses = new ArrayList<>();
