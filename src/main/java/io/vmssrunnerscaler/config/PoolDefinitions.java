@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Turns {@code scaler.pools.*} into {@link Pool}s, collecting every problem with its key and
@@ -114,11 +115,28 @@ public final class PoolDefinitions {
         } catch (IllegalArgumentException e) {
             problems.add(problem("scaler.runners.allowed-networks", e.getMessage()));
         }
+        checkAttestation(config.runners(), problems);
         config.runners().hookTokenKey().filter(k -> k.length() < 32).ifPresent(k ->
                 problems.add(problem("scaler.runners.hook-token-key", "must be at least 32 characters")));
         if (config.cloud() == ScalerConfig.Cloud.AZURE) {
             checkAzure(config, problems);
         }
+    }
+
+    private static void checkAttestation(ScalerConfig.Runners runners, List<String> problems) {
+        if (!runners.attestation().equals("required") && !runners.attestation().equals("off")) {
+            problems.add(problem("scaler.runners.attestation", "must be required or off, got '" + runners.attestation() + "'"));
+        }
+        Stream.of(runners.attestationTrustAnchors().map(f -> Map.entry("scaler.runners.attestation-trust-anchors", f)),
+                runners.attestationIntermediates().map(f -> Map.entry("scaler.runners.attestation-intermediates", f)))
+                .flatMap(Optional::stream)
+                .filter(e -> !java.nio.file.Files.isReadable(java.nio.file.Path.of(e.getValue())))
+                .forEach(e -> problems.add(problem(e.getKey(), "no readable file at " + e.getValue())));
+        if (runners.nonceTtl().compareTo(Duration.ofSeconds(10)) < 0 || runners.nonceTtl().compareTo(Duration.ofMinutes(30)) > 0) {
+            problems.add(problem("scaler.runners.nonce-ttl", "must be between 10s and 30m, got " + runners.nonceTtl()));
+        }
+        runners.noncesPerMinute().stream().filter(n -> n < 1).forEach(n ->
+                problems.add(problem("scaler.runners.nonces-per-minute", "must be at least 1, got " + n)));
     }
 
     private static void checkRedelivery(ScalerConfig.GitHub gitHub, List<String> problems) {

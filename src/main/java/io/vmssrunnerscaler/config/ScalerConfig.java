@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Everything under {@code scaler.}: see the configuration reference in README.md. */
 @ConfigMapping(prefix = "scaler")
@@ -184,6 +185,38 @@ public interface ScalerConfig {
          */
         @WithDefault("jit")
         String configMode();
+
+        /**
+         * {@code required}: a VM gets its runner configuration only with an attested document from
+         * the instance metadata service that names the instance's VM, signed by Azure, holding a
+         * nonce this scaler issued. {@code off}: network-only, any caller from the allowed networks
+         * that names a provisioning instance gets its configuration (a warning at start).
+         */
+        @WithDefault("required")
+        String attestation();
+
+        /**
+         * PEM file of the root certificates an attested document's signer must chain to. Default:
+         * the roots Microsoft names for the metadata service, from the JDK's own trust store.
+         */
+        Optional<String> attestationTrustAnchors();
+
+        /**
+         * PEM file of intermediate certificates for the chain; an intermediate not found here is
+         * fetched once from the signer certificate's Authority Information Access address.
+         */
+        Optional<String> attestationIntermediates();
+
+        /** How long a nonce issued for a VM's attested document may wait to be used. */
+        @WithDefault("2m")
+        Duration nonceTtl();
+
+        /**
+         * Nonces one source address may ask for a minute (after a burst of up to 10): a booting VM
+         * asks once per try; more is a flood from a job, answered 429. Default 30; 6000 in
+         * simulator mode, where every simulated VM calls from the loopback address.
+         */
+        OptionalInt noncesPerMinute();
 
         /** Source networks (CIDR) allowed to call the runner endpoints. */
         @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16")

@@ -2,15 +2,18 @@ package io.vmssrunnerscaler.intake;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vmssrunnerscaler.github.GitHubSite;
+import io.vmssrunnerscaler.identity.AttestedInstance;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import io.vmssrunnerscaler.shell.RunnerIdentity;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,9 +29,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The endpoints runner VMs call: their one-time configuration at boot, and the job-started /
- * job-completed hooks. Only from the allowed networks; hooks only with the token handed out with
- * the configuration, bound to that instance.
+ * The endpoints runner VMs call: a nonce and then their one-time configuration at boot, and the
+ * job-started / job-completed hooks. Only from the allowed networks; the configuration only for an
+ * attested document that names the instance's VM (unless attestation is off); hooks only with the
+ * token handed out with the configuration, bound to that instance.
  */
 @Path("/runners/{name}")
 public class RunnerResource {
@@ -38,14 +42,23 @@ public class RunnerResource {
     private final SourceNetworks runnerNetworks;
     private final MeterRegistry metrics;
     private final GitHubSite gitHub;
+    private final RunnerAttestation attestation;
 
     RunnerResource(JobIntake intake, IntakeKeys keys, SourceNetworks runnerNetworks, MeterRegistry metrics,
-            GitHubSite gitHub) {
+            GitHubSite gitHub, RunnerAttestation attestation) {
         this.intake = intake;
         this.keys = keys;
         this.runnerNetworks = runnerNetworks;
         this.metrics = metrics;
         this.gitHub = gitHub;
+        this.attestation = attestation;
+    }
+
+    /** A nonce to put into the attested document: {@code {"nonce", "expiresAt"}}, or KEY=value lines. */
+    public record NonceAnswer(String nonce, Instant expiresAt) {
+        String asEnv() {
+            return "NONCE=" + nonce + "\nEXPIRES_AT=" + expiresAt + "\n";
+        }
     }
 
     /** What a VM gets: JSON, or {@code KEY=value} lines for {@code Accept: text/plain} (easy in a shell). */
@@ -68,16 +81,66 @@ public class RunnerResource {
     }
 
     @POST
+    @Path("/nonce")
+    @NonBlocking
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Response nonce(@PathParam("name") String name, @HeaderParam("Accept") String accept,
+            @Context HttpServerRequest request) {
+        Optional<Response> refused = refuse(name, request);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (!attestation.required()) {
+            return nonceCounted("attestation-off", status(Response.Status.NOT_FOUND, "attestation-off",
+                    "the scaler runs without attestation (scaler.runners.attestation=off): ask for the configuration directly"));
+        }
+        Optional<AttestationNonces> nonces = attestation.nonces();
+        if (nonces.isEmpty()) {
+            return nonceCounted("starting", status(Response.Status.SERVICE_UNAVAILABLE, "starting", "the scaler is starting; retry"));
+        }
+        AttestationNonces.Issue issue = nonces.get().issue(name, source(request), Instant.now());
+        if (issue instanceof AttestationNonces.Issue.RateLimited limited) {
+            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            return nonceCounted("rate-limited", Response.fromResponse(status(Response.Status.TOO_MANY_REQUESTS, "rate-limited",
+                    "this address asked for nonces too often; retry after " + seconds + " s"))
+                    .header("Retry-After", seconds).build());
+        }
+        if (issue instanceof AttestationNonces.Issue.Full) {
+            return nonceCounted("full", status(Response.Status.SERVICE_UNAVAILABLE, "nonces-full",
+                    "too many nonces wait to be used; retry"));
+        }
+        AttestationNonces.Issue.Issued issued = (AttestationNonces.Issue.Issued) issue;
+        NonceAnswer answer = new NonceAnswer(issued.nonce(), issued.expiresAt());
+        return nonceCounted("issued", plain(accept) ? Response.ok(answer.asEnv(), MediaType.TEXT_PLAIN_TYPE).build()
+                : Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    /**
+     * The VM's configuration, for the attested document in the body (the metadata service's JSON
+     * answer, verbatim). Blocking: checking a certificate chain may fetch an intermediate.
+     */
+    @POST
     @Path("/jitconfig")
+    @Blocking
+    @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     public Uni<Response> jitconfig(@PathParam("name") String name, @HeaderParam("Accept") String accept,
-            @Context HttpServerRequest request) {
+            @Context HttpServerRequest request, String body) {
         Optional<Response> refused = refuse(name, request);
         if (refused.isPresent()) {
             return Uni.createFrom().item(refused.get());
         }
-        boolean plain = accept != null && accept.contains(MediaType.TEXT_PLAIN) && !accept.contains(MediaType.APPLICATION_JSON);
-        return intake.requestRunnerConfig(name)
+        AttestedInstance proven = null;
+        if (attestation.required()) {
+            RunnerAttestation.Check check = attestation.check(name, body, Instant.now());
+            if (check instanceof RunnerAttestation.Check.Refused r) {
+                metrics.counter("scaler.attestation.refusals", "reason", r.outcome()).increment();
+                return Uni.createFrom().item(status(Response.Status.fromStatusCode(r.status()), r.outcome(), r.reason()));
+            }
+            proven = ((RunnerAttestation.Check.Proven) check).instance();
+        }
+        boolean plain = plain(accept);
+        return intake.requestRunnerConfig(name, proven)
                 .map(answer -> configAnswer(answer, plain))
                 .onFailure(PoolLoop.InboxFullException.class).recoverWithItem(e -> status(Response.Status.SERVICE_UNAVAILABLE,
                         "overloaded", e.getMessage()))
@@ -116,6 +179,9 @@ public class RunnerResource {
                         "a configuration was already handed out since the last (re)image");
                 case NOT_PROVISIONING -> status(Response.Status.CONFLICT, "not-provisioning",
                         "the instance is not waiting for a runner configuration");
+                case VM_ID_NOT_LISTED -> status(Response.Status.NOT_FOUND, "not-listed",
+                        "the instance's VM id is not listed yet; retry shortly with a new nonce");
+                case WRONG_VM -> refusedProof();
             };
         }
         ConfigAnswer.Granted g = (ConfigAnswer.Granted) answer;
@@ -129,6 +195,25 @@ public class RunnerResource {
         count("config", "granted");
         return plain ? Response.ok(setup.asEnv(), MediaType.TEXT_PLAIN_TYPE).build()
                 : Response.ok(setup, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** A document of another VM: counted with the other refusals of proofs. */
+    private Response refusedProof() {
+        metrics.counter("scaler.attestation.refusals", "reason", "wrong-instance").increment();
+        return status(Response.Status.FORBIDDEN, "wrong-instance", "the attested document names another VM than this instance's");
+    }
+
+    private static boolean plain(String accept) {
+        return accept != null && accept.contains(MediaType.TEXT_PLAIN) && !accept.contains(MediaType.APPLICATION_JSON);
+    }
+
+    private Response nonceCounted(String outcome, Response response) {
+        metrics.counter("scaler.attestation.nonces", "outcome", outcome).increment();
+        return response;
+    }
+
+    private static String source(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     private Response hook(String name, String authorization, HttpServerRequest request, boolean started) {
@@ -163,8 +248,7 @@ public class RunnerResource {
             return Optional.of(status(Response.Status.SERVICE_UNAVAILABLE, "starting",
                     "the hook-token key has not been read from Key Vault yet; retry"));
         }
-        String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        if (!runnerNetworks.allows(source)) {
+        if (!runnerNetworks.allows(source(request))) {
             return Optional.of(status(Response.Status.FORBIDDEN, "forbidden-network",
                     "source address is not in scaler.runners.allowed-networks"));
         }

@@ -33,8 +33,12 @@ public final class InProcessEndpoints implements ScalerEndpoints {
         return Uni.createFrom().item(outcome instanceof IntakeOutcome.Overloaded ? 503 : 202);
     }
 
+    /**
+     * Without an attested document: the virtual-clock runs measure scaling, and the HTTP path
+     * ({@code HttpEndpoints}) is where the simulator proves its VMs' identity.
+     */
     @Override
-    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
+    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId) {
         return intake.requestRunnerConfig(runnerName).flatMap(answer -> {
             if (answer instanceof ConfigAnswer.Granted g) {
                 configured.put(runnerName, g.runner());

@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.runtime;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.identity.AttestedInstance;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
@@ -49,8 +50,8 @@ class RunningScaler implements JobIntake, PoolDirectory {
     }
 
     @Override
-    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName) {
-        return scaler().map(s -> s.intake().requestRunnerConfig(runnerName))
+    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName, AttestedInstance proof) {
+        return scaler().map(s -> s.intake().requestRunnerConfig(runnerName, proof))
                 .orElseGet(() -> Uni.createFrom().failure(new PoolLoop.InboxFullException(STARTING)));
     }
 

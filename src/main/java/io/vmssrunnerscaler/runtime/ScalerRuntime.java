@@ -17,8 +17,10 @@ import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRedelivery;
 import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.github.WebhookSignature;
+import io.vmssrunnerscaler.intake.AttestationNonces;
 import io.vmssrunnerscaler.intake.HookTokens;
 import io.vmssrunnerscaler.intake.IntakeKeys;
+import io.vmssrunnerscaler.intake.RunnerAttestation;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
@@ -28,6 +30,7 @@ import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
 import io.vmssrunnerscaler.sim.HttpEndpoints;
 import io.vmssrunnerscaler.sim.RunningSimulation;
+import io.vmssrunnerscaler.sim.SimAttestation;
 import io.vmssrunnerscaler.sim.SimWorkload;
 import io.vmssrunnerscaler.sim.SimWorld;
 import io.vmssrunnerscaler.status.PoolMetricsListener;
@@ -39,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -53,6 +57,10 @@ public class ScalerRuntime {
     private static final Logger LOG = Logger.getLogger(ScalerRuntime.class);
     /** Longer than a marker write's deadline and retries, shorter than a shutdown's patience. */
     private static final Duration STORE_SETTLE = Duration.ofSeconds(10);
+    /** Nonces a source address may ask for a minute: a VM asks once per boot try. */
+    private static final int NONCES_PER_MINUTE = 30;
+    /** The simulator's VMs all call from the loopback address. */
+    private static final int SIMULATED_NONCES_PER_MINUTE = 6000;
 
     private final ScalerConfig config;
     private volatile Scaler scaler;
@@ -63,11 +71,13 @@ public class ScalerRuntime {
     private final MeterRegistry metrics;
     private final IntakeKeys keys;
     private final RunningSimulation simulation;
+    private final RunnerAttestation attestation;
     private volatile WebhookRedelivery redelivery;
     private SystemTimeSource time;
 
     ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics, IntakeKeys keys,
-            RunningSimulation simulation) {
+            RunningSimulation simulation, RunnerAttestation attestation) {
+        this.attestation = attestation;
         this.metrics = metrics;
         this.config = config;
         this.credential = credential;
@@ -90,6 +100,7 @@ public class ScalerRuntime {
         keys.expect(azureMode, azureMode && config.github().webhooksEnabled());
         if (azureMode) {
             simulation.attach(null, null);
+            requireAttestation(null);
             startAzure(pools);
         } else {
             keys.use(new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge()),
@@ -122,7 +133,11 @@ public class ScalerRuntime {
         scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
-        world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse("")));
+        SimAttestation identity = new SimAttestation();
+        requireAttestation(identity);
+        world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse(""),
+                attestation.required() ? (name, vmId, nonce) -> identity.documentFor(vmId, subscriptionOf(pools, name), nonce,
+                        Instant.now()) : null));
         scaler.start();
         ScalerConfig.SimConfig.Workload w = config.sim().workload();
         SimWorkload workload = new SimWorkload(world, SimulatorWiring.scaleSets(pools), w.labelMix(), w.jobsPerMinute(), w.minDuration(), w.maxDuration(),
@@ -154,6 +169,30 @@ public class ScalerRuntime {
         scaler.start();
         loadVaultSecrets(1);
         LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
+    }
+
+    /**
+     * Runner VMs prove their identity unless attestation is off. The simulator's VMs are signed for
+     * by its own authority, which the scaler then trusts besides the configured roots.
+     */
+    private void requireAttestation(SimAttestation simulated) {
+        ScalerConfig.Runners runners = config.runners();
+        if (runners.attestation().equals("off")) {
+            attestation.off();
+            LOG.warn("runner attestation is off (scaler.runners.attestation=off): any caller from"
+                    + " scaler.runners.allowed-networks, a job on another runner included, may take a booting VM's"
+                    + " runner configuration");
+            return;
+        }
+        int perMinute = runners.noncesPerMinute().orElse(simulated != null ? SIMULATED_NONCES_PER_MINUTE : NONCES_PER_MINUTE);
+        attestation.require(AttestationTrust.verifier(runners, simulated),
+                new AttestationNonces(AttestationNonces.Limits.defaults(runners.nonceTtl(), perMinute)));
+    }
+
+    /** The subscription of the pool whose naming the runner follows, as the simulated metadata service tells it. */
+    private static String subscriptionOf(List<Pool> pools, String runnerName) {
+        return pools.stream().filter(p -> p.ownsRunner(runnerName)).findFirst().map(p -> p.scaleSet().subscription())
+                .orElse("simulated");
     }
 
     private PoolListener listener(Pool pool) {

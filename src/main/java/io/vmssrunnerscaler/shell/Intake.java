@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.engine.PoolCommand;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.identity.AttestedInstance;
 import io.vmssrunnerscaler.pool.LabelRouter;
 import io.vmssrunnerscaler.pool.Pool;
 import java.util.Collection;
@@ -92,16 +93,27 @@ public final class Intake implements JobIntake {
         return offer(loop.get(), event);
     }
 
+    /** Grants a one-time configuration to a freshly (re)imaged instance, at most once; no proof asked. */
+    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName) {
+        return requestRunnerConfig(runnerName, null);
+    }
+
     /** Grants a one-time configuration to a freshly (re)imaged instance, at most once. */
     @Override
-    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName) {
+    public Uni<ConfigAnswer> requestRunnerConfig(String runnerName, AttestedInstance proof) {
         Optional<PoolLoop> found = byRunner(runnerName);
         if (found.isEmpty()) {
             unknownRunner(runnerName);
             return Uni.createFrom().item(new ConfigAnswer.Rejected(PoolCommand.ConfigRejection.UNKNOWN_INSTANCE));
         }
         PoolLoop loop = found.get();
-        return loop.ask(new PoolEvent.RunnerConfigRequested(runnerName)).flatMap(decision -> {
+        if (proof != null && !loop.pool().scaleSet().subscription().equalsIgnoreCase(proof.subscriptionId())) {
+            // A VM of another subscription is another VM, whatever its id.
+            return Uni.createFrom().item(new ConfigAnswer.Rejected(PoolCommand.ConfigRejection.WRONG_VM));
+        }
+        PoolEvent.RunnerConfigRequested request = new PoolEvent.RunnerConfigRequested(runnerName,
+                proof == null ? null : proof.vmId());
+        return loop.ask(request).flatMap(decision -> {
             for (PoolCommand c : decision.commands()) {
                 if (c instanceof PoolCommand.GrantRunnerConfig grant) {
                     return createConfig(loop, grant);

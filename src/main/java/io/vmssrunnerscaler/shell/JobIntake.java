@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.shell;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.identity.AttestedInstance;
 
 /**
  * The scaler's entry points for what arrives over HTTP: a checked {@code workflow_job} delivery, a
@@ -16,6 +17,11 @@ public interface JobIntake {
 
     IntakeOutcome runnerJobFinishing(RunnerIdentity runner);
 
-    /** Grants a one-time configuration to a freshly (re)imaged instance, at most once. */
-    Uni<ConfigAnswer> requestRunnerConfig(String runnerName);
+    /**
+     * Grants a one-time configuration to a freshly (re)imaged instance, at most once.
+     *
+     * @param proof what the caller proved with an attested document (checked already); null in
+     *     network-only mode. With one, only the VM it names gets the instance's configuration.
+     */
+    Uni<ConfigAnswer> requestRunnerConfig(String runnerName, AttestedInstance proof);
 }

@@ -41,11 +41,22 @@ public final class HttpEndpoints implements ScalerEndpoints {
         static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
     private final Map<String, String> hookTokens = new ConcurrentHashMap<>();
+    private final Attestor attestor;
 
-    /** {@code baseUri} may answer null until the scaler's HTTP server listens. */
-    public HttpEndpoints(Supplier<URI> baseUri, String webhookSecret) {
+    /** The simulated instance metadata service of each VM: its attested document for a nonce. */
+    @FunctionalInterface
+    public interface Attestor {
+        String attestedDocument(String runnerName, String vmId, String nonce);
+    }
+
+    /**
+     * {@code baseUri} may answer null until the scaler's HTTP server listens; {@code attestor} null:
+     * the VMs send no attested document (the scaler runs without attestation).
+     */
+    public HttpEndpoints(Supplier<URI> baseUri, String webhookSecret, Attestor attestor) {
         this.baseUri = baseUri;
         this.signature = new WebhookSignature(webhookSecret);
+        this.attestor = attestor;
     }
 
     @Override
@@ -61,10 +72,27 @@ public final class HttpEndpoints implements ScalerEndpoints {
                 .map(response -> response == null ? 0 : response.statusCode());
     }
 
+    /** As a VM's boot step: a nonce, the metadata service's document holding it, then the configuration. */
     @Override
-    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
-        HttpRequest.Builder request = request("/runners/" + runnerName + "/jitconfig")
+    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId) {
+        if (attestor == null) {
+            return jitconfig(runnerName, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpRequest.Builder ask = request("/runners/" + runnerName + "/nonce")
                 .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.noBody());
+        return Uni.createFrom().completionStage(() -> Clients.HTTP.sendAsync(ask.build(), HttpResponse.BodyHandlers.ofString()))
+                .flatMap(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("nonce answered " + response.statusCode() + ": " + response.body());
+                    }
+                    String document = attestor.attestedDocument(runnerName, vmId, field(response.body(), "nonce"));
+                    return jitconfig(runnerName, HttpRequest.BodyPublishers.ofString(document));
+                });
+    }
+
+    private Uni<Optional<RunnerConfig>> jitconfig(String runnerName, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder request = request("/runners/" + runnerName + "/jitconfig")
+                .header("Accept", "application/json").header("Content-Type", "application/json").POST(body);
         return Uni.createFrom().completionStage(() -> Clients.HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()))
                 .map(response -> {
                     if (response.statusCode() == 404) {
@@ -95,6 +123,14 @@ public final class HttpEndpoints implements ScalerEndpoints {
             return new RunnerConfig(node.path("runnerId").asLong(), jit != null ? jit : node.path("registrationToken").asText());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("jitconfig answer is not JSON", e);
+        }
+    }
+
+    private static String field(String body, String name) {
+        try {
+            return Clients.JSON.readTree(body).path(name).asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("answer is not JSON", e);
         }
     }
 

@@ -15,8 +15,11 @@ public interface ScalerEndpoints {
      */
     Uni<Integer> deliver(String deliveryId, WorkflowJob job);
 
-    /** A runner VM's cloud-init asks for its configuration; empty means "not now, try again". */
-    Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName);
+    /**
+     * A runner VM's cloud-init asks for its configuration, proving it is the VM {@code vmId} where
+     * the scaler asks for that; empty means "not now, try again".
+     */
+    Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId);
 
     /** The runner's job-started hook. */
     void jobStarted(String runnerName);

@@ -211,7 +211,7 @@ public final class SimulatedGitHub implements GitHubPort {
         if (vm.generation != generation) {
             return;
         }
-        world.endpoints().requestRunnerConfig(vm.name).subscribe().with(
+        world.endpoints().requestRunnerConfig(vm.name, vm.vmId).subscribe().with(
                 answer -> world.time().schedule(Duration.ZERO, () -> {
                     if (answer.isPresent()) {
                         world.time().schedule(world.settings().runnerStartDelay(), () -> runnerOnline(vm, generation));

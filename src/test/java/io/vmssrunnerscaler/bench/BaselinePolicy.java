@@ -89,7 +89,7 @@ final class BaselinePolicy implements ScalerEndpoints {
     }
 
     @Override
-    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
+    public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId) {
         return world.gitHub().createRunnerConfig(pool.scope(), runnerName, pool.labels(), pool.runnerGroup())
                 .map(Optional::of);
     }

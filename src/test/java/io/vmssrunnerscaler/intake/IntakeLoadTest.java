@@ -198,7 +198,7 @@ class IntakeLoadTest {
     private Map<String, String> hookTokens() {
         Map<String, String> tokens = new HashMap<>();
         for (Instance instance : List.copyOf(pool().state().instances().values())) {
-            tokens.put(instance.name(), given().post("/runners/" + instance.name() + "/jitconfig").then().statusCode(200)
+            tokens.put(instance.name(), Attested.jitconfig(instance.name(), instance.vmId()).statusCode(200)
                     .extract().path("hookToken"));
         }
         return tokens;

@@ -32,7 +32,7 @@ class RegistrationTokenEnterpriseTest {
     @Test
     void aVmRegistersAtTheEnterpriseServer() {
         Listed.await(runtime, () -> instances().size(), 2);
-        given().post("/runners/" + instances().get(0).name() + "/jitconfig").then().statusCode(200)
+        Attested.jitconfig(instances().get(0).name(), instances().get(0).vmId()).statusCode(200)
                 .body("url", equalTo("https://ghe.example.com/octo-org/app"));
     }
 

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.Instance;
+import io.vmssrunnerscaler.fakes.imds.FakeImds;
+import io.vmssrunnerscaler.fakes.imds.TestAttestation;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ class RegistrationTokenTest {
     void aVmGetsATokenUrlAndLabels() {
         Listed.await(runtime, () -> instances().size(), 2);
         String name = instances().get(0).name();
-        given().post("/runners/" + name + "/jitconfig").then().statusCode(200)
+        Attested.jitconfig(name, instances().get(0).vmId()).statusCode(200)
                 .body("registrationToken", startsWith("SIMREG")).body("url", equalTo("https://github.com/octo-org/app"))
                 .body("labels", equalTo(String.join(",", runtime.scaler().loop("linux").orElseThrow().pool().labels())))
                 .body("encodedJitConfig", nullValue());
@@ -49,11 +51,15 @@ class RegistrationTokenTest {
         vm.resolve("run.sh").toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder("bash", Path.of("deploy/runner/fetch-config.sh").toAbsolutePath().toString())
                 .redirectErrorStream(true);
-        pb.environment().putAll(java.util.Map.of("SCALER_URL", "http://127.0.0.1:" + port, "RUNNER_NAME", name,
-                "RUNNER_DIR", vm.toString(), "STATE_DIR", vm.resolve("state").toString()));
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        try (FakeImds imds = FakeImds.start(TestAttestation.trustedSigner())) {
+            imds.serve(name, instances().get(1).vmId(), Attested.SIMULATED);
+            pb.environment().putAll(java.util.Map.of("SCALER_URL", "http://127.0.0.1:" + port, "RUNNER_NAME", name,
+                    "RUNNER_DIR", vm.toString(), "STATE_DIR", vm.resolve("state").toString(),
+                    "IMDS_URL", imds.baseUriFor(name).toString()));
+            Process p = pb.start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        }
         String config = Files.readString(vm.resolve("config.args")).trim();
         assertTrue(config.matches("--unattended --ephemeral --replace --name " + name
                 + " --url https://github.com/octo-org/app --token SIMREG\\S+ --labels \\S*linux\\S*"), config);

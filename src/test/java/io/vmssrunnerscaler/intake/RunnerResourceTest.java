@@ -32,13 +32,14 @@ class RunnerResourceTest {
 
     @Test
     void aProvisioningInstanceGetsItsConfigurationOnceAndItsHooksAreBoundToIt() {
-        String name = instances().get(0).name();
-        String token = given().post("/runners/" + name + "/jitconfig").then().statusCode(200)
+        Instance vm = instances().get(0);
+        String name = vm.name();
+        String token = Attested.jitconfig(name, vm.vmId()).statusCode(200)
                 .body("runnerName", equalTo(name)).body("pool", equalTo("linux"))
                 .body("encodedJitConfig", startsWith("sim-jit-")).body("runnerId", notNullValue())
                 .extract().path("hookToken");
         assertEquals(Phase.IDLE, phase(name));
-        given().post("/runners/" + name + "/jitconfig").then().statusCode(409).body("outcome", equalTo("already-configured"));
+        Attested.jitconfig(name, vm.vmId()).statusCode(409).body("outcome", equalTo("already-configured"));
 
         hook(name, "job-started", token).statusCode(202).body("outcome", equalTo("accepted"));
         hook(name, "job-started", token).statusCode(202);
@@ -53,7 +54,7 @@ class RunnerResourceTest {
     void forgedMissingAndForeignTokensAreRefused() {
         String owner = instances().get(1).name();
         String other = instances().get(2).name();
-        String token = given().post("/runners/" + owner + "/jitconfig").then().statusCode(200).extract().path("hookToken");
+        String token = Attested.jitconfig(owner, instances().get(1).vmId()).statusCode(200).extract().path("hookToken");
 
         hook(other, "job-started", null).statusCode(401).body("outcome", equalTo("unauthenticated"));
         hook(other, "job-started", "v1.Zm9v.YmFy").statusCode(401).body("outcome", equalTo("bad-token"));
@@ -64,8 +65,9 @@ class RunnerResourceTest {
 
     @Test
     void unknownAndMalformedNames() {
-        given().post("/runners/nosuchvm000099/jitconfig").then().statusCode(404).body("outcome", equalTo("unknown-instance"));
+        Attested.jitconfig("nosuchvm000099", instances().get(3).vmId()).statusCode(404).body("outcome", equalTo("unknown-instance"));
         given().post("/runners/-bad..name/jitconfig").then().statusCode(400).body("outcome", equalTo("malformed"));
+        given().post("/runners/-bad..name/nonce").then().statusCode(400).body("outcome", equalTo("malformed"));
     }
 
     static io.restassured.response.ValidatableResponse hook(String name, String event, String token) {

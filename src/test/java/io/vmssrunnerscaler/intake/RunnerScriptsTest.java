@@ -8,6 +8,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.engine.Phase;
+import io.vmssrunnerscaler.fakes.imds.FakeImds;
+import io.vmssrunnerscaler.fakes.imds.TestAttestation;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,19 +42,34 @@ class RunnerScriptsTest {
     @TempDir
     Path vm;
 
+    /** Every VM's instance metadata service, signing with the authority the test profile trusts. */
+    static FakeImds imds;
+
+    @BeforeAll
+    static void startImds() {
+        imds = FakeImds.start(TestAttestation.trustedSigner());
+    }
+
+    @AfterAll
+    static void stopImds() {
+        imds.close();
+    }
+
     record Run(int exitCode, String output, long millis) {}
 
     @Test
     void bootFetchesTheConfigurationStartsTheRunnerAndTheHooksReportTheJob() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 5);
         String name = instances().get(3).name();
+        imds.serve(name, instances().get(3).vmId(), Attested.SIMULATED);
         Path runnerDir = Files.createDirectories(vm.resolve("actions-runner"));
         Path state = vm.resolve("state");
         Files.writeString(runnerDir.resolve("run.sh"), "#!/bin/bash\necho \"$@\" > \"$(dirname \"$0\")/run.args\"\n");
         runnerDir.resolve("run.sh").toFile().setExecutable(true);
 
         Run boot = bash(SCRIPTS.resolve("fetch-config.sh"), Map.of("SCALER_URL", scaler(), "RUNNER_NAME", name,
-                "RUNNER_DIR", runnerDir.toString(), "STATE_DIR", state.toString(), "RETRY_SECONDS", "1"));
+                "RUNNER_DIR", runnerDir.toString(), "STATE_DIR", state.toString(), "RETRY_SECONDS", "1",
+                "IMDS_URL", imds.baseUriFor(name).toString()));
         assertEquals(0, boot.exitCode(), boot.output());
         String args = Files.readString(runnerDir.resolve("run.args")).trim();
         assertTrue(args.matches("--jitconfig sim-jit-\\S+"), args);
@@ -68,6 +87,32 @@ class RunnerScriptsTest {
         await().until(() -> phase(name) == Phase.BUSY);
         assertEquals(0, bash(SCRIPTS.resolve("job-completed.sh"), hookEnv).exitCode());
         await().until(() -> phase(name) == Phase.FINISHING);
+    }
+
+    /**
+     * A job on one runner runs the boot script naming a sibling that is still booting: its own
+     * metadata service signs for its own VM, so the scaler refuses, and the sibling still gets its
+     * configuration afterwards.
+     */
+    @Test
+    void aJobOnAnotherRunnerCannotTakeABootingSiblingsConfiguration() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 5);
+        Instance victim = instances().get(4);
+        Instance thief = instances().get(2);
+        imds.serve("thief-of-" + victim.name(), thief.vmId(), Attested.SIMULATED);
+        Path runnerDir = Files.createDirectories(vm.resolve("actions-runner"));
+        Files.writeString(runnerDir.resolve("run.sh"), "#!/bin/bash\necho \"$@\" > \"$(dirname \"$0\")/run.args\"\n");
+        runnerDir.resolve("run.sh").toFile().setExecutable(true);
+
+        Run theft = bash(SCRIPTS.resolve("fetch-config.sh"), Map.of("SCALER_URL", scaler(), "RUNNER_NAME", victim.name(),
+                "RUNNER_DIR", runnerDir.toString(), "STATE_DIR", vm.resolve("state").toString(), "RETRY_SECONDS", "0",
+                "IMDS_URL", imds.baseUriFor("thief-of-" + victim.name()).toString()));
+        assertEquals(1, theft.exitCode(), theft.output());
+        assertTrue(theft.output().contains("wrong-instance"), theft.output());
+        assertTrue(!Files.exists(runnerDir.resolve("run.args")), "the thief's runner started");
+        assertEquals(Phase.PROVISIONING, phase(victim.name()));
+
+        Attested.jitconfig(victim.name(), victim.vmId()).statusCode(200);
     }
 
     @Test
@@ -91,8 +136,10 @@ class RunnerScriptsTest {
 
     @Test
     void bootGivesUpAfterItsAttemptsWhenTheInstanceIsUnknown() throws Exception {
+        imds.serve("stranger000001", "0f6e4c1a-9d0b-4c6e-8e57-000000000001", Attested.SIMULATED);
         Run boot = bash(SCRIPTS.resolve("fetch-config.sh"), Map.of("SCALER_URL", scaler(), "RUNNER_NAME", "stranger000001",
-                "RUNNER_DIR", vm.toString(), "STATE_DIR", vm.resolve("state").toString(), "ATTEMPTS", "2", "RETRY_SECONDS", "0"));
+                "RUNNER_DIR", vm.toString(), "STATE_DIR", vm.resolve("state").toString(), "ATTEMPTS", "2", "RETRY_SECONDS", "0",
+                "IMDS_URL", imds.baseUriFor("stranger000001").toString()));
         assertEquals(1, boot.exitCode(), boot.output());
         assertTrue(boot.output().contains("no configuration after 2 attempts"), boot.output());
     }

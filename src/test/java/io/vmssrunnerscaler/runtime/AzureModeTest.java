@@ -14,9 +14,10 @@ import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
 import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
 import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.github.GitHubHeaders;
-import io.vmssrunnerscaler.github.WorkflowJob;
-import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
 import io.vmssrunnerscaler.github.WebhookSignature;
+import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.intake.Attested;
+import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,13 @@ class AzureModeTest {
         String name = state().instances().values().stream().filter(i -> i.phase() == Phase.PROVISIONING)
                 .reduce((a, b) -> b).orElseThrow().name();
 
-        String token = given().post("/runners/" + name + "/jitconfig").then().statusCode(200)
+        String sibling = AzureWorld.scaleSet.instances().stream().filter(i -> !i.computerName().equals(name))
+                .findFirst().orElseThrow().vmId();
+        Attested.jitconfig(name, sibling, AzureWorld.SUBSCRIPTION).statusCode(403).body("outcome", equalTo("wrong-instance"));
+        Attested.jitconfig(name, vmId(name), "11111111-2222-3333-4444-555555555555").statusCode(403)
+                .body("outcome", equalTo("wrong-instance"));
+        assertTrue(!AzureWorld.gitHub.hasRunner("octo-org/app", name), "a refused proof created a runner at GitHub");
+        String token = Attested.jitconfig(name, vmId(name), AzureWorld.SUBSCRIPTION).statusCode(200)
                 .body("runnerName", equalTo(name)).extract().path("hookToken");
         assertTrue(AzureWorld.gitHub.hasRunner("octo-org/app", name), "the JIT runner was not created at GitHub");
         given().header("Authorization", "Bearer " + token).post("/runners/" + name + "/job-started").then().statusCode(202);
@@ -67,5 +74,11 @@ class AzureModeTest {
 
     private io.vmssrunnerscaler.engine.PoolState state() {
         return runtime.scaler().loop("linux").orElseThrow().state();
+    }
+
+    /** Azure's id of the VM behind the instance named so, as the fake ARM lists it. */
+    private static String vmId(String computerName) {
+        return AzureWorld.scaleSet.instances().stream().filter(i -> i.computerName().equals(computerName)).findFirst()
+                .orElseThrow().vmId();
     }
 }

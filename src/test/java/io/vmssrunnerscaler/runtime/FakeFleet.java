@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmssrunnerscaler.fakes.arm.FakeArmCounters;
 import io.vmssrunnerscaler.fakes.arm.FakeScaleSet;
+import io.vmssrunnerscaler.fakes.imds.TestAttestation;
 import io.vmssrunnerscaler.github.GitHubHeaders;
+import io.vmssrunnerscaler.github.WebhookSignature;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.sim.WorkflowJobDelivery;
-import io.vmssrunnerscaler.github.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,8 +140,8 @@ final class FakeFleet implements AutoCloseable {
                 continue;
             }
             if ("Succeeded".equals(i.provisioningState()) && !"Succeeded".equals(before) && !runners.containsKey(i.computerName())) {
-                HttpResponse<String> r = post("/runners/" + i.computerName() + "/jitconfig", null, null);
-                if (r.statusCode() == 200) {
+                HttpResponse<String> r = fetchConfig(i);
+                if (r != null && r.statusCode() == 200) {
                     Runner runner = new Runner(i.computerName());
                     runner.hookToken = read(r.body(), "hookToken");
                     runners.put(runner.name, runner);
@@ -150,6 +151,19 @@ final class FakeFleet implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The VM's boot step: a nonce, its metadata service's attested document, the configuration. */
+    private HttpResponse<String> fetchConfig(FakeScaleSet.Instance vm) {
+        HttpResponse<String> nonce = post("/runners/" + vm.computerName() + "/nonce", null, null);
+        if (nonce.statusCode() != 200) {
+            return null;
+        }
+        String document = TestAttestation.trustedDocument(vm.vmId(), AzureWorld.SUBSCRIPTION, read(nonce.body(), "nonce"));
+        HttpRequest request = HttpRequest.newBuilder(scaler.resolve("/runners/" + vm.computerName() + "/jitconfig"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(document)).build();
+        return send(request);
     }
 
     private void assignJobs() {
@@ -200,8 +214,12 @@ final class FakeFleet implements AutoCloseable {
         } else {
             b.POST(HttpRequest.BodyPublishers.noBody());
         }
+        return send(b.build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

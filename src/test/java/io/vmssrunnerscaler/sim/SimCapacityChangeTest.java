@@ -91,7 +91,7 @@ class SimCapacityChangeTest {
         }
 
         @Override
-        public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName) {
+        public Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId) {
             configRequests.add(runnerName);
             return Uni.createFrom().item(Optional.empty());
         }

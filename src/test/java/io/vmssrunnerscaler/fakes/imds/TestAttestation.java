@@ -53,6 +53,34 @@ public final class TestAttestation {
         }
     }
 
+    /** What IMDS answers VM {@code vmId} of {@code subscription} for {@code nonce}, signed by the trusted test signer. */
+    public static String trustedDocument(String vmId, String subscription, String nonce) {
+        return document(trustedSigner(), vmId, subscription, nonce, Instant.now().minusSeconds(5), false);
+    }
+
+    /** The same, signed by a {@code metadata.azure.com} certificate of a root nobody trusts. */
+    public static String untrustedDocument(String vmId, String subscription, String nonce) {
+        return document(untrustedSigner(), vmId, subscription, nonce, Instant.now().minusSeconds(5), false);
+    }
+
+    /** A trusted document whose content (its vmId) was changed after signing. */
+    public static String tamperedDocument(String vmId, String subscription, String nonce) {
+        return document(trustedSigner(), vmId, subscription, nonce, Instant.now().minusSeconds(5), true);
+    }
+
+    /** A trusted document whose validity ended a minute ago. */
+    public static String expiredDocument(String vmId, String subscription, String nonce) {
+        return document(trustedSigner(), vmId, subscription, nonce,
+                Instant.now().minus(SimAttestation.DOCUMENT_LIFETIME).minusSeconds(60), false);
+    }
+
+    private static String document(Signer signer, String vmId, String subscription, String nonce, Instant created,
+            boolean tamper) {
+        byte[] content = SimAttestation.content(vmId, subscription, nonce, created, created.plus(SimAttestation.DOCUMENT_LIFETIME));
+        String signature = signer.sign(content);
+        return SimAttestation.response(tamper ? FakeImds.tampered(signature) : signature);
+    }
+
     /** The {@code metadata.azure.com} signer issued by the test intermediate. */
     public static Signer trustedSigner() {
         return Holder.TRUSTED;
