@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -16,6 +17,10 @@ import io.restassured.specification.RequestSpecification;
 import io.vmssrunnerscaler.github.GitHubHeaders;
 import io.vmssrunnerscaler.github.WebhookSignature;
 import io.vmssrunnerscaler.testing.Operator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +36,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(OperatorTokenProfile.class)
 class OperatorEndpointsTest {
+    @TestHTTPResource("/")
+    URI base;
+
     private static final String WEBHOOK_SECRET = "It's a Secret to Everybody"; // the test profile's
     private static final List<Function<RequestSpecification, Response>> OPERATOR_CALLS = List.of(
             r -> r.get("/pools"),
@@ -102,6 +110,17 @@ class OperatorEndpointsTest {
         given().post("/runners/linux999999/jitconfig").then().statusCode(404).body("outcome", equalTo("unknown-instance"));
         given().header("Authorization", "Bearer v1.Zm9v.YmFy").post("/runners/linux999999/job-started").then()
                 .statusCode(401).body("outcome", equalTo("bad-token")).header("WWW-Authenticate", not(equalTo("Bearer")));
+    }
+
+    @Test
+    void dotSegmentsDoNotDisguiseAnOperatorPathAsAnOpenOne() throws Exception {
+        // sent as written (RestAssured would resolve the dots itself); the router resolves them to /pools
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("/runners/x/../../pools", "/q/health/../../pools", "/github/webhook/../../q/metrics")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path.substring(1))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode(), path + ": " + response.body());
+        }
     }
 
     private static RequestSpecification withToken() {
