@@ -201,6 +201,7 @@ var secretNames = {
   githubAppKey: 'github-app-private-key'
   webhookSecret: 'github-webhook-secret'
   hookTokenKey: 'runner-hook-token-key'
+  operatorToken: 'operator-token'
 }
 
 var namePrefix = toLower(scalerVmName)
@@ -307,6 +308,7 @@ var scalerEnvironmentLines = concat([
   'SCALER_AZURE_KEY_VAULT_GITHUB_APP_KEY_SECRET=${secretNames.githubAppKey}'
   'SCALER_AZURE_KEY_VAULT_WEBHOOK_SECRET_SECRET=${secretNames.webhookSecret}'
   'SCALER_AZURE_KEY_VAULT_HOOK_TOKEN_KEY_SECRET=${secretNames.hookTokenKey}'
+  'SCALER_AZURE_KEY_VAULT_OPERATOR_TOKEN_SECRET=${secretNames.operatorToken}'
   'SCALER_GITHUB_API_URL=${githubApiUrl}'
   'SCALER_RUNNERS_ALLOWED_NETWORKS=${runnerSubnetPrefix}'
   'SCALER_POOLS_${poolKey}_LABELS=${runnerLabels}'
@@ -415,3 +417,4 @@ output githubTokenSecretName string = secretNames.githubToken
 output githubAppKeySecretName string = secretNames.githubAppKey
 output webhookSecretName string = secretNames.webhookSecret
 output hookTokenKeySecretName string = secretNames.hookTokenKey
+output operatorTokenSecretName string = secretNames.operatorToken

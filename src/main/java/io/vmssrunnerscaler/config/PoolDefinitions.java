@@ -4,6 +4,7 @@ import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.github.RunnerScope;
+import io.vmssrunnerscaler.operator.OperatorToken;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Duration;
@@ -118,6 +119,7 @@ public final class PoolDefinitions {
         checkAttestation(config.runners(), problems);
         config.runners().hookTokenKey().filter(k -> k.length() < 32).ifPresent(k ->
                 problems.add(problem("scaler.runners.hook-token-key", "must be at least 32 characters")));
+        checkOperatorToken(config, problems);
         if (config.cloud() == ScalerConfig.Cloud.AZURE) {
             checkAzure(config, problems);
         }
@@ -137,6 +139,21 @@ public final class PoolDefinitions {
         }
         runners.noncesPerMinute().stream().filter(n -> n < 1).forEach(n ->
                 problems.add(problem("scaler.runners.nonces-per-minute", "must be at least 1, got " + n)));
+    }
+
+    /** The operator token: long enough, and only where it is used (azure mode reads it from Key Vault). */
+    private static void checkOperatorToken(ScalerConfig config, List<String> problems) {
+        Optional<String> token = config.operator().token();
+        if (token.isEmpty()) {
+            return;
+        }
+        if (config.cloud() == ScalerConfig.Cloud.AZURE) {
+            problems.add(problem("scaler.operator.token", "is not used with scaler.cloud=azure, where the operator token is "
+                    + "the Key Vault secret " + config.azure().keyVault().operatorTokenSecret() + "; remove it"));
+        } else if (token.get().length() < OperatorToken.MIN_LENGTH) {
+            problems.add(problem("scaler.operator.token", "must be at least "
+                    + OperatorToken.MIN_LENGTH + " characters (e.g. openssl rand -hex 32)"));
+        }
     }
 
     private static void checkRedelivery(ScalerConfig.GitHub gitHub, List<String> problems) {

@@ -48,6 +48,18 @@ public interface ScalerConfig {
     /** Azure, used when {@code scaler.cloud=azure}. */
     Azure azure();
 
+    /** Who may call the operator endpoints ({@code /pools}, {@code /q/metrics}, {@code /sim}, ...). */
+    Operator operator();
+
+    interface Operator {
+        /**
+         * The token operator endpoints require ({@code Authorization: Bearer <token>}, at least 32
+         * characters); simulator mode only: azure mode reads it from Key Vault. Unset in simulator
+         * mode: the operator endpoints answer callers on this host (loopback) only.
+         */
+        Optional<String> token();
+    }
+
     interface Azure {
         /** Client id of the scaler's user-assigned managed identity; empty: the default credential chain. */
         Optional<String> clientId();
@@ -101,6 +113,10 @@ public interface ScalerConfig {
             /** Secret holding the key of the runners' hook tokens. */
             @WithDefault("runner-hook-token-key")
             String hookTokenKeySecret();
+
+            /** Secret holding the operator token (operator endpoints; at least 32 characters). */
+            @WithDefault("operator-token")
+            String operatorTokenSecret();
 
             /** How long a secret is cached before it is read again (also re-read when GitHub answers 401). */
             @WithDefault("1h")

@@ -21,6 +21,7 @@ import io.vmssrunnerscaler.intake.AttestationNonces;
 import io.vmssrunnerscaler.intake.HookTokens;
 import io.vmssrunnerscaler.intake.IntakeKeys;
 import io.vmssrunnerscaler.intake.RunnerAttestation;
+import io.vmssrunnerscaler.operator.OperatorToken;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.azure.ThrottleBudget;
 import io.vmssrunnerscaler.shell.LoggingPoolListener;
@@ -72,11 +73,12 @@ public class ScalerRuntime {
     private final IntakeKeys keys;
     private final RunningSimulation simulation;
     private final RunnerAttestation attestation;
+    private final OperatorToken operatorToken;
     private volatile WebhookRedelivery redelivery;
     private SystemTimeSource time;
 
     ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics, IntakeKeys keys,
-            RunningSimulation simulation, RunnerAttestation attestation) {
+            RunningSimulation simulation, RunnerAttestation attestation, OperatorToken operatorToken) {
         this.attestation = attestation;
         this.metrics = metrics;
         this.config = config;
@@ -84,6 +86,7 @@ public class ScalerRuntime {
         this.vertx = vertx;
         this.keys = keys;
         this.simulation = simulation;
+        this.operatorToken = operatorToken;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -98,6 +101,7 @@ public class ScalerRuntime {
         List<Pool> pools = PoolDefinitions.from(config, LaunchMode.current() == LaunchMode.NORMAL);
         boolean azureMode = config.cloud() == ScalerConfig.Cloud.AZURE;
         keys.expect(azureMode, azureMode && config.github().webhooksEnabled());
+        operatorToken.expect();
         if (azureMode) {
             simulation.attach(null, null);
             requireAttestation(null);
@@ -105,6 +109,7 @@ public class ScalerRuntime {
         } else {
             keys.use(new HookTokens(hookTokenKey(), config.runners().hookTokenMaxAge()),
                     config.github().webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null));
+            operatorTokenFromConfig();
             startSimulated(pools);
         }
         pools.forEach(p -> LOG.infof("pool %s: labels %s, min %d, max %d, free %d%%, scale set %s, scope %s",
@@ -168,6 +173,7 @@ public class ScalerRuntime {
         redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);
+        loadOperatorToken(1);
         LOG.info("azure: scaler drives the configured VM Scale Sets (scaler.cloud=azure)");
     }
 
@@ -260,6 +266,44 @@ public class ScalerRuntime {
                     LOG.warnf("key vault: secrets could not be read (%s); trying again in %s", failure.toString(), wait);
                     time.schedule(wait, () -> loadVaultSecrets(attempt + 1));
                 });
+    }
+
+    /**
+     * The operator token, read apart from the intake's secrets: a missing one keeps the operator
+     * endpoints at 503, not the webhooks. Retried with the same back-off while the vault is down.
+     */
+    private void loadOperatorToken(int attempt) {
+        String name = config.azure().keyVault().operatorTokenSecret();
+        azure.secrets().get(name).subscribe().with(
+                token -> {
+                    if (token.length() < OperatorToken.MIN_LENGTH) {
+                        retryOperatorToken(attempt, "secret " + name + " is shorter than " + OperatorToken.MIN_LENGTH
+                                + " characters");
+                        return;
+                    }
+                    operatorToken.use(token);
+                    LOG.info("key vault: operator token read; operator endpoints need it (Authorization: Bearer)");
+                },
+                failure -> retryOperatorToken(attempt, failure.toString()));
+    }
+
+    private void retryOperatorToken(int attempt, String why) {
+        Duration wait = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, attempt)));
+        LOG.warnf("key vault: operator token not usable (%s); operator endpoints answer 503; trying again in %s", why, wait);
+        time.schedule(wait, () -> loadOperatorToken(attempt + 1));
+    }
+
+    /** Simulator mode: the configured token, or none and loopback callers only (a newcomer's {@code curl localhost}). */
+    private void operatorTokenFromConfig() {
+        Optional<String> token = config.operator().token();
+        if (token.isPresent()) {
+            operatorToken.use(token.get());
+            LOG.info("operator endpoints need scaler.operator.token (Authorization: Bearer) from every caller");
+        } else {
+            operatorToken.openToLoopback();
+            LOG.info("scaler.operator.token is not set: operator endpoints (/pools, /q/metrics, /sim, ...) answer "
+                    + "callers on this host (127.0.0.0/8, ::1) only");
+        }
     }
 
     private byte[] hookTokenKey() {

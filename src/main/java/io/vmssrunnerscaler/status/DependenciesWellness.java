@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.status;
 
 import io.smallrye.health.api.Wellness;
 import io.vmssrunnerscaler.intake.IntakeKeys;
+import io.vmssrunnerscaler.operator.OperatorToken;
 import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +23,12 @@ public class DependenciesWellness implements HealthCheck {
     static final int FAILURES_BEFORE_DOWN = 3;
     private final PoolDirectory pools;
     private final IntakeKeys keys;
+    private final OperatorToken operatorToken;
 
-    DependenciesWellness(PoolDirectory pools, IntakeKeys keys) {
+    DependenciesWellness(PoolDirectory pools, IntakeKeys keys, OperatorToken operatorToken) {
         this.pools = pools;
         this.keys = keys;
+        this.operatorToken = operatorToken;
     }
 
     @Override
@@ -54,6 +57,13 @@ public class DependenciesWellness implements HealthCheck {
         b.withData("key-vault", keys.ready() ? "secrets read" : "secrets not read yet");
         if (!keys.ready()) {
             b.down();
+        }
+        if (keys.fromVault()) {
+            boolean read = operatorToken.state() == OperatorToken.State.REQUIRED;
+            b.withData("operator-token", read ? "read" : "not read from Key Vault yet (operator endpoints answer 503)");
+            if (!read) {
+                b.down();
+            }
         }
         return b.build();
     }

@@ -14,7 +14,7 @@ import java.util.List;
  * <pre>
  * engine  <-  ports (github, scaleset, busy, secrets, time,  <-  adapters (github.rest, scaleset.azure, busy.queue,
  *                   identity)                                          secrets.keyvault, identity.imds, sim)
- *                                                           <-  shell (shell, pool)  <-  http (intake, status)
+ *                                                           <-  shell (shell, pool)  <-  http (intake, status, operator)
  * wiring (runtime, config) on top of all; nothing depends on it.
  * </pre>
  */
@@ -45,7 +45,7 @@ final class ArchitectureRules {
                 .layer(ADAPTERS).definedBy(root + ".github.rest..", root + ".scaleset.azure..", root + ".busy.queue..",
                         root + ".secrets.keyvault..", root + ".identity.imds..", root + ".sim..")
                 .layer(SHELL).definedBy(root + ".shell..", root + ".pool..")
-                .layer(HTTP).definedBy(root + ".intake..", root + ".status..")
+                .layer(HTTP).definedBy(root + ".intake..", root + ".status..", root + ".operator..")
                 .layer(WIRING).definedBy(root + ".runtime..", root + ".config..")
                 .whereLayer(ENGINE).mayNotAccessAnyLayer()
                 .whereLayer(PORTS).mayOnlyAccessLayers(ENGINE)

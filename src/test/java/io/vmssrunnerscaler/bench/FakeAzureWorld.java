@@ -55,6 +55,7 @@ public final class FakeAzureWorld {
     static final String SUBSCRIPTION = "00000000-0000-0000-0000-00000000a2b3";
     static final String GITHUB_TOKEN = "ghp_fakeTokenFromTheVault";
     static final String HOOK_KEY = "hook-token-key-from-the-vault-0123456789";
+    static final String OPERATOR_TOKEN = "operator-token-from-the-vault-0123456789";
     static final String MANAGEMENT = "https://management.core.windows.net";
 
     private FakeAzureWorld() {}
@@ -118,6 +119,7 @@ public final class FakeAzureWorld {
             vault.setSecret("github-token", GITHUB_TOKEN);
             vault.setSecret("github-webhook-secret", args.text("webhook-secret", "bench-only-webhook-secret"));
             vault.setSecret("runner-hook-token-key", HOOK_KEY);
+            vault.setSecret("operator-token", OPERATOR_TOKEN); // as deployed: no retries for a missing one
             // The token the vault accepts, taken from its own credential for the scope and tenant of
             // its challenge; the identity endpoint hands it out for the vault resource.
             String vaultToken = vault.credential().getToken(new TokenRequestContext()

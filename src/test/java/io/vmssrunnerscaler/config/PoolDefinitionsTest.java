@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,6 +203,23 @@ class PoolDefinitionsTest {
                 "scaler.runners.config-mode (SCALER_RUNNERS_CONFIG_MODE): must be jit or registration-token, got 'pat'",
                 "scaler.runners.allowed-networks (SCALER_RUNNERS_ALLOWED_NETWORKS): not a CIDR: 'not-a-network'",
                 "scaler.runners.hook-token-key (SCALER_RUNNERS_HOOK_TOKEN_KEY): must be at least 32 characters"), e.problems());
+    }
+
+    @Test
+    void theOperatorTokenIsLongEnoughAndOnlyWhereItIsUsed() {
+        Map<String, String> p = valid();
+        p.put("scaler.operator.token", "x".repeat(31));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p)));
+        assertEquals(List.of("scaler.operator.token (SCALER_OPERATOR_TOKEN): must be at least 32 characters "
+                + "(e.g. openssl rand -hex 32)"), e.problems());
+        assertFalse(e.getMessage().contains("x".repeat(31)), "the message shows the token");
+        p.put("scaler.operator.token", "x".repeat(32));
+        assertEquals(1, PoolDefinitions.from(config(p)).size());
+
+        p.put("scaler.cloud", "azure");
+        e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(p), true));
+        assertTrue(e.problems().contains("scaler.operator.token (SCALER_OPERATOR_TOKEN): is not used with scaler.cloud=azure, "
+                + "where the operator token is the Key Vault secret operator-token; remove it"), e.problems().toString());
     }
 
     @Test

@@ -95,7 +95,8 @@ class DeployConsistencyTest {
         Map<String, String> bicep = MAIN.stringObject("secretNames");
         ScalerConfig.Azure.KeyVault vault = config(Map.of()).azure().keyVault();
         Map<String, String> service = Map.of("githubToken", vault.githubTokenSecret(), "githubAppKey", vault.githubAppKeySecret(),
-                "webhookSecret", vault.webhookSecretSecret(), "hookTokenKey", vault.hookTokenKeySecret());
+                "webhookSecret", vault.webhookSecretSecret(), "hookTokenKey", vault.hookTokenKeySecret(),
+                "operatorToken", vault.operatorTokenSecret());
         assertEquals(service, bicep, "main.bicep secretNames vs. ScalerConfig defaults");
         for (String name : bicep.values()) {
             assertTrue(README.contains("| `" + name + "` |"), "README.md's configuration reference lacks the default " + name);
@@ -126,6 +127,7 @@ class DeployConsistencyTest {
         where.put("SCALER_AZURE_KEY_VAULT_GITHUB_APP_KEY_SECRET", c -> c.azure().keyVault().githubAppKeySecret());
         where.put("SCALER_AZURE_KEY_VAULT_WEBHOOK_SECRET_SECRET", c -> c.azure().keyVault().webhookSecretSecret());
         where.put("SCALER_AZURE_KEY_VAULT_HOOK_TOKEN_KEY_SECRET", c -> c.azure().keyVault().hookTokenKeySecret());
+        where.put("SCALER_AZURE_KEY_VAULT_OPERATOR_TOKEN_SECRET", c -> c.azure().keyVault().operatorTokenSecret());
         where.put("SCALER_GITHUB_API_URL", c -> c.github().apiUrl());
         where.put("SCALER_RUNNERS_ALLOWED_NETWORKS", c -> String.join(",", c.runners().allowedNetworks()));
         where.put("SCALER_POOLS_LINUX_LABELS", c -> String.join(",", c.pools().get("linux").labels()));

@@ -71,7 +71,7 @@ class AzureCoTenantBurstTest {
         // usable (one is kept back as headroom), so that it had to wait for refills the co-tenant
         // also took from, and the co-tenant went on spending meanwhile.
         assertThat("Update VMSS calls of the scaler", arm.calls(FakeBucket.UPDATE_VMSS), greaterThan(LEFT - 1));
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = AzureWorld.operator().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("scaler_arm_budget_lowered_total{policy=\"UpdateVMScaleSet\"} ")
                 && !l.endsWith(" 0.0")), "the metrics show Azure's figures lowering the local Update bucket");
         assertThat("tokens the co-tenant took", arm.coTenantSpent(FakeBucket.UPDATE_VMSS), greaterThan(12 - LEFT));

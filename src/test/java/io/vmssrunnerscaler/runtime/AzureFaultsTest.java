@@ -68,7 +68,7 @@ class AzureFaultsTest {
         burstRunsAndInvariantsHold(6);
 
         assertTrue(AzureWorld.arm.counters().throttled() > throttledBefore, "the fake should have answered 429");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = AzureWorld.operator().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("scaler_arm_throttled_total{") && !l.endsWith(" 0.0")),
                 "429s are counted in the metrics");
     }
@@ -77,7 +77,7 @@ class AzureFaultsTest {
     void metricsShowEachPoolItsCallsAndHowLongJobsWaited() {
         burstRunsAndInvariantsHold(4);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = AzureWorld.operator().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : List.of("scaler_pool_instances{phase=\"idle\",pool=\"linux\"}", "scaler_pool_busy{pool=\"linux\"}",
                 "scaler_pool_queued{pool=\"linux\"}", "scaler_pool_desired{pool=\"linux\"}",
                 "scaler_arm_throttle_waits_total{policy=\"HighCostGetVMScaleSet\"}",

@@ -38,7 +38,7 @@ class AzureModeTest {
     @Test
     void aQueuedJobGrowsTheScaleSetAndItsRunnerIsConfiguredAndMarkedBusy() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        given().get("/pools/linux").then().statusCode(200).body("instances.size()", equalTo(1))
+        AzureWorld.operator().get("/pools/linux").then().statusCode(200).body("instances.size()", equalTo(1))
                 .body("instances[0].name", startsWith("linux"));
 
         byte[] body = WorkflowJobDelivery.body(new WorkflowJob("queued", 4242, List.of("linux"), null, "octo-org/app", "octo-org"));

@@ -40,10 +40,10 @@ class AzureRefusalTest {
             fleet.submit(jobs.size(), jobs.get(0), Duration.ofSeconds(1));
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    given().get("/pools/linux").then().statusCode(200)
+                    AzureWorld.operator().get("/pools/linux").then().statusCode(200)
                             .body("growthRefusal.code", equalTo("OperationNotAllowed"))
                             .body("lastFailure.reason", containsString("capacity refused (OperationNotAllowed)")));
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = AzureWorld.operator().get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith(
                     "scaler_capacity_refusals_total{code=\"OperationNotAllowed\",pool=\"linux\"} ") && !l.endsWith(" 0.0")),
                     "refusals are counted by code");
@@ -58,7 +58,7 @@ class AzureRefusalTest {
             assertTrue(fleet.completed.containsAll(jobs), "every job ran once Azure had capacity again");
             fleet.assertCapacityNeverAbove(MAX);
             assertTrue(arm.refused(FakeRefusal.REGIONAL_QUOTA) >= 1, "the fake refused capacity");
-            given().get("/pools/linux").then().statusCode(200).body("growthRefusal", nullValue());
+            AzureWorld.operator().get("/pools/linux").then().statusCode(200).body("growthRefusal", nullValue());
         }
     }
 }

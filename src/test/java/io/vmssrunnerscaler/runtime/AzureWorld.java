@@ -20,6 +20,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     static final String WEBHOOK_SECRET = "webhook-secret-from-the-vault";
     static final String GITHUB_TOKEN = "ghp_fakeTokenFromTheVault";
     static final String HOOK_KEY = "hook-token-key-from-the-vault-0123456789";
+    static final String OPERATOR_TOKEN = "operator-token-from-the-vault-0123456789";
     static final String RESOURCE_GROUP = "runners";
     static final String SCALE_SET = "linux-vmss";
 
@@ -37,6 +38,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
         vault.setSecret("github-token", GITHUB_TOKEN);
         vault.setSecret("github-webhook-secret", WEBHOOK_SECRET);
         vault.setSecret("runner-hook-token-key", HOOK_KEY);
+        vault.setSecret("operator-token", OPERATOR_TOKEN);
         gitHub = FakeGitHub.start().acceptToken(GITHUB_TOKEN);
         azurite = Azurite.inMemory();
         azurite.start();
@@ -58,6 +60,11 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     /** Another caller of the pool's scale set, spending the same Compute budget as the scaler. */
     static FakeCoTenant coTenant() {
         return arm.coTenant(SUBSCRIPTION, RESOURCE_GROUP, SCALE_SET);
+    }
+
+    /** A request to an operator endpoint ({@code /pools}, {@code /q/metrics}) with the vault's operator token. */
+    static io.restassured.specification.RequestSpecification operator() {
+        return io.vmssrunnerscaler.testing.Operator.given(OPERATOR_TOKEN);
     }
 
     @Override
