@@ -106,8 +106,8 @@ class OperatorEndpointsTest {
         given().contentType("application/json").header(GitHubHeaders.EVENT, "ping").header(GitHubHeaders.DELIVERY, "op-2")
                 .header(GitHubHeaders.SIGNATURE_256, "sha256=" + "0".repeat(64)).body(ping)
                 .post("/github/webhook").then().statusCode(401).body("outcome", equalTo("bad-signature"));
-        // the runner endpoints answer for themselves: an unknown instance, a bad hook token (not the operator's)
-        given().post("/runners/linux999999/jitconfig").then().statusCode(404).body("outcome", equalTo("unknown-instance"));
+        // the runner endpoints answer for themselves: no attested document, a bad hook token (not the operator's)
+        given().post("/runners/linux999999/jitconfig").then().statusCode(401).body("outcome", equalTo("attestation-required"));
         given().header("Authorization", "Bearer v1.Zm9v.YmFy").post("/runners/linux999999/job-started").then()
                 .statusCode(401).body("outcome", equalTo("bad-token")).header("WWW-Authenticate", not(equalTo("Bearer")));
     }
