@@ -2,13 +2,13 @@ package io.vmssrunnerscaler.fakes.imds;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vmssrunnerscaler.fakes.spec.Exchange;
 import io.vmssrunnerscaler.sim.SimAttestation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -205,17 +205,10 @@ public final class FakeImds implements AutoCloseable {
         }
     }
 
+    /** The first value of each query parameter. */
     private static Map<String, String> query(String raw) {
         Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(name, value);
-        }
+        Exchange.query(raw).forEach((name, values) -> out.put(name, values.get(0)));
         return out;
     }
 
