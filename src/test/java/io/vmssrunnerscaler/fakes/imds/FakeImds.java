@@ -3,6 +3,8 @@ package io.vmssrunnerscaler.fakes.imds;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vmssrunnerscaler.fakes.spec.Exchange;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
+import io.vmssrunnerscaler.fakes.spec.Specs;
 import io.vmssrunnerscaler.sim.SimAttestation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +47,13 @@ import org.bouncycastle.asn1.cms.SignedData;
  * show), with an api-version IMDS does not know, or a nonce that is not 1-32 alphanumerics (the docs give
  * these last two texts nowhere: ours are made up); 404 for a path IMDS does not have; 405 for other methods.
  * Without a nonce the document's nonce is the time, {@code yyyyMMdd-HHmmss} (the docs' "20181128-001617").
+ *
+ * <p>Every exchange of a VM it serves is held to that document ({@link #specCheck()}, the trimmed copy
+ * {@code specs/azure/imds-2020-09-01.json}): the 200 to {@code AttestedData}, every error to
+ * {@code default}'s {@code ErrorResponse}, the request's {@code api-version}, {@code nonce} and
+ * {@code Metadata} header to their parameters. The document lists no 404 or 405 and no other path or
+ * method, so a request for one (which makes those answers) is named as no operation of IMDS. The 404
+ * for a VM it does not serve is the fake's own routing and is not checked.
  */
 public final class FakeImds implements AutoCloseable {
     /** The api-versions IMDS's docs list from the attested endpoint's first, 2018-10-01. */
@@ -53,6 +63,8 @@ public final class FakeImds implements AutoCloseable {
             "2021-10-01", "2021-11-01", "2021-11-15", "2021-12-13", "2023-07-01");
     static final String NEWEST_VERSIONS = "[\"2021-12-13\",\"2021-11-15\",\"2021-11-01\"]";
     private static final Pattern PATH = Pattern.compile("/vm/([^/]+)(/.*)");
+    private static final String NOT_FOUND = "{\"error\":\"Not found\"}";
+    private static final String CONTENT_TYPE = "application/json; charset=utf-8";
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{1,32}");
     private static final DateTimeFormatter DEFAULT_NONCE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
@@ -65,6 +77,7 @@ public final class FakeImds implements AutoCloseable {
     private volatile Duration createdOffset = Duration.ZERO;
     private volatile Duration lifetime = SimAttestation.DOCUMENT_LIFETIME;
     private volatile boolean tamper;
+    private final SpecCheck spec = new SpecCheck("fake IMDS", Specs.imds());
 
     private record Vm(String vmId, String subscriptionId) {
     }
@@ -83,6 +96,11 @@ public final class FakeImds implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the fake IMDS", e);
         }
+    }
+
+    /** Every exchange of a served VM held against IMDS's 2020-09-01 document (see {@link SpecCheck}). */
+    public SpecCheck specCheck() {
+        return spec;
     }
 
     /** From now on, VM {@code vmName}'s IMDS attests {@code vmId} in {@code subscriptionId}. */
@@ -166,43 +184,57 @@ public final class FakeImds implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Matcher path = PATH.matcher(exchange.getRequestURI().getRawPath());
-            Vm vm = path.matches() ? vms.get(path.group(1)) : null;
-            if (vm == null || !"/metadata/attested/document".equals(path.group(2))) {
-                reply(exchange, 404, "{\"error\":\"Not found\"}");
+            if (!path.matches() || !vms.containsKey(path.group(1))) {
+                // The fake's own routing, not IMDS: a VM this fake does not serve has no IMDS at all (on
+                // Azure the request would never leave the VM), so there is nothing to hold to IMDS's document.
+                reply(exchange, new Answer(404, NOT_FOUND));
                 return;
             }
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                reply(exchange, 405, "{\"error\":\"Method not allowed\"}");
-                return;
-            }
-            if (exchange.getRequestHeaders().containsKey("X-Forwarded-For")) {
-                reply(exchange, 400, "{\"error\":\"Bad request. X-Forwarded-For header is not allowed\"}");
-                return;
-            }
-            if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
-                reply(exchange, 400, "{\"error\":\"Bad request. Required metadata header not specified\"}");
-                return;
-            }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            String version = query.get("api-version");
-            if (version == null) {
-                reply(exchange, 400, "{\"error\":\"Bad request. api-version was not specified in the request. For more"
-                        + " information refer to aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
-                return;
-            }
-            if (!API_VERSIONS.contains(version)) {
-                reply(exchange, 400, "{\"error\":\"Bad request. api-version is invalid. For more information refer to"
-                        + " aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
-                return;
-            }
-            String nonce = query.get("nonce");
-            if (nonce != null && !NONCE.matcher(nonce).matches()) {
-                reply(exchange, 400, "{\"error\":\"Bad request. The nonce must be up to 32 alphanumeric characters\"}");
-                return;
-            }
-            String vmName = path.group(1);
-            reply(exchange, 200, documentFor(vmName, nonce != null ? nonce : DEFAULT_NONCE.format(clock.instant())));
+            byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            Answer answer = answer(exchange, path.group(1), path.group(2));
+            // Checked as IMDS sees it: without the fake's /vm/{name} prefix, so the path is the document's
+            // basePath + path (/metadata/attested/document). Any other path of a served VM, or another
+            // method, is checked too and named as no operation of the document: nothing here may call it.
+            spec.check(new Exchange(exchange.getRequestMethod(), path.group(2),
+                    Exchange.query(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(),
+                    SpecCheck.json(requestBody), answer.status(), Map.of("Content-Type", List.of(CONTENT_TYPE)),
+                    SpecCheck.json(answer.json().getBytes(StandardCharsets.UTF_8))));
+            reply(exchange, answer);
         }
+    }
+
+    /** What IMDS answers VM {@code vmName}'s request for {@code path} (below the {@code /vm/{name}} prefix). */
+    private Answer answer(HttpExchange exchange, String vmName, String path) {
+        if (!"/metadata/attested/document".equals(path)) {
+            return new Answer(404, NOT_FOUND);
+        }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            return new Answer(405, "{\"error\":\"Method not allowed\"}");
+        }
+        if (exchange.getRequestHeaders().containsKey("X-Forwarded-For")) {
+            return new Answer(400, "{\"error\":\"Bad request. X-Forwarded-For header is not allowed\"}");
+        }
+        if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
+            return new Answer(400, "{\"error\":\"Bad request. Required metadata header not specified\"}");
+        }
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String version = query.get("api-version");
+        if (version == null) {
+            return new Answer(400, "{\"error\":\"Bad request. api-version was not specified in the request. For more"
+                    + " information refer to aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+        }
+        if (!API_VERSIONS.contains(version)) {
+            return new Answer(400, "{\"error\":\"Bad request. api-version is invalid. For more information refer to"
+                    + " aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+        }
+        String nonce = query.get("nonce");
+        if (nonce != null && !NONCE.matcher(nonce).matches()) {
+            return new Answer(400, "{\"error\":\"Bad request. The nonce must be up to 32 alphanumeric characters\"}");
+        }
+        return new Answer(200, documentFor(vmName, nonce != null ? nonce : DEFAULT_NONCE.format(clock.instant())));
+    }
+
+    private record Answer(int status, String json) {
     }
 
     /** The first value of each query parameter. */
@@ -212,10 +244,10 @@ public final class FakeImds implements AutoCloseable {
         return out;
     }
 
-    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
+    private static void reply(HttpExchange exchange, Answer answer) throws IOException {
+        byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.sendResponseHeaders(answer.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.fakes.imds;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmssrunnerscaler.fakes.spec.Exchange;
+import io.vmssrunnerscaler.fakes.spec.SpecCheck;
+import io.vmssrunnerscaler.fakes.spec.Specs;
 import io.vmssrunnerscaler.identity.AttestedInstance;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,16 +20,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake IMDS answers as the published description and Microsoft's docs say IMDS does. */
+/**
+ * The fake IMDS answers as the published description and Microsoft's docs say IMDS does. Every exchange
+ * runs through its spec check (IMDS 2020-09-01): each test ends by asserting exactly the violations its
+ * requests should cause ({@link #offSpec}), none for a request a client may send, whatever the answer.
+ */
 class FakeImdsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DOCUMENT = "/metadata/attested/document";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private FakeImds imds;
+    /** The violations this test's requests cause on purpose, each named by a part of its message. */
+    private final List<String> offSpec = new java.util.ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -37,6 +48,17 @@ class FakeImdsTest {
     @AfterEach
     void stop() {
         imds.close();
+        List<String> violations = imds.specCheck().violations();
+        assertEquals(offSpec.size(), violations.size(), violations::toString);
+        for (int i = 0; i < offSpec.size(); i++) {
+            assertThat(violations.get(i), containsString(offSpec.get(i)));
+        }
+    }
+
+    /** The requests that follow break IMDS's document on purpose: their violations are kept, not written for the build. */
+    private void expectOffSpec(String... violations) {
+        imds.specCheck().offSpecOnPurpose();
+        offSpec.addAll(List.of(violations));
     }
 
     @Test
@@ -59,6 +81,9 @@ class FakeImdsTest {
 
     @Test
     void withoutTheMetadataHeaderItIs400() throws Exception {
+        // The 400s conform (default: ErrorResponse); the requests do not: Metadata is a required header of enum "true".
+        // X-Forwarded-For is no parameter of the document, and a header it does not declare is no violation.
+        expectOffSpec("required header Metadata missing", "header Metadata: ");
         HttpResponse<String> response = get("runner-a", "?api-version=2020-09-01&nonce=abc", false);
         assertEquals(400, response.statusCode());
         assertEquals("Bad request. Required metadata header not specified", error(response));
@@ -70,11 +95,15 @@ class FakeImdsTest {
                 URI.create(imds.baseUriFor("runner-a") + DOCUMENT + "?api-version=2020-09-01")).header("Metadata", "true")
                 .header("X-Forwarded-For", "10.0.0.1").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, forwarded.statusCode());
+        assertEquals("Bad request. X-Forwarded-For header is not allowed", error(forwarded));
         assertEquals(0, imds.documentsMade());
     }
 
     @Test
     void aMissingOrUnknownApiVersionIs400WithTheNewestVersions() throws Exception {
+        // api-version is required; its enum ("2018-10-01" only) is x-ms-enum modelAsString, open, so 2099-01-01 is
+        // IMDS's to refuse, not the document's. Both 400s are ErrorResponse with an extra newest-versions.
+        expectOffSpec("required query parameter api-version missing");
         HttpResponse<String> missing = get("runner-a", "?nonce=abc", true);
         assertEquals(400, missing.statusCode());
         assertThat(error(missing), startsWith("Bad request. api-version was not specified in the request."));
@@ -87,10 +116,14 @@ class FakeImdsTest {
 
     @Test
     void theNonceIsUpTo32Alphanumerics() throws Exception {
+        // The document says "up to 32 random alphanumeric characters" in prose only (type string, no pattern or
+        // maxLength), so these requests conform and IMDS's 400s are ErrorResponse.
         assertEquals(200, get("runner-a", "?api-version=2020-09-01&nonce=" + "a1".repeat(16), true).statusCode());
         assertEquals(400, get("runner-a", "?api-version=2020-09-01&nonce=" + "a".repeat(33), true).statusCode());
         assertEquals(400, get("runner-a", "?api-version=2020-09-01&nonce=abc-123", true).statusCode());
-        assertEquals(400, get("runner-a", "?api-version=2020-09-01&nonce=", true).statusCode());
+        HttpResponse<String> empty = get("runner-a", "?api-version=2020-09-01&nonce=", true);
+        assertEquals(400, empty.statusCode());
+        assertEquals("Bad request. The nonce must be up to 32 alphanumeric characters", error(empty));
         assertEquals(1, imds.documentsMade());
     }
 
@@ -103,6 +136,9 @@ class FakeImdsTest {
 
     @Test
     void otherPathsAndMethodsAreRefused() throws Exception {
+        // runner-z's 404 is the fake's routing (it serves no such VM) and is not checked; the kept document has
+        // neither GET /metadata/instance nor POST on the attested document, so those two requests are named.
+        expectOffSpec("no operation GET /metadata/instance", "no operation POST /metadata/attested/document");
         assertEquals(404, get("runner-z", "?api-version=2020-09-01&nonce=abc", true).statusCode());
         HttpResponse<String> instance = http.send(HttpRequest.newBuilder(URI.create(imds.baseUriFor("runner-a")
                 + "/metadata/instance?api-version=2020-09-01")).header("Metadata", "true").build(),
@@ -112,6 +148,26 @@ class FakeImdsTest {
                 + "?api-version=2020-09-01")).header("Metadata", "true").POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+        assertEquals("Method not allowed", error(post));
+    }
+
+    @Test
+    void anAnswerOutsideTheDocumentWouldBeNamed() throws Exception {
+        // What the fake's check would say had it answered these for a conforming request: an ARM-style error
+        // object (ErrorResponse's error is a string), a text error, a 200 document whose signature is no string.
+        Map<String, List<String>> query = Map.of("api-version", List.of("2020-09-01"), "nonce", List.of("abc"));
+        Map<String, List<String>> metadata = Map.of("Metadata", List.of("true"));
+        assertOne(Specs.imds().violations(new Exchange("GET", DOCUMENT, query, metadata, null, 400, Map.of(),
+                JSON.readTree("{\"error\":{\"code\":\"BadRequest\",\"message\":\"Required metadata header\"}}"))), "error");
+        assertOne(Specs.imds().violations(new Exchange("GET", DOCUMENT, query, metadata, null, 400, Map.of(),
+                SpecCheck.json("Bad request".getBytes(java.nio.charset.StandardCharsets.UTF_8)))), "object");
+        assertOne(Specs.imds().violations(new Exchange("GET", DOCUMENT, query, metadata, null, 200, Map.of(),
+                JSON.readTree("{\"encoding\":\"pkcs7\",\"signature\":42}"))), "signature");
+        // and the same exchanges as the fake answers them conform
+        assertEquals(List.of(), Specs.imds().violations(new Exchange("GET", DOCUMENT, query, metadata, null, 400, Map.of(),
+                JSON.readTree("{\"error\":\"Bad request. Required metadata header not specified\"}"))));
+        assertEquals(List.of(), Specs.imds().violations(new Exchange("GET", DOCUMENT, query, metadata, null, 200, Map.of(),
+                JSON.readTree(imds.documentFor("runner-a", "abc")))));
     }
 
     @Test
@@ -138,6 +194,11 @@ class FakeImdsTest {
         JsonNode json = JSON.readTree(body);
         return TestAttestation.verifier().verify(json.get("encoding").asText(), json.get("signature").asText(),
                 Instant.now());
+    }
+
+    private static void assertOne(List<String> violations, String what) {
+        assertEquals(1, violations.size(), violations::toString);
+        assertThat(violations.get(0), containsString(what));
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> iterator) {

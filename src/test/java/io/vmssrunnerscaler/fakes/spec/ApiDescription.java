@@ -28,11 +28,12 @@ import java.util.regex.Pattern;
 /**
  * One published API description (GitHub's OpenAPI 3.0 document, or one of Azure's Swagger 2.0
  * documents) and the checks of an {@link Exchange} against it: the operation exists for that method
- * and path; path and query parameters are declared, present when required and of their type; the
- * request body is declared and valid; the answer's status is one the operation lists; the answer's
- * body is valid against that status's schema (required fields, types, enums, nullability); declared
- * headers are of their type and GitHub's {@code Link} is well formed; a long-running Azure
- * operation's 201/202 says where to poll. Schemas are checked by networknt's validator (OpenAPI 3.0
+ * and path (a Swagger document's {@code basePath} in front); path and query parameters, and header
+ * parameters when the exchange recorded the request's headers, are declared, present when required
+ * and of their type; the request body is declared and valid; the answer's status is one the
+ * operation lists; the answer's body is valid against that status's schema (required fields, types,
+ * enums, nullability); declared headers are of their type and GitHub's {@code Link} is well formed;
+ * a long-running Azure operation's 201/202 says where to poll. Schemas are checked by networknt's validator (OpenAPI 3.0
  * dialect for GitHub, draft 4 for Swagger, with {@code x-nullable} read as a null type).
  */
 public final class ApiDescription {
@@ -151,6 +152,21 @@ public final class ApiDescription {
                     }
                 } else {
                     values.forEach(v -> checkValue(param, v, where + " query parameter " + pname, out));
+                }
+            }
+        }
+        if (e.requestHeaders() != null) {
+            for (JsonNode param : op.parameters()) {
+                if (param.path("in").asText().equals("header")) {
+                    String pname = param.path("name").asText();
+                    String value = e.requestHeader(pname);
+                    if (value == null) {
+                        if (param.path("required").asBoolean(false)) {
+                            out.add(where + ": required header " + pname + " missing");
+                        }
+                    } else {
+                        checkValue(param, value, where + " header " + pname, out);
+                    }
                 }
             }
         }
@@ -279,11 +295,17 @@ public final class ApiDescription {
         }
     }
 
-    /** The schema of a Swagger 2.0 non-body parameter or header, whose type sits on the parameter itself. */
+    /**
+     * The schema of a Swagger 2.0 non-body parameter or header, whose type sits on the parameter itself.
+     * An enum marked {@code x-ms-enum: {modelAsString: true}} is Azure's extensible enum: its values
+     * are the known ones, not the only ones (IMDS's 2020-09-01 document lists only "2018-10-01" that
+     * way for its api-version), so it is not held as a closed list here.
+     */
     private static JsonNode parameterSchema(JsonNode param) {
         ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        boolean openEnum = param.path("x-ms-enum").path("modelAsString").asBoolean(false);
         for (String keyword : List.of("type", "format", "enum", "minimum", "maximum", "pattern", "items", "minLength", "maxLength")) {
-            if (param.has(keyword)) {
+            if (param.has(keyword) && !(openEnum && keyword.equals("enum"))) {
                 schema.set(keyword, param.get(keyword));
             }
         }
@@ -372,8 +394,9 @@ public final class ApiDescription {
 
     private List<Operation> operations(JsonNode document, boolean ignoreCase) {
         List<Operation> ops = new ArrayList<>();
+        String basePath = kind == Kind.SWAGGER_2 ? document.path("basePath").asText("").replaceAll("/+$", "") : "";
         document.path("paths").fields().forEachRemaining(path -> {
-            String template = path.getKey();
+            String template = basePath + path.getKey(); // Swagger 2.0: an operation's URL path is basePath + its path
             List<String> names = new ArrayList<>();
             StringBuilder regex = new StringBuilder("^");
             Matcher m = TEMPLATE_PARAM.matcher(template);

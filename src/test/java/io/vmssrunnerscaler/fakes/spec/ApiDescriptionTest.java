@@ -87,6 +87,28 @@ class ApiDescriptionTest {
         assertOne(Specs.gitHub().violations(listing(page(runner()), 200, Map.of("Link", List.of("page=2; next")))), "Link");
     }
 
+    @Test
+    void swaggerHeaderParametersBasePathAndOpenEnums() throws Exception {
+        String document = "/metadata/attested/document"; // IMDS: basePath /metadata + path /attested/document
+        JsonNode attested = JSON.readTree("{\"encoding\":\"pkcs7\",\"signature\":\"MIIK\"}");
+        Map<String, List<String>> version = Map.of("api-version", List.of("2020-09-01"));
+        Map<String, List<String>> metadata = Map.of("Metadata", List.of("true"));
+        // api-version's enum lists only 2018-10-01, as x-ms-enum modelAsString (open): other versions conform
+        assertEquals(List.of(), Specs.imds().violations(new Exchange("GET", document, version, metadata, null, 200, Map.of(), attested)));
+        assertOne(Specs.imds().violations(new Exchange("GET", "/attested/document", version, metadata, null, 200, Map.of(), attested)),
+                "no operation GET /attested/document");
+        // a header parameter is checked when the request's headers were recorded, by any case of its name ...
+        assertEquals(List.of(), Specs.imds().violations(new Exchange("GET", document, version, Map.of("metadata", List.of("true")),
+                null, 200, Map.of(), attested)));
+        assertOne(Specs.imds().violations(new Exchange("GET", document, version, Map.of(), null, 400, Map.of(),
+                JSON.createObjectNode().put("error", "Bad request"))), "required header Metadata missing");
+        // ... against its enum, which is closed (modelAsString false)
+        assertOne(Specs.imds().violations(new Exchange("GET", document, version, Map.of("Metadata", List.of("yes")), null, 400,
+                Map.of(), JSON.createObjectNode().put("error", "Bad request"))), "header Metadata");
+        // and not at all when they were not
+        assertEquals(List.of(), Specs.imds().violations(new Exchange("GET", document, version, null, 200, Map.of(), attested)));
+    }
+
     /** Exactly one violation, naming {@code what}. */
     private static void assertOne(List<String> violations, String what) {
         assertEquals(1, violations.size(), violations::toString);

@@ -11,18 +11,35 @@ import java.util.Map;
 
 /**
  * One request and the answer a fake gave it, as the conformance check reads them: header names in
- * lower case, bodies as JSON (null when there was none).
+ * lower case, bodies as JSON (null when there was none). {@code requestHeaders} is null when the fake
+ * does not record them; the operation's header parameters are then not checked.
  */
-public record Exchange(String method, String path, Map<String, List<String>> query, JsonNode requestBody,
-        int status, Map<String, List<String>> responseHeaders, JsonNode responseBody) {
+public record Exchange(String method, String path, Map<String, List<String>> query, Map<String, List<String>> requestHeaders,
+        JsonNode requestBody, int status, Map<String, List<String>> responseHeaders, JsonNode responseBody) {
 
     public Exchange {
         method = method.toUpperCase(Locale.ROOT);
         query = Map.copyOf(query);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        responseHeaders.forEach((name, values) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .addAll(values));
-        responseHeaders = Map.copyOf(headers);
+        requestHeaders = requestHeaders == null ? null : lowerCaseNames(requestHeaders);
+        responseHeaders = lowerCaseNames(responseHeaders);
+    }
+
+    /** An exchange whose request headers were not recorded (their parameters go unchecked). */
+    public Exchange(String method, String path, Map<String, List<String>> query, JsonNode requestBody,
+            int status, Map<String, List<String>> responseHeaders, JsonNode responseBody) {
+        this(method, path, query, null, requestBody, status, responseHeaders, responseBody);
+    }
+
+    private static Map<String, List<String>> lowerCaseNames(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        headers.forEach((name, values) -> out.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
+        return Map.copyOf(out);
+    }
+
+    /** The first value of a request header, or null (also when request headers were not recorded). */
+    public String requestHeader(String name) {
+        List<String> values = requestHeaders == null ? null : requestHeaders.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** The decoded parameters of a raw query string ({@code a=1&b=x%20y}); a name may repeat. */

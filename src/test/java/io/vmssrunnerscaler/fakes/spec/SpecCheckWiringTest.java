@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vmssrunnerscaler.fakes.arm.FakeArm;
 import io.vmssrunnerscaler.fakes.arm.FakeArmOptions;
 import io.vmssrunnerscaler.fakes.github.FakeGitHub;
+import io.vmssrunnerscaler.fakes.imds.FakeImds;
+import io.vmssrunnerscaler.fakes.imds.TestAttestation;
 import io.vmssrunnerscaler.fakes.keyvault.FakeKeyVault;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,6 +63,19 @@ class SpecCheckWiringTest {
             assertEquals(List.of(), vault.specCheck().violations(), "the bearer challenge, as documented");
             send(HttpRequest.newBuilder(URI.create(vault.vaultUrl() + "/keys/github-token?api-version=2025-07-01")));
             assertOne(vault.specCheck().violations(), "no operation GET /keys/github-token");
+        }
+    }
+
+    @Test
+    void theFakeImdsNamesARequestWithoutTheMetadataHeader() throws Exception {
+        try (FakeImds imds = FakeImds.start(TestAttestation.trustedSigner())) {
+            imds.specCheck().offSpecOnPurpose();
+            imds.serve("runner-0", "11111111-1111-1111-1111-111111111111", "sub");
+            URI document = URI.create(imds.baseUriFor("runner-0") + "/metadata/attested/document?api-version=2020-09-01&nonce=abc");
+            assertEquals(200, send(HttpRequest.newBuilder(document).header("Metadata", "true")));
+            assertEquals(List.of(), imds.specCheck().violations(), "a document as documented");
+            assertEquals(400, send(HttpRequest.newBuilder(document)));
+            assertOne(imds.specCheck().violations(), "required header Metadata missing");
         }
     }
 

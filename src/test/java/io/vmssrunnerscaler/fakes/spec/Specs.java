@@ -47,6 +47,10 @@ public final class Specs {
         return KeyVault.DESCRIPTION;
     }
 
+    public static ApiDescription imds() {
+        return Imds.DESCRIPTION;
+    }
+
     private static final class GitHub {
         static final ApiDescription DESCRIPTION = ApiDescription.read("GitHub api.github.com (@octokit/openapi 23.0.2)",
                 Kind.OPENAPI_3, GITHUB_OPENAPI, false, GITHUB_GENERAL_ERRORS, Set.of(), Set.of());
@@ -66,6 +70,17 @@ public final class Specs {
         static final ApiDescription DESCRIPTION = ApiDescription.read("Key Vault secrets 2025-07-01", Kind.SWAGGER_2,
                 resource("specs/azure/keyvault-secrets-2025-07-01.json"), false, GeneralErrors.none(), Set.of(),
                 Set.of("secret-version"));
+    }
+
+    private static final class Imds {
+        /**
+         * Paths matched with their case: the flag is for Azure Resource Manager, whose RPC contract
+         * says resource paths are case-insensitive. IMDS documents no such rule; its docs and this
+         * document spell {@code /metadata/attested/document} in lower case, so a client spelling it
+         * otherwise leans on behaviour nothing promises, and the check names it.
+         */
+        static final ApiDescription DESCRIPTION = ApiDescription.read("IMDS 2020-09-01", Kind.SWAGGER_2,
+                resource("specs/azure/imds-2020-09-01.json"), false, GeneralErrors.none(), Set.of(), Set.of());
     }
 
     private static Path resource(String name) {
