@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +58,7 @@ class RunnerScriptsTest {
 
     @Test
     void bootFetchesTheConfigurationStartsTheRunnerAndTheHooksReportTheJob() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 5);
+        Listed.await(runtime, () -> instances().size(), 5);
         String name = instances().get(3).name();
         imds.serve(name, instances().get(3).vmId(), Attested.SIMULATED);
         Path runnerDir = Files.createDirectories(vm.resolve("actions-runner"));
@@ -96,7 +95,7 @@ class RunnerScriptsTest {
      */
     @Test
     void aJobOnAnotherRunnerCannotTakeABootingSiblingsConfiguration() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> instances().size() == 5);
+        Listed.await(runtime, () -> instances().size(), 5);
         Instance victim = instances().get(4);
         Instance thief = instances().get(2);
         imds.serve("thief-of-" + victim.name(), thief.vmId(), Attested.SIMULATED);
