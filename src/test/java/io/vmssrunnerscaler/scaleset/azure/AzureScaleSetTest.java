@@ -115,9 +115,10 @@ class AzureScaleSetTest {
         List<ObservedInstance> during = f.scaleSet.list(f.ref).await().atMost(AWAIT);
 
         assertFalse(patch.isDone(), "listed while the operation runs");
-        assertEquals(List.of(new ObservedInstance("0", "linux000000", ProvisioningState.SUCCEEDED, PowerState.RUNNING),
-                new ObservedInstance("1", "linux000001", ProvisioningState.CREATING, PowerState.UNKNOWN),
-                new ObservedInstance("2", "linux000002", ProvisioningState.CREATING, PowerState.UNKNOWN)), during);
+        List<String> vmIds = f.fakeSet.instances().stream().map(i -> i.vmId()).toList(); // properties.vmId, mapped too
+        assertEquals(List.of(new ObservedInstance("0", "linux000000", ProvisioningState.SUCCEEDED, PowerState.RUNNING, vmIds.get(0)),
+                new ObservedInstance("1", "linux000001", ProvisioningState.CREATING, PowerState.UNKNOWN, vmIds.get(1)),
+                new ObservedInstance("2", "linux000002", ProvisioningState.CREATING, PowerState.UNKNOWN, vmIds.get(2))), during);
         assertEquals(3, f.fakeSet.capacity(), "capacity and listing agree: the new instances are the capacity asked for");
 
         patch.toCompletableFuture().join();
