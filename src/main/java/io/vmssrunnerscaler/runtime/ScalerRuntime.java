@@ -46,6 +46,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -138,11 +139,11 @@ public class ScalerRuntime {
         scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
-        SimAttestation identity = new SimAttestation();
+        // The simulator's signing authority (a key pair and two certificates) is made only when used.
+        SimAttestation identity = attestationOff() ? null : new SimAttestation();
         requireAttestation(identity);
-        world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse(""),
-                attestation.required() ? (name, vmId, nonce) -> identity.documentFor(vmId, subscriptionOf(pools, name), nonce,
-                        Instant.now()) : null));
+        world.connect(new HttpEndpoints(() -> self, config.github().webhookSecret().orElse(""), identity == null ? null
+                : (name, vmId, nonce) -> identity.documentFor(vmId, subscriptionOf(pools, name), nonce, Instant.now())));
         scaler.start();
         ScalerConfig.SimConfig.Workload w = config.sim().workload();
         SimWorkload workload = new SimWorkload(world, SimulatorWiring.scaleSets(pools), w.labelMix(), w.jobsPerMinute(), w.minDuration(), w.maxDuration(),
@@ -183,7 +184,7 @@ public class ScalerRuntime {
      */
     private void requireAttestation(SimAttestation simulated) {
         ScalerConfig.Runners runners = config.runners();
-        if (runners.attestation().equals("off")) {
+        if (attestationOff()) {
             attestation.off();
             LOG.warn("runner attestation is off (scaler.runners.attestation=off): any caller from"
                     + " scaler.runners.allowed-networks, a job on another runner included, may take a booting VM's"
@@ -193,6 +194,10 @@ public class ScalerRuntime {
         int perMinute = runners.noncesPerMinute().orElse(simulated != null ? SIMULATED_NONCES_PER_MINUTE : NONCES_PER_MINUTE);
         attestation.require(AttestationTrust.verifier(runners, simulated),
                 new AttestationNonces(AttestationNonces.Limits.defaults(runners.nonceTtl(), perMinute)));
+    }
+
+    private boolean attestationOff() {
+        return config.runners().attestation().equals("off");
     }
 
     /** The subscription of the pool whose naming the runner follows, as the simulated metadata service tells it. */
@@ -261,11 +266,7 @@ public class ScalerRuntime {
                             secrets.getItem2().isEmpty() ? null : new WebhookSignature(secrets.getItem2()));
                     LOG.info("key vault: webhook secret and hook-token key read");
                 },
-                failure -> {
-                    Duration wait = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, attempt)));
-                    LOG.warnf("key vault: secrets could not be read (%s); trying again in %s", failure.toString(), wait);
-                    time.schedule(wait, () -> loadVaultSecrets(attempt + 1));
-                });
+                failure -> retryVault("secrets could not be read (" + failure + ")", attempt, this::loadVaultSecrets));
     }
 
     /**
@@ -277,20 +278,22 @@ public class ScalerRuntime {
         azure.secrets().get(name).subscribe().with(
                 token -> {
                     if (token.length() < OperatorToken.MIN_LENGTH) {
-                        retryOperatorToken(attempt, "secret " + name + " is shorter than " + OperatorToken.MIN_LENGTH
-                                + " characters");
+                        retryVault("operator token: secret " + name + " is shorter than " + OperatorToken.MIN_LENGTH
+                                + " characters; operator endpoints answer 503", attempt, this::loadOperatorToken);
                         return;
                     }
                     operatorToken.use(token);
                     LOG.info("key vault: operator token read; operator endpoints need it (Authorization: Bearer)");
                 },
-                failure -> retryOperatorToken(attempt, failure.toString()));
+                failure -> retryVault("operator token could not be read (" + failure + "); operator endpoints answer 503",
+                        attempt, this::loadOperatorToken));
     }
 
-    private void retryOperatorToken(int attempt, String why) {
+    /** Another read of Key Vault after 2, 4, 8 ... 60 s, while it is down or the secret unusable. */
+    private void retryVault(String why, int attempt, IntConsumer read) {
         Duration wait = Duration.ofSeconds(Math.min(60, 1L << Math.min(6, attempt)));
-        LOG.warnf("key vault: operator token not usable (%s); operator endpoints answer 503; trying again in %s", why, wait);
-        time.schedule(wait, () -> loadOperatorToken(attempt + 1));
+        LOG.warnf("key vault: %s; trying again in %s", why, wait);
+        time.schedule(wait, () -> read.accept(attempt + 1));
     }
 
     /** Simulator mode: the configured token, or none and loopback callers only (a newcomer's {@code curl localhost}). */

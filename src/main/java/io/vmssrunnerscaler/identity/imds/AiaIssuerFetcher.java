@@ -48,7 +48,8 @@ public final class AiaIssuerFetcher {
 
     private final Set<String> allowedHosts;
     private final Duration timeout;
-    private final HttpClient http;
+    /** Built on the first fetch: most runs never fetch, and a client costs start-up time. */
+    private volatile HttpClient http;
     private final Map<URI, Cached> cache;
 
     /**
@@ -62,7 +63,6 @@ public final class AiaIssuerFetcher {
         if (cacheEntries < 1) {
             throw new IllegalArgumentException("cacheEntries must be at least 1");
         }
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -71,6 +71,19 @@ public final class AiaIssuerFetcher {
                 return size() > cacheEntries;
             }
         };
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+                client = http;
+            }
+        }
+        return client;
     }
 
     /** Microsoft's and DigiCert's AIA hosts, the default timeout and cache. */
@@ -127,7 +140,7 @@ public final class AiaIssuerFetcher {
         }
         try {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http().send(request, HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
             try (InputStream in = response.body()) {
                 body = in.readNBytes(MAX_BYTES + 1);
