@@ -31,6 +31,22 @@ public interface GitHubPort {
      */
     Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId);
 
+    /** A workflow run of a repository ({@code owner/name}); empty when GitHub does not know it. */
+    Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId);
+
+    /**
+     * Asks GitHub to run this job again, with the jobs that depend on it: a new attempt of its run,
+     * whose jobs get new ids and are queued again. Fails with {@link RerunRefusedException} when
+     * GitHub will not (the run is still in progress, or too old).
+     */
+    Uni<Void> rerunJob(String repositoryFullName, long jobId);
+
+    /**
+     * Asks GitHub to run every failed job of the run again, in one new attempt. Fails with
+     * {@link RerunRefusedException} when GitHub will not.
+     */
+    Uni<Void> rerunFailedJobs(String repositoryFullName, long runId);
+
     /**
      * The deliveries of a webhook from {@code since} on, newest first (GitHub keeps about three
      * days of them). Pages back until it reaches {@code since}, but at most a bounded number of

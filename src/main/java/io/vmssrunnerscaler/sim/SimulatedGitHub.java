@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
+import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -291,5 +292,20 @@ public final class SimulatedGitHub implements GitHubPort {
 
     private static Set<String> lower(Set<String> labels) {
         return labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    @Override
+    public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("getRun: not built yet"));
+    }
+
+    @Override
+    public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("rerunJob: not built yet"));
+    }
+
+    @Override
+    public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("rerunFailedJobs: not built yet"));
     }
 }

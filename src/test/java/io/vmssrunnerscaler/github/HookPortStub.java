@@ -105,4 +105,19 @@ final class HookPortStub implements GitHubPort {
     public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+        throw new UnsupportedOperationException();
+    }
 }

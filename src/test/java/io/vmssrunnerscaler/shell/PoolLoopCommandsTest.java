@@ -18,6 +18,7 @@ import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -204,6 +205,21 @@ class PoolLoopCommandsTest {
         @Override
         public Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
             return unexpected("redeliver");
+        }
+
+        @Override
+        public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+            return unexpected("getRun");
+        }
+
+        @Override
+        public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+            return unexpected("rerunJob");
+        }
+
+        @Override
+        public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+            return unexpected("rerunFailedJobs");
         }
 
         private <T> Uni<T> unexpected(String call) {

@@ -15,6 +15,7 @@ import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -194,6 +195,21 @@ class ReconcilerTest {
         @Override
         public Uni<Void> redeliver(WebhookRef hook, long deliveryId) {
             return world.redeliver(hook, deliveryId);
+        }
+
+        @Override
+        public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+            return world.getRun(repositoryFullName, runId);
+        }
+
+        @Override
+        public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+            return world.rerunJob(repositoryFullName, jobId);
+        }
+
+        @Override
+        public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+            return world.rerunFailedJobs(repositoryFullName, runId);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RunnerBusyException;
+import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -205,5 +206,20 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     @Override
     public String toString() {
         return "RestGitHub[" + settings.baseUri() + "]";
+    }
+
+    @Override
+    public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("getRun: not built yet"));
+    }
+
+    @Override
+    public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("rerunJob: not built yet"));
+    }
+
+    @Override
+    public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("rerunFailedJobs: not built yet"));
     }
 }
