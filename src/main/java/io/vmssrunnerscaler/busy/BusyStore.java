@@ -4,8 +4,8 @@ import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 
 /**
- * The pools' demand kept outside the process, so that a restart loses nothing: the busy runners
- * and the jobs waiting for one.
+ * The pools' demand kept outside the process, so that a restart loses nothing: the busy runners,
+ * the jobs waiting for one, and the lost jobs still to be re-run.
  */
 public interface BusyStore {
 
@@ -20,6 +20,12 @@ public interface BusyStore {
 
     /** Removes the job's marker; removing an absent one succeeds. */
     Uni<Void> clearQueued(String pool, long jobId);
+
+    /** Records a lost job still to follow up, replacing any earlier marker of the same subject. */
+    Uni<Void> markLost(LostMarker marker);
+
+    /** Removes a lost job's marker (by {@link LostMarker#subjectOf}); removing an absent one succeeds. */
+    Uni<Void> clearLost(String pool, String subject);
 
     /** Every marker, for rebuilding state on start and for the reconcile loop. */
     Uni<StoredMarkers> loadAll();

@@ -29,6 +29,16 @@ public final class InMemoryBusyStore implements BusyStore {
     }
 
     @Override
+    public Uni<Void> markLost(LostMarker marker) {
+        return put(marker);
+    }
+
+    @Override
+    public Uni<Void> clearLost(String pool, String subject) {
+        return remove(pool, subject);
+    }
+
+    @Override
     public Uni<StoredMarkers> loadAll() {
         return Uni.createFrom().item(() -> StoredMarkers.of(markers.values()));
     }

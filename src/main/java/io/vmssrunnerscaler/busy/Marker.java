@@ -1,7 +1,7 @@
 package io.vmssrunnerscaler.busy;
 
-/** What the store keeps for a pool: a busy runner, or a job waiting for one. One per subject. */
-public sealed interface Marker permits BusyMarker, QueuedMarker {
+/** What the store keeps for a pool: a busy runner, a job waiting for one, or a lost job to follow up. One per subject. */
+public sealed interface Marker permits BusyMarker, QueuedMarker, LostMarker {
 
     String pool();
 

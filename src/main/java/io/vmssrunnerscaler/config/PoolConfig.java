@@ -50,6 +50,34 @@ public interface PoolConfig {
     @WithDefault("1h")
     Duration queuedMaxAge();
 
+    /**
+     * Ask GitHub to re-run a job lost with its runner (evicted, vanished, offline under the job)
+     * once its workflow run is over, at most once per job. Off by default: a re-run repeats the
+     * job's side effects.
+     */
+    @WithDefault("false")
+    boolean rerunLostJobs();
+
+    /** At most this many re-run requests per hour for the pool. */
+    @WithDefault("10")
+    int rerunsPerHour();
+
+    /**
+     * In a pool over several scale sets: this many evictions of one scale set within
+     * {@code eviction-window} send new capacity to the next scale set until {@code eviction-cooldown}
+     * after the latest of them.
+     */
+    @WithDefault("3")
+    int evictionThreshold();
+
+    /** See {@code eviction-threshold}. */
+    @WithDefault("10m")
+    Duration evictionWindow();
+
+    /** See {@code eviction-threshold}. */
+    @WithDefault("30m")
+    Duration evictionCooldown();
+
     /** Where runners register: a repository {@code owner/name} or an organisation {@code org}. */
     String scope();
 

@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.github.GitHubSite;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.operator.OperatorToken;
+import io.vmssrunnerscaler.pool.LossPolicy;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
 import java.time.Duration;
@@ -222,6 +223,18 @@ public final class PoolDefinitions {
         } else if (pool.min() > pool.max()) {
             problems.add(problem(prefix + "min", "must not exceed max (" + pool.max() + "), got " + pool.min()));
         }
+        if (pool.rerunsPerHour() < 0 || pool.rerunsPerHour() > 10000) {
+            problems.add(problem(prefix + "reruns-per-hour", "must be between 0 and 10000, got " + pool.rerunsPerHour()));
+        }
+        if (pool.evictionThreshold() < 1) {
+            problems.add(problem(prefix + "eviction-threshold", "must be at least 1, got " + pool.evictionThreshold()));
+        }
+        if (pool.evictionWindow().isNegative() || pool.evictionWindow().isZero()) {
+            problems.add(problem(prefix + "eviction-window", "must be positive, got " + pool.evictionWindow()));
+        }
+        if (pool.evictionCooldown().isNegative()) {
+            problems.add(problem(prefix + "eviction-cooldown", "must not be negative, got " + pool.evictionCooldown()));
+        }
         if (pool.freePercent() < 0 || pool.freePercent() > 1000) {
             problems.add(problem(prefix + "free-percent", "must be between 0 and 1000, got " + pool.freePercent()));
         }
@@ -308,7 +321,9 @@ public final class PoolDefinitions {
                 pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
         String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
-        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain());
+        LossPolicy losses = new LossPolicy(pool.rerunLostJobs(), pool.rerunsPerHour(), pool.evictionThreshold(),
+                pool.evictionWindow(), pool.evictionCooldown());
+        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain(), losses);
     }
 
     private static ScaleSetRef refOf(PoolConfig.ScaleSet s, String pool) {

@@ -20,25 +20,34 @@ import java.util.Objects;
  * @param vmId Azure's unique id of the VM ({@code properties.vmId}) as the latest listing shows it,
  *     null while no listing has carried it: what a VM's attested document must name to get the
  *     instance's runner configuration
+ * @param repository {@code owner/name} of the repository whose job it runs, empty when not known:
+ *     what GitHub must be asked about the job if the instance is lost under it
  */
 public record Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
-        boolean marked, boolean poweredOff, String vmId) {
+        boolean marked, boolean poweredOff, String vmId, String repository) {
 
     public Instance {
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(since, "since");
+        repository = repository == null ? "" : repository;
+    }
+
+    /** An instance whose job's repository is not known. */
+    public Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
+            boolean marked, boolean poweredOff, String vmId) {
+        this(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, vmId, "");
     }
 
     /** An instance whose VM id no listing has shown yet. */
     public Instance(String instanceId, String name, Phase phase, Instant since, boolean configIssued, long jobId,
             boolean marked, boolean poweredOff) {
-        this(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, null);
+        this(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, null, "");
     }
 
     public static Instance provisioning(String instanceId, String name, Instant now) {
-        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false, false, null);
+        return new Instance(instanceId, name, Phase.PROVISIONING, now, false, 0, false, false, null, "");
     }
 
     /** Moves to {@code to}, or says why it may not. A re-imaged instance starts afresh: no job, no marker. */
@@ -48,29 +57,35 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
         }
         boolean fresh = to == Phase.PROVISIONING;
         return new Transition.Moved(new Instance(instanceId, name, to, now, !fresh && configIssued, fresh ? 0 : jobId,
-                !fresh && marked, poweredOff, vmId));
+                !fresh && marked, poweredOff, vmId, fresh ? "" : repository));
     }
 
     public Instance withConfigIssued() {
-        return new Instance(instanceId, name, phase, since, true, jobId, marked, poweredOff, vmId);
+        return new Instance(instanceId, name, phase, since, true, jobId, marked, poweredOff, vmId, repository);
+    }
+
+    /** Runs this job of this repository; an empty repository keeps the one known. */
+    public Instance withJob(long job, String jobRepository) {
+        String repo = jobRepository == null || jobRepository.isEmpty() ? repository : jobRepository;
+        return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff, vmId, repo);
     }
 
     public Instance withJob(long job) {
-        return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff, vmId);
+        return withJob(job, "");
     }
 
     public Instance withMarker() {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff, vmId);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff, vmId, repository);
     }
 
     /** As the latest listing shows its power: off (stopped, deallocated, or going there) or not. */
     public Instance withPoweredOff(boolean off) {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, off, vmId);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, off, vmId, repository);
     }
 
     /** As the latest listing names the VM behind the instance. */
     public Instance withVmId(String id) {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, id);
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, marked, poweredOff, id, repository);
     }
 
     /** The outcome of asking an instance to change phase. */

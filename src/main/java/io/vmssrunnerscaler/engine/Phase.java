@@ -29,28 +29,38 @@ public enum Phase {
     /** A delete is in flight; leaves the pool when it succeeds. */
     DELETING,
     /** Azure reports it failed, or an operation on it failed; it is deleted and replaced. */
-    FAILED;
+    FAILED,
+    /**
+     * Azure announced that it takes the VM away (a Spot eviction, or a termination it scheduled):
+     * no longer capacity, no longer demand, never configured, re-imaged or drained; it leaves when
+     * a listing no longer shows it, or is deleted once Azure shows it stopped or its runner has
+     * been offline past the notice.
+     */
+    EVICTED;
 
     /** The phases this one may move to. */
     public Set<Phase> next() {
         return switch (this) {
             // PROVISIONING -> DRAINING: past the boot timeout; GitHub confirms there is no job first.
-            case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, DRAINING, FAILED);
+            // Any phase but the end of the road may be evicted: Azure does not ask.
+            case PROVISIONING -> EnumSet.of(IDLE, BUSY, FINISHED, DRAINING, FAILED, EVICTED);
             // IDLE -> PROVISIONING: handing out the configuration failed, the VM may ask again.
             // IDLE never goes straight to DELETING: GitHub may be handing it a job right now.
-            case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DRAINING, FAILED);
+            case IDLE -> EnumSet.of(PROVISIONING, BUSY, FINISHED, DRAINING, FAILED, EVICTED);
             // A busy instance never goes to FAILED: Azure may flag an extension while the job runs,
-            // and FAILED instances are deleted.
-            case BUSY -> EnumSet.of(FINISHING, FINISHED);
-            case FINISHING -> EnumSet.of(FINISHED);
+            // and FAILED instances are deleted. EVICTED: Azure takes it, job or not.
+            case BUSY -> EnumSet.of(FINISHING, FINISHED, EVICTED);
+            case FINISHING -> EnumSet.of(FINISHED, EVICTED);
             // Removal refused: back to IDLE, or PROVISIONING if it was never configured here (or BUSY
             // when the start arrives); removed: FINISHED. No FAILED: a failed instance is deleted at
             // once, and GitHub may just have given it a job.
-            case DRAINING -> EnumSet.of(IDLE, PROVISIONING, BUSY, FINISHED);
-            case FINISHED -> EnumSet.of(REIMAGING, DELETING);
-            case REIMAGING -> EnumSet.of(PROVISIONING, FAILED);
+            case DRAINING -> EnumSet.of(IDLE, PROVISIONING, BUSY, FINISHED, EVICTED);
+            case FINISHED -> EnumSet.of(REIMAGING, DELETING, EVICTED);
+            case REIMAGING -> EnumSet.of(PROVISIONING, FAILED, EVICTED);
             case DELETING -> EnumSet.of(FAILED);
             case FAILED -> EnumSet.of(DELETING);
+            // Still listed past the notice with its runner gone, or shown stopped: deleted like a failed one.
+            case EVICTED -> EnumSet.of(FAILED);
         };
     }
 

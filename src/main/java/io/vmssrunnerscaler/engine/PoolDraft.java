@@ -35,7 +35,11 @@ final class PoolDraft {
     private Instant backoffUntil;
     private Optional<PoolState.Failure> lastFailure;
     private Optional<PoolState.GrowthRefusal> growthRefusal;
+    private final List<Instant> evictions;
     private final List<PoolCommand> commands = new ArrayList<>();
+    /** How long announced evictions are remembered, and how many at most. */
+    static final Duration EVICTIONS_KEPT_FOR = Duration.ofDays(1);
+    static final int EVICTIONS_KEPT = 1000;
 
     PoolDraft(PoolState s, Instant now) {
         this.spec = s.spec();
@@ -52,12 +56,13 @@ final class PoolDraft {
         this.backoffUntil = s.backoffUntil();
         this.lastFailure = s.lastFailure();
         this.growthRefusal = s.growthRefusal();
+        this.evictions = new ArrayList<>(s.evictions());
     }
 
     Decision finish() {
         PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
                 nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure,
-                growthRefusal);
+                growthRefusal, evictions);
         return new Decision(state, commands);
     }
 
@@ -299,23 +304,29 @@ final class PoolDraft {
     }
 
     /** The instance now runs this job (0: not known yet): recorded here and in the busy store. */
-    void assignJob(Instance instance, long jobId) {
-        markBusy(instances.get(instance.instanceId()).withJob(jobId));
+    void assignJob(Instance instance, long jobId, String repository) {
+        markBusy(instances.get(instance.instanceId()).withJob(jobId, repository));
     }
 
     /** Records this version of the instance as marked, and writes its marker. */
     void markBusy(Instance instance) {
         instances.put(instance.instanceId(), instance.withMarker());
-        commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(), now));
+        commands.add(new PoolCommand.MarkBusy(instance.name(), instance.instanceId(), instance.jobId(),
+                instance.repository(), now));
     }
 
     /**
      * A runner started a job before its instance was listed: kept until a listing shows it. A
      * start that names the job is not replaced by one that does not.
      */
-    void recordOrphanStart(String runnerName, long jobId) {
-        orphanStarts.merge(orphanKey(runnerName), new PoolState.OrphanStart(jobId, now),
+    void recordOrphanStart(String runnerName, long jobId, boolean restored, String repository) {
+        orphanStarts.merge(orphanKey(runnerName), new PoolState.OrphanStart(jobId, now, restored, repository),
                 (old, neu) -> old.jobId() != 0 ? old : neu);
+    }
+
+    /** The starts awaiting a listing, by lower-cased runner name; a copy. */
+    Map<String, PoolState.OrphanStart> orphanStarts() {
+        return Map.copyOf(orphanStarts);
     }
 
     /** The start awaiting a listing for this runner is settled (listed, or over); returns it if there was one. */
@@ -329,6 +340,58 @@ final class PoolDraft {
                 .toList().forEach(this::dequeue);
         endedJobs.values().removeIf(at -> at.isBefore(cutoff));
         orphanStarts.values().removeIf(o -> o.at().isBefore(cutoff));
+        Instant evictionCutoff = now.minus(EVICTIONS_KEPT_FOR);
+        evictions.removeIf(at -> at.isBefore(evictionCutoff));
+    }
+
+    // ---- losses: evictions and vanished runners
+
+    /**
+     * Azure takes the instance away. A job on it is lost (one whose completed-hook ran is over
+     * already); its marker goes, so that a restart does not take it for busy; its runner is
+     * removed at GitHub (refused while GitHub still holds the job; reconcile removes it once
+     * offline); and it stops counting as capacity, so the planner replaces it at once.
+     */
+    boolean evict(Instance instance) {
+        if (!move(instance, Phase.EVICTED)) {
+            return false;
+        }
+        if (instance.phase() == Phase.BUSY) {
+            lose(instance, PoolCommand.LostReason.EVICTED);
+        }
+        operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(instance.instanceId()));
+        Instance evicted = instances.get(instance.instanceId());
+        if (evicted.marked()) {
+            instances.put(evicted.instanceId(), new Instance(evicted.instanceId(), evicted.name(), evicted.phase(),
+                    evicted.since(), evicted.configIssued(), evicted.jobId(), false, evicted.poweredOff(),
+                    evicted.vmId(), evicted.repository()));
+            commands.add(new PoolCommand.ClearBusy(evicted.name()));
+        }
+        evictions.add(now);
+        if (evictions.size() > EVICTIONS_KEPT) {
+            evictions.remove(0);
+        }
+        commands.add(new PoolCommand.RemoveStaleRunner(evicted.name()));
+        return true;
+    }
+
+    /** The job on this instance is lost with it; it is over here, whatever GitHub reports of it later. */
+    void lose(Instance instance, PoolCommand.LostReason reason) {
+        commands.add(new PoolCommand.JobLost(instance.jobId(), instance.repository(), instance.name(), reason));
+        if (instance.jobId() != 0) {
+            recordEnded(instance.jobId());
+        }
+    }
+
+    /** A start read back from the store whose instance a newer listing does not show: lost with it. */
+    void loseOrphan(String runnerName, PoolState.OrphanStart orphan) {
+        forgetOrphanStart(runnerName);
+        commands.add(new PoolCommand.JobLost(orphan.jobId(), orphan.repository(), runnerName,
+                PoolCommand.LostReason.VANISHED));
+        if (orphan.jobId() != 0) {
+            recordEnded(orphan.jobId());
+        }
+        commands.add(new PoolCommand.ClearBusy(runnerName));
     }
 
     // ---- the busy store, repaired by reconcile

@@ -26,8 +26,21 @@ public sealed interface PoolEvent {
      */
     record JobHandedOff(long jobId) implements PoolEvent {}
 
-    /** Webhook {@code in_progress}: GitHub assigned the job to a runner. */
-    record JobStarted(long jobId, String runnerName) implements PoolEvent {}
+    /**
+     * Webhook {@code in_progress}: GitHub assigned the job to a runner.
+     *
+     * @param repository {@code owner/name}, so that the job can be asked about if its runner is
+     *     lost; may be empty
+     */
+    record JobStarted(long jobId, String runnerName, String repository) implements PoolEvent {
+        public JobStarted(long jobId, String runnerName) {
+            this(jobId, runnerName, "");
+        }
+
+        public JobStarted {
+            repository = repository == null ? "" : repository;
+        }
+    }
 
     /** Webhook {@code completed}: the job is really over (the runner may be null if it never ran). */
     record JobCompleted(long jobId, String runnerName) implements PoolEvent {}
@@ -47,6 +60,30 @@ public sealed interface PoolEvent {
 
     /** Handing out the configuration failed after it was granted; the instance may ask again. */
     record RunnerConfigFailed(String runnerName) implements PoolEvent {}
+
+    /**
+     * A busy marker read back from the store at start: the runner ran this job (0: not known) when
+     * an earlier process wrote it, on an instance that process had listed.
+     */
+    record BusyRestored(String runnerName, long jobId, String repository) implements PoolEvent {
+        public BusyRestored {
+            repository = repository == null ? "" : repository;
+        }
+    }
+
+    /**
+     * Azure announced that it takes the runner's VM away: a Spot eviction ({@code Preempt}) or a
+     * termination ({@code Terminate}), told by the VM's own watcher of Azure's scheduled events.
+     */
+    record InstanceEvicted(String runnerName, EvictionKind kind) implements PoolEvent {}
+
+    /** What Azure announced. */
+    enum EvictionKind {
+        /** A Spot VM is evicted: Azure needs the capacity back, or the price rose above the maximum. */
+        PREEMPT,
+        /** The VM is being deleted, not by this scaler. */
+        TERMINATE
+    }
 
     /** The runner's job-started hook. Carries no job id: hooks only see the YAML job key. */
     record RunnerJobStarted(String runnerName) implements PoolEvent {}

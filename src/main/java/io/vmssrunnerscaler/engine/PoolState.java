@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param lastFailure the most recent failed call, for operators
  * @param growthRefusal Azure's latest refusal of capacity while growth backs off from it (empty
  *     once a capacity change succeeds)
+ * @param evictions when Azure announced the evictions of the last day, oldest first: a pool over
+ *     several scale sets sends new capacity elsewhere while one is evicted often
  */
 public record PoolState(
         PoolSpec spec,
@@ -41,7 +43,8 @@ public record PoolState(
         int consecutiveFailures,
         Instant backoffUntil,
         Optional<Failure> lastFailure,
-        Optional<GrowthRefusal> growthRefusal) {
+        Optional<GrowthRefusal> growthRefusal,
+        List<Instant> evictions) {
 
     /**
      * A job waiting for a runner.
@@ -56,8 +59,22 @@ public record PoolState(
         }
     }
 
-    /** A job start reported for a runner whose instance is not listed yet. */
-    public record OrphanStart(long jobId, Instant at) {}
+    /**
+     * A job start reported for a runner whose instance is not listed yet.
+     *
+     * @param restored read back from the busy store at start: the instance was listed by an earlier
+     *     process, so a listing taken after this that does not show it means it is gone
+     * @param repository the job's {@code owner/name}, empty when not known
+     */
+    public record OrphanStart(long jobId, Instant at, boolean restored, String repository) {
+        public OrphanStart(long jobId, Instant at) {
+            this(jobId, at, false, "");
+        }
+
+        public OrphanStart {
+            repository = repository == null ? "" : repository;
+        }
+    }
 
     /** A scale-set call that failed. */
     public record Failure(Operation.Kind kind, String reason, Instant at) {}
@@ -85,12 +102,39 @@ public record PoolState(
         endedJobs = Map.copyOf(endedJobs);
         orphanStarts = Map.copyOf(orphanStarts);
         operations = List.copyOf(operations);
+        evictions = List.copyOf(evictions);
+    }
+
+    /** With no evictions recorded. */
+    public PoolState(PoolSpec spec, SortedMap<String, Instance> instances, Map<Long, QueuedJob> queued,
+            Map<Long, Instant> endedJobs, Map<String, OrphanStart> orphanStarts, List<Operation> operations,
+            long nextOperationId, long lastListApplied, long growthSettlesWith, int consecutiveFailures,
+            Instant backoffUntil, Optional<Failure> lastFailure, Optional<GrowthRefusal> growthRefusal) {
+        this(spec, instances, queued, endedJobs, orphanStarts, operations, nextOperationId, lastListApplied,
+                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of());
+    }
+
+    /**
+     * Whether {@code threshold} evictions fell within one {@code window}, the latest of them less
+     * than {@code cooldown} before {@code now}: new capacity should go to another scale set.
+     */
+    public boolean evictedOftenAt(Instant now, int threshold, java.time.Duration window, java.time.Duration cooldown) {
+        if (threshold < 1) {
+            return false;
+        }
+        for (int last = evictions.size() - 1; last >= threshold - 1; last--) {
+            Instant end = evictions.get(last);
+            if (evictions.get(last - threshold + 1).isAfter(end.minus(window))) {
+                return now.isBefore(end.plus(cooldown)); // the latest such run decides
+            }
+        }
+        return false;
     }
 
     /** A pool that knows nothing yet; the first listing fills it. */
     public static PoolState empty(PoolSpec spec) {
         return new PoolState(spec, new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
-                Instant.EPOCH, Optional.empty(), Optional.empty());
+                Instant.EPOCH, Optional.empty(), Optional.empty(), List.of());
     }
 
     public int busy() {

@@ -12,6 +12,9 @@ import java.util.Set;
  * listing only if its phase began before that listing was asked for: a newer fact always wins.
  */
 final class Reconciliation {
+    /** Azure gives at least 30 s notice and then deletes the VM; one still listed this long after is judged. */
+    static final java.time.Duration EVICTION_GRACE = java.time.Duration.ofMinutes(2);
+
     private Reconciliation() {}
 
     static void runnersObserved(PoolDraft d, PoolEvent.RunnersObserved e) {
@@ -43,16 +46,28 @@ final class Reconciliation {
             // counted as free when it runs a job.
             case PROVISIONING -> {
                 if (online && runner.busy()) {
-                    ScalingEngine.runnerStarted(d, i.name(), 0);
+                    ScalingEngine.runnerStarted(d, i.name(), 0, "", false);
                 } else if (online) {
                     d.adoptConfigured(i);
                 }
             }
             // The job is over when the runner is gone (GitHub removes a JIT runner after its job) or
             // offline with no job. An offline runner that GitHub still shows busy may come back.
+            // Still BUSY (no completed-hook, no completed delivery) means the runner died under the
+            // job: it is lost. The shell asks GitHub how it ended before re-running anything.
             case BUSY, FINISHING -> {
                 if (runner == null || (!runner.online() && !runner.busy())) {
+                    if (i.phase() == Phase.BUSY) {
+                        d.lose(i, PoolCommand.LostReason.RUNNER_OFFLINE);
+                    }
                     d.endJob(i);
+                }
+            }
+            // Azure announced the eviction, yet the VM is still listed past the grace with its
+            // runner gone: delete it, as a failed one (the notice may have come from its own job).
+            case EVICTED -> {
+                if (!online && !i.since().plus(EVICTION_GRACE).isAfter(e.listedAt())) {
+                    d.move(i, Phase.FAILED);
                 }
             }
             // Configured, yet no runner came up within the boot timeout: drain it like a surplus
@@ -61,7 +76,7 @@ final class Reconciliation {
             // neither be counted as free nor drained.
             case IDLE -> {
                 if (online && runner.busy()) {
-                    ScalingEngine.runnerStarted(d, i.name(), 0);
+                    ScalingEngine.runnerStarted(d, i.name(), 0, "", false);
                 } else if (!online && !i.since().plus(d.spec().bootTimeout()).isAfter(e.listedAt())) {
                     d.startDrain(i);
                 }

@@ -28,7 +28,11 @@ public final class ScalingEngine {
         } else if (event instanceof PoolEvent.JobHandedOff e) {
             d.dequeue(e.jobId());
         } else if (event instanceof PoolEvent.JobStarted e) {
-            jobStarted(d, e.jobId(), e.runnerName());
+            jobStarted(d, e.jobId(), e.runnerName(), e.repository());
+        } else if (event instanceof PoolEvent.BusyRestored e) {
+            busyRestored(d, e);
+        } else if (event instanceof PoolEvent.InstanceEvicted e) {
+            d.byName(e.runnerName()).ifPresent(d::evict);
         } else if (event instanceof PoolEvent.JobCompleted e) {
             jobCompleted(d, e.jobId(), e.runnerName());
         } else if (event instanceof PoolEvent.RunnerConfigRequested e) {
@@ -37,7 +41,7 @@ public final class ScalingEngine {
             d.byName(e.runnerName()).filter(i -> i.phase() == Phase.IDLE && i.jobId() == 0)
                     .ifPresent(i -> d.move(i, Phase.PROVISIONING));
         } else if (event instanceof PoolEvent.RunnerJobStarted e) {
-            runnerStarted(d, e.runnerName(), 0);
+            runnerStarted(d, e.runnerName(), 0, "", false);
         } else if (event instanceof PoolEvent.RunnerJobFinishing e) {
             d.byName(e.runnerName()).filter(i -> i.phase() == Phase.BUSY).ifPresent(i -> d.move(i, Phase.FINISHING));
         } else if (event instanceof PoolEvent.RunnerRemoved e) {
@@ -76,19 +80,29 @@ public final class ScalingEngine {
         }
     }
 
-    private void jobStarted(PoolDraft d, long jobId, String runnerName) {
+    private void jobStarted(PoolDraft d, long jobId, String runnerName, String repository) {
         if (d.jobEnded(jobId)) {
             return; // in_progress after completed: the job is over already
         }
+        String repo = repository.isEmpty()
+                ? Optional.ofNullable(d.queued().get(jobId)).map(PoolState.QueuedJob::repository).orElse("") : repository;
         d.dequeue(jobId);
-        runnerStarted(d, runnerName, jobId);
+        runnerStarted(d, runnerName, jobId, repo, false);
     }
 
-    static void runnerStarted(PoolDraft d, String runnerName, long jobId) {
+    /** A busy marker read back at start: a job start, whose instance an earlier process listed. */
+    private void busyRestored(PoolDraft d, PoolEvent.BusyRestored e) {
+        if (e.jobId() != 0 && d.jobEnded(e.jobId())) {
+            return;
+        }
+        runnerStarted(d, e.runnerName(), e.jobId(), e.repository(), true);
+    }
+
+    static void runnerStarted(PoolDraft d, String runnerName, long jobId, String repository, boolean restored) {
         Optional<Instance> found = d.byName(runnerName);
         if (found.isEmpty()) {
             if (runnerName != null) {
-                d.recordOrphanStart(runnerName, jobId);
+                d.recordOrphanStart(runnerName, jobId, restored, repository);
                 d.requestList(); // the instance exists at Azure; learn it before anything decides about it
             }
             return;
@@ -96,12 +110,12 @@ public final class ScalingEngine {
         Instance instance = found.get();
         if (instance.phase().isBusy()) {
             if (jobId != 0 && instance.jobId() != jobId) {
-                d.assignJob(instance, jobId);
+                d.assignJob(instance, jobId, repository);
             }
             return;
         }
         if (d.move(instance, Phase.BUSY)) {
-            d.assignJob(instance, jobId);
+            d.assignJob(instance, jobId, repository);
         }
     }
 
@@ -148,7 +162,7 @@ public final class ScalingEngine {
     }
 
     private void instancesObserved(PoolDraft d, InstancesObserved e) {
-        d.removeOperation(e.operationId());
+        Optional<Operation> listing = d.removeOperation(e.operationId());
         if (!d.listingApplied(e.operationId())) {
             return; // an older listing overtaken by a newer one
         }
@@ -159,9 +173,27 @@ public final class ScalingEngine {
         }
         for (Instance known : d.instances()) {
             if (!seen.contains(known.instanceId())) {
+                // Gone without this scaler deleting it, under a job whose end nobody reported.
+                if (known.phase() == Phase.BUSY) {
+                    d.lose(known, PoolCommand.LostReason.VANISHED);
+                }
                 d.remove(known);
             }
         }
+        listing.ifPresent(op -> loseRestoredOrphans(d, op.since()));
+    }
+
+    /**
+     * A busy runner read back from the store whose instance a listing asked for after the read
+     * does not show went away while no scaler watched: its job is lost. A start that came by
+     * webhook is not judged so: its runner may belong to no scale set of this pool.
+     */
+    private void loseRestoredOrphans(PoolDraft d, Instant listingAskedAt) {
+        d.orphanStarts().forEach((runner, orphan) -> {
+            if (orphan.restored() && !orphan.at().isAfter(listingAskedAt) && d.byName(runner).isEmpty()) {
+                d.loseOrphan(runner, orphan);
+            }
+        });
     }
 
     private void observe(PoolDraft d, ObservedInstance o) {
@@ -174,7 +206,7 @@ public final class ScalingEngine {
             d.add(fresh);
             Optional<PoolState.OrphanStart> orphan = d.forgetOrphanStart(o.name());
             if (orphan.isPresent()) {
-                runnerStarted(d, o.name(), orphan.get().jobId());
+                runnerStarted(d, o.name(), orphan.get().jobId(), orphan.get().repository(), false);
             } else if (o.state() == ProvisioningState.FAILED) {
                 d.move(fresh, Phase.FAILED);
             }
@@ -196,6 +228,8 @@ public final class ScalingEngine {
         if (instance.isPresent() && instance.get().poweredOff()
                 && (instance.get().phase() == Phase.IDLE || instance.get().phase() == Phase.PROVISIONING)) {
             d.startDrain(instance.get());
+        } else if (instance.isPresent() && instance.get().poweredOff() && instance.get().phase() == Phase.EVICTED) {
+            d.move(instance.get(), Phase.FAILED); // evicted, but kept stopped (a Deallocate policy): delete it
         }
     }
 

@@ -8,10 +8,18 @@ import java.util.List;
  * @param action queued, waiting, in_progress or completed
  * @param runnerName null until a runner took the job
  * @param organisation {@code organization.login}, null for a user-owned repository
+ * @param runId the job's workflow run, 0 when not given
+ * @param conclusion how it ended ({@code success}, {@code failure}, {@code cancelled}, ...); null until completed
  */
 public record WorkflowJob(String action, long jobId, List<String> labels, String runnerName,
-        String repositoryFullName, String organisation) {
+        String repositoryFullName, String organisation, long runId, String conclusion) {
     public WorkflowJob {
         labels = List.copyOf(labels);
+    }
+
+    /** Without its run and conclusion. */
+    public WorkflowJob(String action, long jobId, List<String> labels, String runnerName, String repositoryFullName,
+            String organisation) {
+        this(action, jobId, labels, runnerName, repositoryFullName, organisation, 0, null);
     }
 }

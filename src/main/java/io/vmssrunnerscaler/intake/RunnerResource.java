@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  */
 @Path("/runners/{name}")
 public class RunnerResource {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RunnerResource.class);
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
     private final JobIntake intake;
     private final IntakeKeys keys;
@@ -158,7 +159,7 @@ public class RunnerResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response jobStarted(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
             @Context HttpServerRequest request) {
-        return hook(name, authorization, request, true);
+        return hook(name, authorization, request, "job-started", intake::runnerJobStarted);
     }
 
     @POST
@@ -167,7 +168,37 @@ public class RunnerResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response jobCompleted(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
             @Context HttpServerRequest request) {
-        return hook(name, authorization, request, false);
+        return hook(name, authorization, request, "job-completed", intake::runnerJobFinishing);
+    }
+
+    /**
+     * The VM's watcher of Azure's scheduled events says Azure takes the VM away ({@code Preempt}
+     * or {@code Terminate}); authenticated by the instance's hook token like the job hooks. The
+     * runner is removed at GitHub, its capacity replaced at once, and a job on it recorded lost.
+     */
+    @POST
+    @Path("/evicted")
+    @NonBlocking
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response evicted(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
+            @Context HttpServerRequest request, String body) {
+        if (EvictionNotice.tooLarge(body)) {
+            return counted("evicted", status(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too-large",
+                    "an eviction notice is at most " + EvictionNotice.MAX_BYTES + " bytes"));
+        }
+        EvictionNotice notice;
+        try {
+            notice = EvictionNotice.parse(body);
+        } catch (EvictionNotice.Malformed e) {
+            // Before the token: a body that is no notice costs no token check, and says nothing of the runner.
+            return counted("evicted", status(Response.Status.BAD_REQUEST, "malformed", e.getMessage()));
+        }
+        return hook(name, authorization, request, "evicted", runner -> {
+            LOG.warnf("runner %s (pool %s) announces %s of its VM (event %s, not before %s)", runner.runnerName(),
+                    runner.pool(), notice.kind(), notice.eventId(), notice.notBefore());
+            return intake.instanceEvicted(runner, notice.kind());
+        });
     }
 
     private Response configAnswer(ConfigAnswer answer, boolean plain) {
@@ -216,8 +247,8 @@ public class RunnerResource {
         return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
-    private Response hook(String name, String authorization, HttpServerRequest request, boolean started) {
-        String kind = started ? "job-started" : "job-completed";
+    private Response hook(String name, String authorization, HttpServerRequest request, String kind,
+            java.util.function.Function<RunnerIdentity, IntakeOutcome> deliver) {
         Optional<Response> refused = refuse(name, request);
         if (refused.isPresent()) {
             return refused.get();
@@ -233,7 +264,7 @@ public class RunnerResource {
             return counted(kind, status(Response.Status.FORBIDDEN, "wrong-runner", "the token was issued to another runner"));
         }
         RunnerIdentity runner = new RunnerIdentity(claims.get().pool(), claims.get().instanceId(), name);
-        IntakeOutcome outcome = started ? intake.runnerJobStarted(runner) : intake.runnerJobFinishing(runner);
+        IntakeOutcome outcome = deliver.apply(runner);
         IntakeAnswer answer = IntakeAnswer.of(outcome);
         Response.Status status = outcome instanceof IntakeOutcome.UnknownRunner ? Response.Status.NOT_FOUND
                 : outcome instanceof IntakeOutcome.WrongInstance ? Response.Status.FORBIDDEN

@@ -18,7 +18,7 @@ public record WorkflowJobPayload(
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Job(Long id, @JsonProperty("run_id") Long runId, List<String> labels, String status,
-            @JsonProperty("runner_name") String runnerName) {}
+            String conclusion, @JsonProperty("runner_name") String runnerName) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(@JsonProperty("full_name") String fullName) {}
@@ -50,6 +50,7 @@ public record WorkflowJobPayload(
 
     public WorkflowJob toWorkflowJob() {
         return new WorkflowJob(action, workflowJob.id(), workflowJob.labels().stream().filter(l -> l != null).toList(),
-                workflowJob.runnerName(), repository.fullName(), organization == null ? null : organization.login());
+                workflowJob.runnerName(), repository.fullName(), organization == null ? null : organization.login(),
+                workflowJob.runId() == null ? 0 : workflowJob.runId(), workflowJob.conclusion());
     }
 }

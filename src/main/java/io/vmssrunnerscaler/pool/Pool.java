@@ -19,9 +19,22 @@ import java.util.regex.Pattern;
  *     are named this plus six base-36 characters (Azure's naming for Uniform scale sets)
  * @param poolName the pool as GitHub and the user see it
  * @param draining no new runners here: the scale set shrinks to zero and may then leave the list
+ * @param losses what the pool does about lost capacity: re-runs of lost jobs, passing over a scale
+ *     set that is evicted often
  */
 public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix,
-        String poolName, boolean draining) {
+        String poolName, boolean draining, LossPolicy losses) {
+
+    /** With the default loss policy: no re-runs. */
+    public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix,
+            String poolName, boolean draining) {
+        this(spec, scope, runnerGroup, scaleSet, runnerNamePrefix, poolName, draining, LossPolicy.DEFAULT);
+    }
+
+    /** The same pool with this loss policy. */
+    public Pool withLosses(LossPolicy policy) {
+        return new Pool(spec, scope, runnerGroup, scaleSet, runnerNamePrefix, poolName, draining, policy);
+    }
 
     /** With the default prefix, derived from the scale set's name. */
     public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet) {

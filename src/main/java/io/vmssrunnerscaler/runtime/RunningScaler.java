@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.runtime;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.identity.AttestedInstance;
+import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
@@ -47,6 +48,11 @@ class RunningScaler implements JobIntake, PoolDirectory {
     @Override
     public IntakeOutcome runnerJobFinishing(RunnerIdentity runner) {
         return scaler().map(s -> s.intake().runnerJobFinishing(runner)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
+    }
+
+    @Override
+    public IntakeOutcome instanceEvicted(RunnerIdentity runner, PoolEvent.EvictionKind kind) {
+        return scaler().map(s -> s.intake().instanceEvicted(runner, kind)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Optional;
  * (or, once a runner has it, by the runner's name); a runner's hook by the pool its token names.
  */
 public final class Intake implements JobIntake {
+    private final LostJobs lostJobs;
     private final List<PoolLoop> loops;
     private final List<SpanningPool> pools;
     private final LabelRouter router;
@@ -26,7 +27,9 @@ public final class Intake implements JobIntake {
     /** Hand out registration tokens (the original design's mode) instead of JIT configurations. */
     private final boolean registrationTokens;
 
-    public Intake(Collection<PoolLoop> loops, List<SpanningPool> pools, GitHubPort gitHub, boolean registrationTokens) {
+    public Intake(Collection<PoolLoop> loops, List<SpanningPool> pools, GitHubPort gitHub, boolean registrationTokens,
+            LostJobs lostJobs) {
+        this.lostJobs = lostJobs;
         this.registrationTokens = registrationTokens;
         this.loops = List.copyOf(loops);
         this.pools = pools;
@@ -40,6 +43,9 @@ public final class Intake implements JobIntake {
             return new IntakeOutcome.Ignored("no pool serves " + job.repositoryFullName());
         }
         String action = job.action().toLowerCase(Locale.ROOT);
+        if (action.equals("completed")) {
+            lostJobs.completed(job); // how a lost job ended, whichever pool it was lost in
+        }
         Optional<SpanningPool> pool = byLabels(job);
         Optional<PoolLoop> loop = switch (action) {
             case "queued", "waiting" -> pool.map(p -> p.route(job.jobId()));
@@ -55,7 +61,7 @@ public final class Intake implements JobIntake {
         }
         PoolEvent event = switch (action) {
             case "queued", "waiting" -> new PoolEvent.JobQueued(job.jobId(), job.repositoryFullName(), null);
-            case "in_progress" -> new PoolEvent.JobStarted(job.jobId(), job.runnerName());
+            case "in_progress" -> new PoolEvent.JobStarted(job.jobId(), job.runnerName(), job.repositoryFullName());
             default -> new PoolEvent.JobCompleted(job.jobId(), job.runnerName());
         };
         if (!(event instanceof PoolEvent.JobQueued)) {
@@ -79,6 +85,15 @@ public final class Intake implements JobIntake {
     @Override
     public IntakeOutcome runnerJobFinishing(RunnerIdentity runner) {
         return runnerHook(runner, new PoolEvent.RunnerJobFinishing(runner.runnerName()));
+    }
+
+    /**
+     * The runner's VM announces that Azure takes it away (its watcher of Azure's scheduled events
+     * saw a {@code Preempt} or {@code Terminate}); routed and checked as {@link #runnerJobStarted}.
+     */
+    @Override
+    public IntakeOutcome instanceEvicted(RunnerIdentity runner, PoolEvent.EvictionKind kind) {
+        return runnerHook(runner, new PoolEvent.InstanceEvicted(runner.runnerName(), kind));
     }
 
     private IntakeOutcome runnerHook(RunnerIdentity runner, PoolEvent event) {

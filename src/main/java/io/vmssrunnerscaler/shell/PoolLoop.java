@@ -48,6 +48,7 @@ public final class PoolLoop {
     private final BusyStore busyStore;
     private final GitHubPort gitHub;
     private final PoolListener listener;
+    private final java.util.function.Consumer<PoolCommand.JobLost> lostJobs;
     private final int inboxLimit;
     private final ScaleSetCalls calls;
     private final AtomicInteger waiting = new AtomicInteger();
@@ -57,13 +58,20 @@ public final class PoolLoop {
     private volatile PoolState state;
     private volatile boolean stopped;
 
-    public PoolLoop(Pool pool, ShellContext context, PoolListener listener) {
-        this(pool, context, listener, new ScalingEngine()::decide);
+    /**
+     * @param lostJobs told of every job the engine finds lost with its runner (it records and
+     *     follows them up)
+     */
+    public PoolLoop(Pool pool, ShellContext context, PoolListener listener,
+            java.util.function.Consumer<PoolCommand.JobLost> lostJobs) {
+        this(pool, context, listener, lostJobs, new ScalingEngine()::decide);
     }
 
-    PoolLoop(Pool pool, ShellContext context, PoolListener listener, Engine engine) {
+    PoolLoop(Pool pool, ShellContext context, PoolListener listener,
+            java.util.function.Consumer<PoolCommand.JobLost> lostJobs, Engine engine) {
         this.pool = pool;
         this.engine = engine;
+        this.lostJobs = lostJobs;
         this.time = context.time();
         this.busyStore = context.busyStore();
         this.gitHub = context.gitHub();
@@ -207,6 +215,8 @@ public final class PoolLoop {
             removeRunner(r.runnerName(), r.drainId());
         } else if (command instanceof PoolCommand.RemoveStaleRunner r) {
             removeStaleRunner(r.runnerName());
+        } else if (command instanceof PoolCommand.JobLost lost) {
+            lostJobs.accept(lost);
         } else if (command instanceof PoolCommand.GrantRunnerConfig || command instanceof PoolCommand.RejectRunnerConfig) {
             // Nothing to do here: they answer ask(), whose caller reads them from the decision and
             // hands out (or refuses) the configuration itself.
@@ -224,15 +234,17 @@ public final class PoolLoop {
 
     private void removeStaleRunner(String runnerName) {
         gitHub.removeRunner(pool.scope(), runnerName).subscribe().with(
-                ok -> LOG.infof("pool %s: removed runner %s at GitHub: no instance is behind it", pool.name(), runnerName),
-                e -> LOG.warnf("pool %s: could not remove stale runner %s (%s); the next reconcile tries again",
+                ok -> LOG.infof("pool %s: removed runner %s at GitHub: no instance is (or stays) behind it", pool.name(),
+                        runnerName),
+                e -> LOG.warnf("pool %s: could not remove runner %s (%s); the next reconcile tries once it is offline",
                         pool.name(), runnerName, e.toString()));
     }
 
     private Uni<Void> writeBusy(PoolCommand command) {
         Uni<Void> write;
         if (command instanceof PoolCommand.MarkBusy m) {
-            write = busyStore.markBusy(new BusyMarker(pool.name(), m.runnerName(), m.instanceId(), m.jobId(), m.since()));
+            write = busyStore.markBusy(new BusyMarker(pool.name(), m.runnerName(), m.instanceId(), m.jobId(),
+                    m.repository(), m.since()));
         } else if (command instanceof PoolCommand.ClearBusy c) {
             write = busyStore.clearBusy(pool.name(), c.runnerName());
         } else if (command instanceof PoolCommand.RememberQueued q) {

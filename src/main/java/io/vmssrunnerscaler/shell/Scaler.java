@@ -1,6 +1,7 @@
 package io.vmssrunnerscaler.shell;
 
 import io.vmssrunnerscaler.busy.BusyMarker;
+import io.vmssrunnerscaler.busy.LostMarker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.pool.Pool;
@@ -19,6 +20,7 @@ public final class Scaler implements PoolDirectory {
     private final Intake intake;
     private final ShellContext context;
     private final Reconciler reconciler;
+    private final LostJobs lostJobs;
     private volatile boolean busyRestored;
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
@@ -32,10 +34,17 @@ public final class Scaler implements PoolDirectory {
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
             Reconciler.Settings reconcile, ReconcileListener reconcileListener) {
+        this(pools, context, listeners, reconcile, reconcileListener, LostJobs.Listener.NONE);
+    }
+
+    public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
+            Reconciler.Settings reconcile, ReconcileListener reconcileListener, LostJobs.Listener lostJobsListener) {
         this.context = context;
-        this.loops = pools.stream().map(p -> new PoolLoop(p, context, listeners.apply(p))).toList();
+        this.lostJobs = new LostJobs(context.gitHub(), context.busyStore(), context.time(), lostJobsListener);
+        this.loops = pools.stream()
+                .map(p -> new PoolLoop(p, context, listeners.apply(p), lost -> lostJobs.lost(p, lost))).toList();
         this.pools = SpanningPool.of(loops, context.time());
-        this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens());
+        this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens(), lostJobs);
         this.reconciler = new Reconciler(loops, context, reconcile, reconcileListener);
     }
 
@@ -62,16 +71,19 @@ public final class Scaler implements PoolDirectory {
                     LOG.warnf("busy marker of runner %s names pool %s, which is not configured; ignored", m.runnerName(), m.pool());
                     continue;
                 }
-                loop.get().offer(m.jobId() != 0 ? new PoolEvent.JobStarted(m.jobId(), m.runnerName())
-                        : new PoolEvent.RunnerJobStarted(m.runnerName()));
+                loop.get().offer(new PoolEvent.BusyRestored(m.runnerName(), m.jobId(), m.repository()));
+            }
+            for (LostMarker l : stored.lost()) {
+                loop(l.pool()).ifPresentOrElse(loop -> lostJobs.restored(loop.pool(), l),
+                        () -> LOG.warnf("lost job %s names pool %s, which is not configured; ignored", l.subject(), l.pool()));
             }
             for (QueuedMarker q : stored.queued()) {
                 loop(q.pool()).ifPresentOrElse(
                         l -> l.offer(new PoolEvent.JobQueued(q.jobId(), q.repository(), q.since())),
                         () -> LOG.warnf("waiting job %d names pool %s, which is not configured; ignored", q.jobId(), q.pool()));
             }
-            LOG.infof("busy store: %d busy runner(s) and %d waiting job(s) restored", stored.busy().size(),
-                    stored.queued().size());
+            LOG.infof("busy store: %d busy runner(s), %d waiting job(s) and %d lost job(s) restored",
+                    stored.busy().size(), stored.queued().size(), stored.lost().size());
             busyRestored = true;
             refresh();
         }, failure -> {
@@ -104,6 +116,7 @@ public final class Scaler implements PoolDirectory {
     public void reconcile() {
         if (busyRestored) {
             reconciler.run();
+            lostJobs.checkAll();
         }
     }
 
@@ -134,6 +147,11 @@ public final class Scaler implements PoolDirectory {
     @Override
     public Optional<String> busyStoreProblem() {
         return context.busyStore().problem();
+    }
+
+    /** Jobs lost with their runners, and what became of them. */
+    public LostJobs lostJobs() {
+        return lostJobs;
     }
 
     public Intake intake() {

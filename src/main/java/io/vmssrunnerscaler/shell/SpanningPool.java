@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The loops of one pool that spans several scale sets, in the pool's order of preference. Each
  * scale set keeps its own loop, engine state, budget and markers; this is where they act as one
  * pool: a job waits in exactly one of them, and new demand goes to the first scale set that is
- * serving (not draining), not refusing capacity and has room, then the next. Reads only the loops'
+ * serving (not draining), not refusing capacity nor evicted often of late, and has room, then the next. Reads only the loops'
  * snapshots; every change is an event offered to a loop.
  */
 public final class SpanningPool {
@@ -116,9 +116,14 @@ public final class SpanningPool {
         return !l.pool().draining();
     }
 
-    /** Backing off from a refusal of capacity; once the back-off is over it may be asked again. */
+    /**
+     * Backing off from a refusal of capacity (once the back-off is over it may be asked again), or
+     * evicted often of late (Spot capacity is scarce there; until the pool's cool-down has passed).
+     */
     private boolean refusing(PoolLoop l) {
-        return l.state().refusesGrowthAt(time.now());
+        var losses = l.pool().losses();
+        return l.state().refusesGrowthAt(time.now()) || l.state().evictedOftenAt(time.now(),
+                losses.evictionThreshold(), losses.evictionWindow(), losses.evictionCooldown());
     }
 
     /** Drops the routed jobs a loop's snapshot now shows waiting, and those routed long ago. */

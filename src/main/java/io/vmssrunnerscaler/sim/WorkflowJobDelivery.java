@@ -43,11 +43,12 @@ public final class WorkflowJobDelivery {
         ObjectNode wj = (ObjectNode) root.get("workflow_job");
         boolean done = job.action().equals("completed");
         wj.put("id", job.jobId());
-        wj.put("run_id", job.jobId() * 10);
+        wj.put("run_id", job.runId() != 0 ? job.runId() : job.jobId() * 10);
         wj.put("status", job.action());
         wj.putArray("labels").addAll(job.labels().stream().map(Template.JSON.getNodeFactory()::textNode).toList());
         if (done) {
-            wj.put("conclusion", "success").put("completed_at", wj.get("started_at").asText());
+            wj.put("conclusion", job.conclusion() != null ? job.conclusion() : "success")
+                    .put("completed_at", wj.get("started_at").asText());
         } else {
             wj.putNull("conclusion").putNull("completed_at");
         }

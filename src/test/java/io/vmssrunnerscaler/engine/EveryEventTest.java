@@ -74,6 +74,15 @@ class EveryEventTest {
         } else if (type == PoolEvent.JobStarted.class) {
             return new Sample(new PoolEvent.JobStarted(9, name("1")), "1 runs job 9",
                     (s, d) -> phase(d, "1") == Phase.BUSY && d.state().instances().get("1").jobId() == 9);
+        } else if (type == PoolEvent.BusyRestored.class) {
+            return new Sample(new PoolEvent.BusyRestored(name("1"), 9, "octo-org/app"), "1 runs job 9, as the store says",
+                    (s, d) -> phase(d, "1") == Phase.BUSY && d.state().instances().get("1").jobId() == 9);
+        } else if (type == PoolEvent.InstanceEvicted.class) {
+            return new Sample(new PoolEvent.InstanceEvicted(name("2"), PoolEvent.EvictionKind.PREEMPT),
+                    "2 is evicted and job 5 lost with it",
+                    (s, d) -> phase(d, "2") == Phase.EVICTED && d.commands().stream().anyMatch(
+                            c -> c instanceof PoolCommand.JobLost l && l.jobId() == 5
+                                    && l.reason() == PoolCommand.LostReason.EVICTED));
         } else if (type == PoolEvent.JobCompleted.class) {
             return new Sample(new PoolEvent.JobCompleted(5, name("2")), "job 5 is over",
                     (s, d) -> d.state().endedJobs().containsKey(5L) && phase(d, "2") == Phase.FINISHED);

@@ -25,6 +25,9 @@ class PhaseTest {
         "DRAINING, DELETING", "DRAINING, REIMAGING", "DRAINING, FINISHING",
         "BUSY, DRAINING", "FINISHING, DRAINING", "FINISHED, DRAINING",
         "REIMAGING, DRAINING", "DELETING, DRAINING", "FAILED, DRAINING",
+        // Azure takes an evicted VM: it never serves again, and is only deleted through FAILED
+        "EVICTED, BUSY", "EVICTED, IDLE", "EVICTED, PROVISIONING", "EVICTED, REIMAGING", "EVICTED, DELETING",
+        "EVICTED, DRAINING", "DELETING, EVICTED", "FAILED, EVICTED",
     })
     void aMoveOutsideTheTableIsRejectedAndChangesNothing(Phase from, Phase to) {
         Instance i = Pools.instance("0", from, T0, 7);

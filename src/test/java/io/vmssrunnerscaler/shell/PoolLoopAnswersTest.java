@@ -49,7 +49,7 @@ class PoolLoopAnswersTest {
 
     private PoolLoop loop(PoolLoop.Engine engine, PoolListener listener) {
         return new PoolLoop(pool, new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
-                Duration.ofSeconds(2), 1000, false, loopThread), listener, engine);
+                Duration.ofSeconds(2), 1000, false, loopThread), listener, lost -> { }, engine);
     }
 
     /** The real engine, but with a bug in the rule for one runner's configuration request. */

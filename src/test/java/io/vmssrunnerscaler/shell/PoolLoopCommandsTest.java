@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.busy.LostMarker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.busy.StoredMarkers;
 import io.vmssrunnerscaler.engine.AfterJob;
@@ -52,7 +53,8 @@ class PoolLoopCommandsTest {
     /** What reached a port, in order. */
     private final List<String> reached = new ArrayList<>();
     private final PoolLoop loop = new PoolLoop(pool, new ShellContext(time, new Azure(), new Store(), new GitHub(),
-            Duration.ofSeconds(2), 1000, false), PoolListener.NONE);
+            Duration.ofSeconds(2), 1000, false), PoolListener.NONE, lost -> reached.add("lost " + lost.jobId() + " "
+                    + lost.runnerName() + " " + lost.reason()));
 
     /** A command and the port calls it should lead to. */
     private record Sample(PoolCommand command, List<String> calls) {}
@@ -86,6 +88,9 @@ class PoolLoopCommandsTest {
             return new Sample(new PoolCommand.RemoveStaleRunner("linux-vmss-9"), List.of("removeRunner linux-vmss-9"));
         } else if (type == PoolCommand.RemoveRunner.class) {
             return new Sample(new PoolCommand.RemoveRunner("linux-vmss-1", 5), List.of("removeRunner linux-vmss-1"));
+        } else if (type == PoolCommand.JobLost.class) {
+            return new Sample(new PoolCommand.JobLost(7, "octo-org/app", "linux-vmss-1", PoolCommand.LostReason.EVICTED),
+                    List.of("lost 7 linux-vmss-1 EVICTED"));
         } else if (type == PoolCommand.GrantRunnerConfig.class) {
             // Read from the decision by the caller of ask(), who hands out the configuration.
             return new Sample(new PoolCommand.GrantRunnerConfig("linux-vmss-1", "1"), List.of());
@@ -160,6 +165,18 @@ class PoolLoopCommandsTest {
         @Override
         public Uni<Void> clearQueued(String pool, long jobId) {
             reached.add("clearQueued " + jobId);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> markLost(LostMarker marker) {
+            reached.add("markLost " + marker.subject());
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> clearLost(String pool, String subject) {
+            reached.add("clearLost " + subject);
             return Uni.createFrom().voidItem();
         }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
 import io.vmssrunnerscaler.busy.Marker;
+import io.vmssrunnerscaler.busy.LostMarker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.busy.StoredMarkers;
 import java.time.Clock;
@@ -81,6 +82,18 @@ public final class QueueBusyStore implements BusyStore {
     @Override
     public Uni<Void> clearQueued(String pool, long jobId) {
         MarkerKey key = new MarkerKey(pool, QueuedMarker.subjectOf(jobId));
+        return inOrder(key, () -> remove(key, 0));
+    }
+
+    @Override
+    public Uni<Void> markLost(LostMarker marker) {
+        MarkerKey key = MarkerKey.of(marker);
+        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+    }
+
+    @Override
+    public Uni<Void> clearLost(String pool, String subject) {
+        MarkerKey key = new MarkerKey(pool, subject);
         return inOrder(key, () -> remove(key, 0));
     }
 
