@@ -58,6 +58,15 @@ param githubAppId string = ''
 @description('GitHub App installation id (with githubAppId).')
 param githubAppInstallationId string = ''
 
+@description('Id of the repository or organisation webhook that delivers workflow_job (deploy.sh finds or creates it); the scaler redelivers its failed deliveries. Empty: none are redelivered, unless githubAppHook.')
+param githubHookId string = ''
+
+@description('Where that webhook is configured: owner/name or an organisation; empty: githubRepository.')
+param githubHookScope string = ''
+
+@description('The GitHub App\'s own webhook delivers workflow_job (with githubAppId): the scaler redelivers its failed deliveries with the App\'s JWT.')
+param githubAppHook bool = false
+
 @description('GitHub REST API (GitHub Enterprise Server: https://<host>/api/v3).')
 param githubApiUrl string = 'https://api.github.com'
 
@@ -112,7 +121,7 @@ param runnerImageId string = ''
 @description('OS disk size of a runner, GB (an image from runner-image.yml needs at least 75).')
 param runnerOsDiskSizeGb int = 80
 
-@description('Run the runners as Spot VMs (evicted VMs are deleted).')
+@description('Spot runners (evicted VMs are deleted). Without runnerScaleSets: the pair of a Spot scale set, runnerScaleSetName, first and a Regular one, runnerScaleSetName-regular, after it (deploy/README.md, "Spot pools").')
 param useSpot bool = false
 
 @description('Highest Spot price per hour in USD; -1: up to the pay-as-you-go price.')
@@ -120,6 +129,9 @@ param spotMaxPrice string = '-1'
 
 @description('Capacity to deploy the scale set with: 0 at first, its current capacity later (deploy/scripts/current-capacity.sh).')
 param runnerCapacity int = 0
+
+@description('Capacity to deploy the Regular scale set of the Spot pair (useSpot without runnerScaleSets) with, when runnerCapacities does not give it: its current one (the azd hook passes it).')
+param runnerRegularCapacity int = 0
 
 @description('The pool\'s scale sets, in order of preference (see the type runnerScaleSet and deploy/README.md, "A pool over several scale sets"); empty: one scale set, runnerScaleSetName, from the single parameters above.')
 param runnerScaleSets runnerScaleSet[] = []
@@ -205,6 +217,7 @@ var secretNames = {
 }
 
 var namePrefix = toLower(scalerVmName)
+var hookScope = empty(githubHookScope) ? githubRepository : githubHookScope
 var poolKey = toUpper(poolName)
 
 module network 'modules/network.bicep' = {
@@ -252,10 +265,37 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
-// The pool's scale sets, every value filled in: runnerScaleSets, or else the one scale set of the
-// single parameters (runnerScaleSetName, computer-name prefix poolName, runnerCapacity), as before.
-// max 0: the pool's max.
-var runnerScaleSetList = empty(runnerScaleSets) ? [
+// useSpot without runnerScaleSets: the Spot scale set keeps the one scale set's name and prefix (an
+// existing Spot deployment stays as it was: Azure never changes a scale set's priority), and a Regular
+// one takes new capacity while Spot is refused or evicted too often (deploy/README.md, "Spot pools").
+var spotPair = [
+  {
+    name: runnerScaleSetName
+    computerNamePrefix: poolName
+    vmSize: runnerVmSize
+    zones: []
+    priority: 'Spot'
+    spotMaxPrice: spotMaxPrice
+    max: 0
+    drain: false
+  }
+  {
+    name: '${runnerScaleSetName}-regular'
+    computerNamePrefix: '${poolName}reg'
+    vmSize: runnerVmSize
+    zones: []
+    priority: 'Regular'
+    spotMaxPrice: spotMaxPrice
+    max: 0
+    drain: false
+  }
+]
+var givenScaleSets = empty(runnerScaleSets) ? (useSpot ? spotPair : []) : runnerScaleSets
+
+// The pool's scale sets, every value filled in: runnerScaleSets (or the Spot pair), or else the one
+// scale set of the single parameters (runnerScaleSetName, computer-name prefix poolName,
+// runnerCapacity), as before. max 0: the pool's max.
+var runnerScaleSetList = empty(givenScaleSets) ? [
   {
     name: runnerScaleSetName
     computerNamePrefix: poolName
@@ -267,16 +307,16 @@ var runnerScaleSetList = empty(runnerScaleSets) ? [
     max: 0
     drain: false
   }
-] : map(range(0, length(runnerScaleSets)), i => {
-  name: runnerScaleSets[i].name
-  computerNamePrefix: runnerScaleSets[i].computerNamePrefix
-  vmSize: runnerScaleSets[i].?vmSize ?? runnerVmSize
-  zones: runnerScaleSets[i].?zones ?? []
-  spot: (runnerScaleSets[i].?priority ?? (useSpot ? 'Spot' : 'Regular')) == 'Spot'
-  spotMaxPrice: runnerScaleSets[i].?spotMaxPrice ?? spotMaxPrice
-  capacity: runnerCapacities[?runnerScaleSets[i].name] ?? (runnerScaleSets[i].name == runnerScaleSetName ? runnerCapacity : 0)
-  max: runnerScaleSets[i].?max ?? 0
-  drain: runnerScaleSets[i].?drain ?? false
+] : map(range(0, length(givenScaleSets)), i => {
+  name: givenScaleSets[i].name
+  computerNamePrefix: givenScaleSets[i].computerNamePrefix
+  vmSize: givenScaleSets[i].?vmSize ?? runnerVmSize
+  zones: givenScaleSets[i].?zones ?? []
+  spot: (givenScaleSets[i].?priority ?? (useSpot ? 'Spot' : 'Regular')) == 'Spot'
+  spotMaxPrice: givenScaleSets[i].?spotMaxPrice ?? spotMaxPrice
+  capacity: runnerCapacities[?givenScaleSets[i].name] ?? (givenScaleSets[i].name == runnerScaleSetName ? runnerCapacity : (givenScaleSets[i].name == '${runnerScaleSetName}-regular' ? runnerRegularCapacity : 0))
+  max: givenScaleSets[i].?max ?? 0
+  drain: givenScaleSets[i].?drain ?? false
 })
 
 // The pool's scale sets for the service: one keeps the scale-set.* keys (a deployment of one scale
@@ -320,7 +360,12 @@ var scalerEnvironmentLines = concat([
 ], scaleSetEnvironmentLines, empty(githubAppId) ? [] : [
   'SCALER_GITHUB_APP_ID=${githubAppId}'
   'SCALER_GITHUB_APP_INSTALLATION_ID=${githubAppInstallationId}'
-])
+], empty(githubHookId) ? [] : [
+  'SCALER_GITHUB_HOOK_ID=${githubHookId}'
+  'SCALER_GITHUB_HOOK_SCOPE=${hookScope}'
+], githubAppHook && !empty(githubAppId) ? [
+  'SCALER_GITHUB_APP_HOOK=true'
+] : [])
 
 module scaler 'modules/scaler-vm.bicep' = {
   name: 'scaler-vm'
@@ -346,7 +391,7 @@ module scaler 'modules/scaler-vm.bicep' = {
 
 // One per scale set of the pool, all in the runner subnet.
 module runners 'modules/runners.bicep' = [for scaleSet in runnerScaleSetList: {
-  name: empty(runnerScaleSets) ? 'runners' : take('runners-${scaleSet.name}', 64)
+  name: empty(givenScaleSets) ? 'runners' : take('runners-${scaleSet.name}', 64)
   params: {
     location: location
     runnerScaleSetName: scaleSet.name

@@ -54,6 +54,7 @@ var cloudInitValues = [
   { key: '__JOB_STARTED_SH_B64__', value: loadFileAsBase64('../runner/job-started.sh') }
   { key: '__JOB_COMPLETED_SH_B64__', value: loadFileAsBase64('../runner/job-completed.sh') }
   { key: '__INSTALL_RUNNER_SH_B64__', value: loadFileAsBase64('../runner/install-runner.sh') }
+  { key: '__WATCH_EVICTIONS_SH_B64__', value: loadFileAsBase64('../runner/watch-evictions.sh') }
 ]
 var cloudInit = reduce(cloudInitValues, loadTextContent('../runner/cloud-init.yaml'), (text, item) => replace(string(text), item.key, item.value))
 

@@ -37,4 +37,5 @@ sed -e "$keep_imds_access" \
   -e "s|__JOB_STARTED_SH_B64__|$(b64 job-started.sh)|" \
   -e "s|__JOB_COMPLETED_SH_B64__|$(b64 job-completed.sh)|" \
   -e "s|__INSTALL_RUNNER_SH_B64__|$(b64 install-runner.sh)|" \
+  -e "s|__WATCH_EVICTIONS_SH_B64__|$(b64 watch-evictions.sh)|" \
   "$here/cloud-init.yaml"

@@ -32,7 +32,7 @@ class CloudInitSchemaTest {
                 "http://10.40.0.4:8080"), Map.of()));
         assertValid(rendered);
         JsonNode config = Tools.yaml(rendered);
-        assertWritesScriptsOf(config, Tools.DEPLOY.resolve("runner"), 5);
+        assertWritesScriptsOf(config, Tools.DEPLOY.resolve("runner"), 6);
         assertTrue(Tools.read(rendered).contains("SCALER_URL=http://10.40.0.4:8080"));
 
         // another runner directory and runner version, as the Bicep parameters allow

@@ -143,6 +143,10 @@ class DeployConsistencyTest {
                 c -> c.pools().get("linux").scaleSet().computerNamePrefix().orElse(null));
         where.put("SCALER_GITHUB_APP_ID", c -> c.github().appId().orElse(null));
         where.put("SCALER_GITHUB_APP_INSTALLATION_ID", c -> c.github().appInstallationId().orElse(null));
+        // missed deliveries: the webhook whose failed deliveries are redelivered (deploy/README.md, "Missed deliveries")
+        where.put("SCALER_GITHUB_HOOK_ID", c -> c.github().hookId().orElse(null));
+        where.put("SCALER_GITHUB_HOOK_SCOPE", c -> c.github().hookScope().orElse(null));
+        where.put("SCALER_GITHUB_APP_HOOK", c -> c.github().appHook());
         assertEquals(where.keySet(), env.keySet(), "the settings main.bicep writes (add a new one to this table)");
 
         ScalerConfig config = config(env);

@@ -54,7 +54,7 @@ class PoolOfScaleSetsTest {
         assertEquals(Set.of("SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION", "SCALER_POOLS_LINUX_SCALE_SET_RESOURCE_GROUP",
                 "SCALER_POOLS_LINUX_SCALE_SET_NAME", "SCALER_POOLS_LINUX_SCALE_SET_COMPUTER_NAME_PREFIX"), env.keySet());
         // the runners' nested deployment keeps its name, so an existing deployment sees no change
-        assertTrue(MAIN.text.contains("  name: empty(runnerScaleSets) ? 'runners' : "), "nested deployment name");
+        assertTrue(MAIN.text.contains("  name: empty(givenScaleSets) ? 'runners' : "), "nested deployment name");
     }
 
     @Test
@@ -87,6 +87,39 @@ class PoolOfScaleSetsTest {
         checkScaleSetKeys(three, threeEnv);
         assertEquals("true", threeEnv.get("SCALER_POOLS_LINUX_SCALE_SETS_1__DRAIN"));
         assertFalse(threeEnv.containsKey("SCALER_POOLS_LINUX_SCALE_SETS_2__DRAIN"));
+    }
+
+    @Test
+    void useSpotWithoutRunnerScaleSetsDeploysASpotScaleSetFirstAndARegularOneAfterIt() {
+        List<Map<String, Object>> pair = scaleSetList(MAIN, json("[]"), true);
+        assertEquals(2, pair.size());
+        // the Spot one keeps the one scale set's name and prefix: an existing Spot deployment stays as it was
+        assertEquals(literal("runnerScaleSetName"), pair.get(0).get("name"));
+        assertEquals(literal("poolName"), pair.get(0).get("computerNamePrefix"));
+        assertEquals(literal("runnerScaleSetName") + "-regular", pair.get(1).get("name"));
+        assertEquals(literal("poolName") + "reg", pair.get(1).get("computerNamePrefix"));
+        assertEquals(List.of("Spot", "Regular"), spotPair(MAIN).stream().map(s -> s.get("priority").asText()).toList());
+        assertEquals(List.of("spotMaxPrice", "spotMaxPrice"), spotPairText(MAIN, "spotMaxPrice"), "the max price is spotMaxPrice");
+        Map<String, String> env = scaleSetEnvironment(MAIN, pair);
+        checkScaleSetKeys(pair, env);
+        assertEquals("vmss-runners", env.get("SCALER_POOLS_LINUX_SCALE_SETS_0__NAME"));
+        assertEquals("vmss-runners-regular", env.get("SCALER_POOLS_LINUX_SCALE_SETS_1__NAME"));
+
+        // priority, eviction policy Delete and the max price reach each scale set
+        assertTrue(MAIN.text.contains("  spot: (givenScaleSets[i].?priority ?? (useSpot ? 'Spot' : 'Regular')) == 'Spot'\n"));
+        assertTrue(MAIN.text.contains("  spotMaxPrice: givenScaleSets[i].?spotMaxPrice ?? spotMaxPrice\n"));
+        assertTrue(RUNNERS.text.contains("priority: useSpot ? 'Spot' : 'Regular'") && RUNNERS.text.contains("evictionPolicy: useSpot ? 'Delete' : null")
+                && RUNNERS.text.contains("maxPrice: json(spotMaxPrice)"), "runners.bicep: Spot, Delete, the max price");
+        // neither is lowered: deploy.sh passes every capacity; the azd hook the Regular one's too
+        assertTrue(MAIN.text.contains("(givenScaleSets[i].name == '${runnerScaleSetName}-regular' ? runnerRegularCapacity : 0)"));
+        assertTrue(Tools.read(Tools.DEPLOY.resolve("scripts/azd-preprovision.sh")).contains("azd env set RUNNER_REGULAR_CAPACITY \"$regular\""));
+        assertTrue(Tools.read(Tools.DEPLOY.resolve("main.parameters.json")).contains("\"runnerRegularCapacity\": { \"value\": \"${RUNNER_REGULAR_CAPACITY=0}\" }"));
+
+        // without useSpot one scale set as always; a given runnerScaleSets wins over the pair
+        assertEquals(1, scaleSetList(MAIN, json("[]"), false).size());
+        JsonNode example = json(Tools.read(EXAMPLE));
+        assertEquals(scaleSetList(MAIN, example, false), scaleSetList(MAIN, example, true));
+        assertTrue(MAIN.text.contains("\nvar givenScaleSets = empty(runnerScaleSets) ? (useSpot ? spotPair : []) : runnerScaleSets\n"));
     }
 
     @Test
@@ -162,7 +195,7 @@ class PoolOfScaleSetsTest {
         // what deploy.sh passes as runnerCapacities is an object main.bicep reads by scale-set name
         JsonNode capacities = json(Tools.ok(List.of("bash", script, "rg-runners"), env));
         assertEquals(3, capacities.path("vmss-runners").intValue());
-        assertTrue(MAIN.text.contains("capacity: runnerCapacities[?runnerScaleSets[i].name] ?? "), "capacity by name");
+        assertTrue(MAIN.text.contains("capacity: runnerCapacities[?givenScaleSets[i].name] ?? "), "capacity by name");
     }
 
     // ---- the checks ----------------------------------------------------------------------------
@@ -267,19 +300,67 @@ class PoolOfScaleSetsTest {
 
     // ---- evaluation of main.bicep's text ---------------------------------------------------------
 
-    /** main.bicep's runnerScaleSetList for a runnerScaleSets value: name, computerNamePrefix, max and drain evaluated. */
+    /** main.bicep's runnerScaleSetList for a runnerScaleSets value and useSpot false. */
     static List<Map<String, Object>> scaleSetList(Bicep main, JsonNode runnerScaleSets) {
-        String start = "var runnerScaleSetList = empty(runnerScaleSets) ? [\n  {\n";
-        String middle = "\n  }\n] : map(range(0, length(runnerScaleSets)), i => {\n";
+        return scaleSetList(main, runnerScaleSets, false);
+    }
+
+    /**
+     * main.bicep's runnerScaleSetList for a runnerScaleSets value and useSpot (givenScaleSets: runnerScaleSets, or
+     * the Spot pair when it is empty and useSpot): name, computerNamePrefix, max and drain evaluated.
+     */
+    static List<Map<String, Object>> scaleSetList(Bicep main, JsonNode runnerScaleSets, boolean useSpot) {
+        String start = "var runnerScaleSetList = empty(givenScaleSets) ? [\n  {\n";
+        String middle = "\n  }\n] : map(range(0, length(givenScaleSets)), i => {\n";
         String single = main.block(start, middle);
         String each = main.block(start + single + middle, "\n})\n");
+        List<JsonNode> given = new ArrayList<>();
+        if (!runnerScaleSets.isEmpty()) {
+            runnerScaleSets.forEach(given::add);
+        } else if (useSpot) {
+            given.addAll(spotPair(main));
+        }
         List<Map<String, Object>> list = new ArrayList<>();
-        if (runnerScaleSets.isEmpty()) {
+        if (given.isEmpty()) {
             list.add(element(single, "    ", null));
         } else {
-            runnerScaleSets.forEach(s -> list.add(element(each, "  ", s)));
+            given.forEach(s -> list.add(element(each, "  ", s)));
         }
         return list;
+    }
+
+    /** main.bicep's spotPair, each element's plain values evaluated (as runnerScaleSets elements). */
+    static List<com.fasterxml.jackson.databind.node.ObjectNode> spotPair(Bicep main) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> pair = new ArrayList<>();
+        for (String object : main.block("\nvar spotPair = [\n  {\n", "\n  }\n]\n").split("\n  }\n  \\{\n")) {
+            com.fasterxml.jackson.databind.node.ObjectNode element = new ObjectMapper().createObjectNode();
+            Matcher m = Pattern.compile("(?m)^    (\\w+): (.+)$").matcher(object);
+            while (m.find()) {
+                if (m.group(2).equals("[]")) {
+                    continue;
+                }
+                Object value = evaluate(m.group(2), null);
+                if (value instanceof Integer n) {
+                    element.put(m.group(1), n);
+                } else if (value instanceof Boolean b) {
+                    element.put(m.group(1), b);
+                } else {
+                    element.put(m.group(1), (String) value);
+                }
+            }
+            pair.add(element);
+        }
+        return pair;
+    }
+
+    /** The text of field {@code field} of each element of main.bicep's spotPair. */
+    private static List<String> spotPairText(Bicep main, String field) {
+        List<String> texts = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^    " + field + ": (.+)$").matcher(main.block("\nvar spotPair = [\n", "\n]\n"));
+        while (m.find()) {
+            texts.add(m.group(1));
+        }
+        return texts;
     }
 
     private static Map<String, Object> element(String object, String indent, JsonNode given) {
@@ -307,7 +388,7 @@ class PoolOfScaleSetsTest {
     }
 
     private static Object evaluateOne(String e, JsonNode given) {
-        Matcher field = Pattern.compile("runnerScaleSets\\[i]\\.\\??(\\w+)").matcher(e);
+        Matcher field = Pattern.compile("givenScaleSets\\[i]\\.\\??(\\w+)").matcher(e);
         if (field.matches()) {
             JsonNode v = given.get(field.group(1));
             return v == null || v.isNull() ? null : v.isInt() ? (Object) v.intValue() : v.isBoolean() ? (Object) v.booleanValue() : v.asText();
@@ -320,6 +401,16 @@ class PoolOfScaleSetsTest {
         }
         if (e.matches("'[^'$]*'")) {
             return e.substring(1, e.length() - 1);
+        }
+        if (e.matches("'[^']*'")) {
+            // interpolated parameters with plain defaults, e.g. '${runnerScaleSetName}-regular'
+            Matcher p = Pattern.compile("\\$\\{(\\w+)}").matcher(e.substring(1, e.length() - 1));
+            StringBuilder out = new StringBuilder();
+            while (p.find()) {
+                p.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(evaluateOne(p.group(1), given))));
+            }
+            p.appendTail(out);
+            return out.toString();
         }
         if (e.matches("\\w+") && MAIN.params().containsKey(e)) {
             Bicep.Param param = MAIN.params().get(e);

@@ -27,6 +27,7 @@ class ShellScriptsTest {
                 "deploy/runner/install-runner.sh", "deploy/runner/render-cloud-init.sh", "deploy/scaler/install-scaler.sh",
                 "deploy/scaler/run-scaler.sh", "deploy/scaler/configure-scaler.sh", "deploy/scripts/deploy.sh",
                 "deploy/scripts/current-capacity.sh", "deploy/scripts/azd-preprovision.sh",
+                "deploy/runner/watch-evictions.sh", "deploy/scripts/github-webhook.sh",
                 "deploy/checks/install-tools.sh", ".ci/run", "src/test/tls/make-test-tls.sh")) {
             assertTrue(names.contains(expected), expected + " was not found among the scripts " + names);
         }

@@ -54,6 +54,13 @@ import org.bouncycastle.asn1.cms.SignedData;
  * {@code Metadata} header to their parameters. The document lists no 404 or 405 and no other path or
  * method, so a request for one (which makes those answers) is named as no operation of IMDS. The 404
  * for a VM it does not serve is the fake's own routing and is not checked.
+ *
+ * <p>Also each VM's Scheduled Events ({@link #scheduleEvent}, {@code GET} and {@code POST}
+ * {@code /metadata/scheduledevents}; see {@link ScheduledEvents} for the wire format) and its name
+ * ({@code GET /metadata/instance/compute/name?...&format=text}: the name it is served under, as a scale-set
+ * VM's is {@code {scale-set-name}_{instance-id}}). No published description has these two paths, so their
+ * exchanges are not held to one; the fake answers them as Microsoft's docs say, with the same 400s as the
+ * attested document for a missing {@code Metadata: true}, {@code X-Forwarded-For} or api-version.
  */
 public final class FakeImds implements AutoCloseable {
     /** The api-versions IMDS's docs list from the attested endpoint's first, 2018-10-01. */
@@ -65,12 +72,15 @@ public final class FakeImds implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/vm/([^/]+)(/.*)");
     private static final String NOT_FOUND = "{\"error\":\"Not found\"}";
     private static final String CONTENT_TYPE = "application/json; charset=utf-8";
+    private static final String SCHEDULED_EVENTS = "/metadata/scheduledevents";
+    private static final String COMPUTE_NAME = "/metadata/instance/compute/name";
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{1,32}");
     private static final DateTimeFormatter DEFAULT_NONCE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
     private final HttpServer server;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledEvents> scheduledEvents = new ConcurrentHashMap<>();
     private final AtomicInteger documents = new AtomicInteger();
     private volatile TestAttestation.Signer signer;
     private volatile Clock clock = Clock.systemUTC();
@@ -106,6 +116,44 @@ public final class FakeImds implements AutoCloseable {
     /** From now on, VM {@code vmName}'s IMDS attests {@code vmId} in {@code subscriptionId}. */
     public void serve(String vmName, String vmId, String subscriptionId) {
         vms.put(vmName, new Vm(Objects.requireNonNull(vmId), Objects.requireNonNull(subscriptionId)));
+        scheduledEvents.putIfAbsent(vmName, new ScheduledEvents());
+    }
+
+    /**
+     * Azure schedules an event ({@code Preempt}, {@code Terminate}, {@code Freeze}, {@code Reboot},
+     * {@code Redeploy}) that VM {@code vmName}'s IMDS lists, naming {@code resources} (VM names, as compute/name
+     * gives them), not before {@code notBefore}. Returns its EventId.
+     */
+    public String scheduleEvent(String vmName, String type, List<String> resources, Instant notBefore) {
+        return events(vmName).schedule(type, resources, notBefore);
+    }
+
+    /** The event has run its course and leaves VM {@code vmName}'s document. */
+    public void endEvent(String vmName, String eventId) {
+        events(vmName).end(eventId);
+    }
+
+    /** {@code Scheduled} or {@code Started} (after an approval), or null when not listed. */
+    public String eventStatus(String vmName, String eventId) {
+        return events(vmName).status(eventId);
+    }
+
+    /** The DocumentIncarnation VM {@code vmName}'s IMDS lists now. */
+    public int documentIncarnation(String vmName) {
+        return events(vmName).incarnation();
+    }
+
+    /** The EventIds VM {@code vmName} approved, in order. */
+    public List<String> startRequests(String vmName) {
+        return events(vmName).startRequests();
+    }
+
+    private ScheduledEvents events(String vmName) {
+        ScheduledEvents events = scheduledEvents.get(vmName);
+        if (events == null) {
+            throw new IllegalArgumentException("the fake IMDS does not serve " + vmName);
+        }
+        return events;
     }
 
     /** Where VM {@code vmName}'s IMDS is: {@code baseUri + "/metadata/attested/document?..."}. */
@@ -191,6 +239,11 @@ public final class FakeImds implements AutoCloseable {
                 return;
             }
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            if (SCHEDULED_EVENTS.equals(path.group(2)) || COMPUTE_NAME.equals(path.group(2))) {
+                // documented by Microsoft's pages only: no description to hold the exchange to
+                reply(exchange, undescribed(exchange, path.group(1), path.group(2), requestBody));
+                return;
+            }
             Answer answer = answer(exchange, path.group(1), path.group(2));
             // Checked as IMDS sees it: without the fake's /vm/{name} prefix, so the path is the document's
             // basePath + path (/metadata/attested/document). Any other path of a served VM, or another
@@ -234,7 +287,56 @@ public final class FakeImds implements AutoCloseable {
         return new Answer(200, documentFor(vmName, nonce != null ? nonce : DEFAULT_NONCE.format(clock.instant())));
     }
 
-    private record Answer(int status, String json) {
+    /** Scheduled events and the VM's name: the checks every IMDS request gets, then the answer. */
+    private Answer undescribed(HttpExchange exchange, String vmName, String path, byte[] body) {
+        String method = exchange.getRequestMethod();
+        boolean events = SCHEDULED_EVENTS.equals(path);
+        if (!"GET".equals(method) && !(events && "POST".equals(method))) {
+            return new Answer(405, "{\"error\":\"Method not allowed\"}");
+        }
+        Answer refused = refusedHeadersOrVersion(exchange, events ? ScheduledEvents.API_VERSIONS : API_VERSIONS);
+        if (refused != null) {
+            return refused;
+        }
+        if (!events) {
+            if (!"text".equals(query(exchange.getRequestURI().getRawQuery()).get("format"))) {
+                // made up: the docs ask for format=text on a leaf and show no other answer
+                return new Answer(400, "{\"error\":\"Bad request. Leaf nodes need format=text\"}");
+            }
+            return new Answer(200, vmName, "text/plain; charset=utf-8");
+        }
+        ScheduledEvents document = events(vmName);
+        if ("GET".equals(method)) {
+            return new Answer(200, document.document());
+        }
+        String error = document.approve(body);
+        return error == null ? new Answer(200, "") : new Answer(400, "{\"error\":\"" + error.replace("\"", "'") + "\"}");
+    }
+
+    /** The 400 IMDS gives for a request without {@code Metadata: true}, with X-Forwarded-For or a bad api-version. */
+    private static Answer refusedHeadersOrVersion(HttpExchange exchange, Set<String> versions) {
+        if (exchange.getRequestHeaders().containsKey("X-Forwarded-For")) {
+            return new Answer(400, "{\"error\":\"Bad request. X-Forwarded-For header is not allowed\"}");
+        }
+        if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
+            return new Answer(400, "{\"error\":\"Bad request. Required metadata header not specified\"}");
+        }
+        String version = query(exchange.getRequestURI().getRawQuery()).get("api-version");
+        if (version == null) {
+            return new Answer(400, "{\"error\":\"Bad request. api-version was not specified in the request. For more"
+                    + " information refer to aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+        }
+        if (!versions.contains(version)) {
+            return new Answer(400, "{\"error\":\"Bad request. api-version is invalid. For more information refer to"
+                    + " aka.ms/azureimds\",\"newest-versions\":" + NEWEST_VERSIONS + "}");
+        }
+        return null;
+    }
+
+    private record Answer(int status, String json, String contentType) {
+        Answer(int status, String json) {
+            this(status, json, CONTENT_TYPE);
+        }
     }
 
     /** The first value of each query parameter. */
@@ -246,8 +348,8 @@ public final class FakeImds implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, Answer answer) throws IOException {
         byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.sendResponseHeaders(answer.status(), body.length);
+        exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+        exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -177,6 +177,88 @@ class FakeImdsTest {
         assertEquals("direct", instance.nonce());
     }
 
+    @Test
+    void scheduledEventsAreListedApprovedAndCountedAsTheDocsShow() throws Exception {
+        Instant notBefore = Instant.parse("2030-04-01T22:26:58Z");
+        assertEquals(1, JSON.readTree(events("runner-a", "GET", null, true).body()).get("DocumentIncarnation").asInt());
+        String id = imds.scheduleEvent("runner-a", "Preempt", List.of("runner-a"), notBefore);
+        HttpResponse<String> listed = events("runner-a", "GET", null, true);
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonNode doc = JSON.readTree(listed.body());
+        assertEquals(2, doc.get("DocumentIncarnation").asInt());
+        JsonNode event = doc.get("Events").get(0);
+        assertEquals(List.of("EventId", "EventStatus", "EventType", "ResourceType", "Resources", "NotBefore", "Description",
+                "EventSource", "DurationInSeconds"), iterable(event.fieldNames()));
+        assertEquals(id, event.get("EventId").asText());
+        assertEquals("Scheduled", event.get("EventStatus").asText());
+        assertEquals("Preempt", event.get("EventType").asText());
+        assertEquals("VirtualMachine", event.get("ResourceType").asText());
+        assertEquals("[\"runner-a\"]", event.get("Resources").toString());
+        assertEquals("Mon, 01 Apr 2030 22:26:58 GMT", event.get("NotBefore").asText());
+        // another VM's IMDS lists its own document
+        assertEquals(0, JSON.readTree(events("runner-b", "GET", null, true).body()).get("Events").size());
+
+        String approval = "{\"StartRequests\":[{\"EventId\":\"" + id + "\"}]}";
+        HttpResponse<String> approved = events("runner-a", "POST", approval, true);
+        assertEquals(200, approved.statusCode(), approved.body());
+        event = JSON.readTree(events("runner-a", "GET", null, true).body()).get("Events").get(0);
+        assertEquals("Started", event.get("EventStatus").asText());
+        assertEquals("", event.get("NotBefore").asText());
+        assertEquals(3, imds.documentIncarnation("runner-a"));
+        // approving again is still 200 ("even if another VM already approved the event") and changes nothing
+        assertEquals(200, events("runner-a", "POST", approval, true).statusCode());
+        assertEquals(3, imds.documentIncarnation("runner-a"));
+        assertEquals(List.of(id, id), imds.startRequests("runner-a"));
+
+        imds.endEvent("runner-a", id);
+        assertEquals(0, JSON.readTree(events("runner-a", "GET", null, true).body()).get("Events").size());
+        assertEquals(4, imds.documentIncarnation("runner-a"));
+    }
+
+    @Test
+    void scheduledEventsRefuseWhatIMDSRefuses() throws Exception {
+        // no published description covers these paths: nothing is held to one, so no violation is expected
+        String id = imds.scheduleEvent("runner-a", "Terminate", List.of("runner-a"), Instant.now().plusSeconds(300));
+        HttpResponse<String> bare = events("runner-a", "GET", null, false);
+        assertEquals(400, bare.statusCode());
+        assertEquals("Bad request. Required metadata header not specified", error(bare));
+        HttpResponse<String> unapproved = events("runner-a", "POST", "{\"StartRequests\":[{\"EventId\":\"" + id + "\"}]}", false);
+        assertEquals(400, unapproved.statusCode());
+        assertEquals("Scheduled", imds.eventStatus("runner-a", id));
+        HttpResponse<String> oldVersion = http.send(HttpRequest.newBuilder(URI.create(imds.baseUriFor("runner-a")
+                + "/metadata/scheduledevents?api-version=2020-09-01")).header("Metadata", "true").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, oldVersion.statusCode());
+        assertThat(error(oldVersion), startsWith("Bad request. api-version is invalid."));
+        assertEquals(400, events("runner-a", "POST", "{\"StartRequests\":[{\"EventId\":\"no-such-event\"}]}", true).statusCode());
+        assertEquals(400, events("runner-a", "POST", "not json", true).statusCode());
+        assertEquals(List.of(), imds.startRequests("runner-a"));
+    }
+
+    @Test
+    void theVmsNameIsTheNameItIsServedUnder() throws Exception {
+        HttpResponse<String> name = http.send(HttpRequest.newBuilder(URI.create(imds.baseUriFor("runner-b")
+                + "/metadata/instance/compute/name?api-version=2021-02-01&format=text")).header("Metadata", "true").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, name.statusCode(), name.body());
+        assertEquals("runner-b", name.body());
+        assertThat(name.headers().firstValue("Content-Type").orElse(""), startsWith("text/plain"));
+        HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(imds.baseUriFor("runner-b")
+                + "/metadata/instance/compute/name?api-version=2021-02-01&format=text")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, bare.statusCode());
+    }
+
+    private HttpResponse<String> events(String vm, String method, String body, boolean metadataHeader) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(imds.baseUriFor(vm)
+                + "/metadata/scheduledevents?api-version=2020-07-01")).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (metadataHeader) {
+            request.header("Metadata", "true");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String vm, String query, boolean metadataHeader) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(imds.baseUriFor(vm) + DOCUMENT + query))
                 .timeout(Duration.ofSeconds(10));
