@@ -36,14 +36,18 @@ public interface GitHubPort {
 
     /**
      * Asks GitHub to run this job again, with the jobs that depend on it: a new attempt of its run,
-     * whose jobs get new ids and are queued again. Fails with {@link RerunRefusedException} when
-     * GitHub will not (the run is still in progress, or too old).
+     * whose re-run jobs get new ids and are queued again. Fails with {@link RerunRefusedException}
+     * when GitHub will not (the run is still in progress, the job is not of the latest attempt, or
+     * the run is too old). Sent at most once: when no clear answer arrives (a server error, no answer
+     * in time) it fails without asking again, since GitHub may have acted; {@link #getRun}'s
+     * {@code runAttempt} tells whether it did.
      */
     Uni<Void> rerunJob(String repositoryFullName, long jobId);
 
     /**
-     * Asks GitHub to run every failed job of the run again, in one new attempt. Fails with
-     * {@link RerunRefusedException} when GitHub will not.
+     * Asks GitHub to run every failed job of the run again (with the jobs that depend on them), in
+     * one new attempt. Fails with {@link RerunRefusedException} when GitHub will not; sent at most
+     * once, as {@link #rerunJob}.
      */
     Uni<Void> rerunFailedJobs(String repositoryFullName, long runId);
 

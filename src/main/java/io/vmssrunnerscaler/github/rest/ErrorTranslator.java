@@ -27,7 +27,7 @@ final class ErrorTranslator {
             return rateLimited(call, status, headers, now);
         }
         if (status == 401 || status == 403) {
-            return new GitHubException.Unauthorized(call, status, id);
+            return new GitHubException.Unauthorized(call, status, id, status == 403 ? message : null);
         }
         if (status == 404 || status == 410) {
             return new GitHubException.NotFound(call, status, id);
@@ -61,5 +61,15 @@ final class ErrorTranslator {
         }
         String m = message.toLowerCase(Locale.ROOT);
         return m.contains("secondary rate limit") || m.contains("abuse detection");
+    }
+
+    /**
+     * GitHub's words for a missing permission on a 403: "Resource not accessible by integration"
+     * (a GitHub App), "... by personal access token" (a fine-grained token). A 403 on a re-run that
+     * is neither a rate limit nor this is GitHub refusing the re-run itself ("This workflow is
+     * already running"); both come with the same status and headers.
+     */
+    static boolean missingPermissionMessage(String message) {
+        return message != null && message.toLowerCase(Locale.ROOT).contains("not accessible by");
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 
 /**
- * GitHub's REST endpoints for runners (and a webhook's deliveries), as a Quarkus REST client. Every method answers the raw
+ * GitHub's REST endpoints for runners, jobs and runs (and a webhook's deliveries), as a Quarkus REST client. Every method answers the raw
  * {@link Response} (the default exception mapper is off) because the status and the rate-limit,
  * paging and request-id headers decide what happens next; {@link GitHubCaller} reads them.
  * {@code auth} is the whole {@code Authorization} header value.
@@ -101,6 +101,23 @@ public interface GitHubApi {
     @Path("/repos/{owner}/{repo}/actions/jobs/{id}")
     Uni<Response> job(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
             @PathParam("repo") String repo, @PathParam("id") long jobId);
+
+    @GET
+    @Path("/repos/{owner}/{repo}/actions/runs/{id}")
+    Uni<Response> run(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @PathParam("id") long runId);
+
+    /** Without a body: {@code enable_debug_logging} and {@code enable_debugger} keep their default, false. */
+    @POST
+    @Path("/repos/{owner}/{repo}/actions/jobs/{id}/rerun")
+    Uni<Response> rerunJob(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @PathParam("id") long jobId);
+
+    /** Without a body: {@code enable_debug_logging} keeps its default, false. */
+    @POST
+    @Path("/repos/{owner}/{repo}/actions/runs/{id}/rerun-failed-jobs")
+    Uni<Response> rerunFailedJobs(@HeaderParam("Authorization") String auth, @PathParam("owner") String owner,
+            @PathParam("repo") String repo, @PathParam("id") long runId);
 
     /** {@code cursor} null: the newest page. */
     @GET

@@ -34,10 +34,23 @@ final class GitHubCaller {
      * @return the 2xx answer; fails with a {@link GitHubException} otherwise
      */
     Uni<Response> call(String call, Function<String, Uni<Response>> send) {
-        return attempt(new Call(call, send), new Tries(1, 0, false));
+        return attempt(new Call(call, send, true), new Tries(1, 0, false));
     }
 
-    private record Call(String name, Function<String, Uni<Response>> send) {}
+    /**
+     * Like {@link #call}, for a request that must not take effect twice (a re-run: a second one
+     * would start yet another attempt once the first is done). It is sent again only when GitHub
+     * certainly did not act on it: after a rate-limit answer or a 401, which GitHub gives before it
+     * looks at the request, or when the gate held it back. A 5xx, a 408 or no answer within the
+     * deadline may come after GitHub acted, so the call fails with {@link GitHubException.Transient}
+     * after that one exchange, and the caller finds out what happened before it asks again.
+     */
+    Uni<Response> callOnce(String call, Function<String, Uni<Response>> send) {
+        return attempt(new Call(call, send, false), new Tries(1, 0, false));
+    }
+
+    /** @param resendable whether a transient failure may be answered by sending the request again */
+    private record Call(String name, Function<String, Uni<Response>> send, boolean resendable) {}
 
     /** How far one call got: transient tries, rate-limit retries, whether it re-authenticated. */
     private record Tries(int attempt, int throttled, boolean reauthenticated) {}
@@ -103,7 +116,7 @@ final class GitHubCaller {
             }
             return Uni.createFrom().failure(closed);
         }
-        if (e instanceof GitHubException.Transient && tries.attempt() < settings.maxAttempts()) {
+        if (e instanceof GitHubException.Transient && call.resendable() && tries.attempt() < settings.maxAttempts()) {
             Duration backoff = settings.retryBackoff().multipliedBy(1L << Math.min(tries.attempt() - 1, 10));
             LOG.debugf("%s failed (%s), try %d of %d in %s", call.name(), e.getMessage(), tries.attempt() + 1,
                     settings.maxAttempts(), backoff);

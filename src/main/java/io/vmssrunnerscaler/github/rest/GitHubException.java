@@ -88,10 +88,26 @@ public abstract sealed class GitHubException extends RuntimeException {
         }
     }
 
-    /** 401 (the credential is wrong or expired) or 403 (it lacks a permission). */
+    /** 401 (the credential is wrong or expired) or 403 (it lacks a permission, or GitHub refuses the request). */
     public static final class Unauthorized extends GitHubException {
+        private final String gitHubMessage;
+
         Unauthorized(String call, int status, String requestId) {
+            this(call, status, requestId, null);
+        }
+
+        Unauthorized(String call, int status, String requestId, String gitHubMessage) {
             super(call, status, requestId, httpStatus(status), null);
+            this.gitHubMessage = gitHubMessage;
+        }
+
+        /**
+         * The {@code message} of GitHub's error body of a 403, or null: it tells a missing permission
+         * from a refusal of this very request (a re-run of a run still in progress). Not part of
+         * {@link #getMessage()}.
+         */
+        public String gitHubMessage() {
+            return gitHubMessage;
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import jakarta.ws.rs.core.Response;
@@ -44,8 +45,14 @@ final class GitHubJson {
     }
 
     static JobInfo job(JsonNode job) {
-        return new JobInfo(job.path("id").asLong(), job.path("status").asText(null), text(job, "conclusion"),
-                text(job, "runner_name"));
+        return new JobInfo(job.path("id").asLong(), job.path("run_id").asLong(0), job.path("status").asText(null),
+                text(job, "conclusion"), text(job, "runner_name"));
+    }
+
+    /** {@code run_attempt} is optional in GitHub's description; a run without one is on its first attempt. */
+    static RunInfo run(JsonNode run) {
+        return new RunInfo(run.path("id").asLong(), text(run, "status"), text(run, "conclusion"),
+                run.path("run_attempt").asInt(1));
     }
 
     /** One element of a webhook's delivery listing. */

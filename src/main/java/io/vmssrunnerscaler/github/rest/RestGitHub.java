@@ -5,12 +5,14 @@ import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RerunRefusedException;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRef;
+import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -166,15 +169,81 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     @Override
     public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
         return Uni.createFrom().deferred(() -> {
-            RunnerScope repository = RunnerScope.parse(repositoryFullName);
-            if (repository.isOrganisation()) {
-                throw new IllegalArgumentException("a job belongs to a repository (owner/name), got " + repositoryFullName);
-            }
+            RunnerScope repository = repository(repositoryFullName, "a job");
             String call = "GET /repos/" + repository + "/actions/jobs/" + jobId;
             return caller.call(call, auth -> api.get().job(auth, repository.owner(), repository.repository(), jobId))
                     .map(response -> Optional.of(GitHubJson.job(GitHubJson.body(response))))
                     .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
         });
+    }
+
+    @Override
+    public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+        return Uni.createFrom().deferred(() -> {
+            RunnerScope repository = repository(repositoryFullName, "a run");
+            String call = "GET /repos/" + repository + "/actions/runs/" + runId;
+            return caller.call(call, auth -> api.get().run(auth, repository.owner(), repository.repository(), runId))
+                    .map(response -> Optional.of(GitHubJson.run(GitHubJson.body(response))))
+                    .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
+        });
+    }
+
+    /**
+     * Sent at most once per call, whatever the answer (see {@link GitHubCaller#callOnce}): a 5xx or
+     * a missed deadline fails with {@link GitHubException.Transient}, and whether GitHub started a
+     * new attempt all the same shows in {@link #getRun}'s {@code runAttempt}. Asking again blindly
+     * would mostly earn a refusal (GitHub refuses a re-run while the new attempt runs), but once
+     * that attempt is done it would start another one.
+     */
+    @Override
+    public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
+        return Uni.createFrom().deferred(() -> {
+            RunnerScope repository = repository(repositoryFullName, "a job");
+            return rerun("POST /repos/" + repository + "/actions/jobs/" + jobId + "/rerun",
+                    auth -> api.get().rerunJob(auth, repository.owner(), repository.repository(), jobId));
+        });
+    }
+
+    /** Sent at most once per call, as {@link #rerunJob}. */
+    @Override
+    public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
+        return Uni.createFrom().deferred(() -> {
+            RunnerScope repository = repository(repositoryFullName, "a run");
+            return rerun("POST /repos/" + repository + "/actions/runs/" + runId + "/rerun-failed-jobs",
+                    auth -> api.get().rerunFailedJobs(auth, repository.owner(), repository.repository(), runId));
+        });
+    }
+
+    /**
+     * GitHub answers a re-run it will not do with 403 and its reason ("This workflow is already
+     * running" while the run is in progress); a 403 that is a rate limit stays
+     * {@link GitHubException.RateLimited} (the caller's gate handles it), and one for a missing
+     * permission stays {@link GitHubException.Unauthorized}.
+     */
+    private Uni<Void> rerun(String call, Function<String, Uni<Response>> send) {
+        return caller.callOnce(call, send)
+                .invoke(Response::close)
+                .replaceWithVoid()
+                .onFailure(RestGitHub::refusedRerun).transform(e -> {
+                    GitHubException.Unauthorized refused = (GitHubException.Unauthorized) e;
+                    String reason = refused.gitHubMessage() == null ? "HTTP 403" : refused.gitHubMessage();
+                    return new RerunRefusedException(call + ": GitHub refused: " + reason
+                            + (refused.requestId() == null ? "" : " [x-github-request-id " + refused.requestId() + "]"));
+                });
+    }
+
+    private static boolean refusedRerun(Throwable e) {
+        return e instanceof GitHubException.Unauthorized u && u.status() == 403
+                && !ErrorTranslator.missingPermissionMessage(u.gitHubMessage());
+    }
+
+    /** Jobs and runs belong to repositories ({@code owner/name}), also for an organisation's runners. */
+    private static RunnerScope repository(String repositoryFullName, String what) {
+        RunnerScope repository = RunnerScope.parse(repositoryFullName);
+        if (repository.isOrganisation()) {
+            throw new IllegalArgumentException(what + " belongs to a repository (owner/name), got " + repositoryFullName);
+        }
+        return repository;
     }
 
     /**
@@ -206,20 +275,5 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
     @Override
     public String toString() {
         return "RestGitHub[" + settings.baseUri() + "]";
-    }
-
-    @Override
-    public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("getRun: not built yet"));
-    }
-
-    @Override
-    public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("rerunJob: not built yet"));
-    }
-
-    @Override
-    public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("rerunFailedJobs: not built yet"));
     }
 }

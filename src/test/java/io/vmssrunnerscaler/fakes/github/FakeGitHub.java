@@ -22,12 +22,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * A local HTTPS GitHub for tests and benchmarks, on a free port of 127.0.0.1, speaking GitHub's
  * wire format for the runner calls: JIT configurations, registration tokens, runner listings
  * (Link-header paging, {@code per_page}, {@code name}), runner deletion (422 while busy), runner
- * groups, jobs, App installation tokens (JWT checked with the App's public key), and the
+ * groups, jobs, workflow runs with attempts and their re-runs ({@link #addRun}), App installation tokens (JWT checked with the App's public key), and the
  * deliveries of a repository's, organisation's or (with the App's JWT) GitHub App's webhook
  * (cursor-paged listing, redelivery with 202). Every answer
  * carries {@code x-ratelimit-*} and {@code x-github-request-id}; a configurable primary limit is
@@ -40,7 +41,8 @@ public final class FakeGitHub implements AutoCloseable {
     public static final String JIT_CONFIG = "jitconfig", REGISTRATION_TOKEN = "registration-token",
             RUNNERS = "runners", DELETE_RUNNER = "delete-runner", RUNNER_GROUPS = "runner-groups", JOB = "job",
             ACCESS_TOKEN = "access-token", HOOK_DELIVERIES = "hook-deliveries", REDELIVER = "redeliver",
-            APP_HOOK_DELIVERIES = "app-hook-deliveries", APP_REDELIVER = "app-redeliver";
+            APP_HOOK_DELIVERIES = "app-hook-deliveries", APP_REDELIVER = "app-redeliver", RUN = "run",
+            RERUN_JOB = "rerun-job", RERUN_FAILED_JOBS = "rerun-failed-jobs";
 
     /** GitHub's words for a secondary rate limit (403 or 429). */
     public static final String SECONDARY_LIMIT_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few "
@@ -56,6 +58,7 @@ public final class FakeGitHub implements AutoCloseable {
     private final FakeAuth auth = new FakeAuth();
     private final FakeRunners state = new FakeRunners();
     private final FakeHooks hooks = new FakeHooks();
+    private final FakeRuns runs = new FakeRuns();
     private final FakeLimits limits = new FakeLimits();
     private final FakeHandler handler;
     private final SpecCheck spec = new SpecCheck("fake GitHub", Specs.gitHub());
@@ -65,7 +68,7 @@ public final class FakeGitHub implements AutoCloseable {
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(io.vmssrunnerscaler.fakes.TestTls.serverContext()));
         server.setExecutor(handlers);
-        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, hooks, this::baseUri), delayer, spec);
+        this.handler = new FakeHandler(clock, auth, limits, new FakeRoutes(auth, state, hooks, runs, this::baseUri), delayer, spec);
         server.createContext("/", handler);
         server.start();
     }
@@ -190,6 +193,67 @@ public final class FakeGitHub implements AutoCloseable {
     /** The body of the last {@code generate-jitconfig} request. */
     public JsonNode lastJitRequest() {
         return state.lastJitRequest();
+    }
+
+    // --- workflow runs and re-runs --------------------------------------------------------
+
+    /** A job of a run's attempt, as the fake holds it now; {@code repository} in lower case. */
+    public record RunJob(String repository, long id, long runId, int runAttempt, String name, List<String> labels,
+            String status, String conclusion, String runnerName) {}
+
+    /** A run as the fake holds it now: its latest attempt and that attempt's jobs, in workflow order. */
+    public record RunView(long id, String status, String conclusion, int runAttempt, List<RunJob> jobs) {}
+
+    /**
+     * One re-run request that reached the endpoint (not one failed on purpose before it):
+     * {@code kind} {@link #RERUN_JOB} (id: the job) or {@link #RERUN_FAILED_JOBS} (id: the run), and
+     * the status it was answered (201, or GitHub's refusal).
+     */
+    public record Rerun(String kind, String repository, long id, Instant at, int status) {}
+
+    /**
+     * A new workflow run of {@code repository} ({@code owner/name}) created now: attempt 1, one
+     * queued job per name (distinct names), each with {@code labels} (its {@code runs-on}). Returns
+     * the run's id; {@link #run} shows its jobs' ids.
+     */
+    public long addRun(String repository, List<String> labels, String... jobNames) {
+        return runs.add(repository, labels, List.of(jobNames), clock.instant());
+    }
+
+    /** Job {@code job} of the run {@code needs} the named jobs: re-running one of them re-runs it too. */
+    public FakeGitHub needs(String repository, long runId, String job, String... needed) {
+        runs.needs(repository, runId, job, List.of(needed));
+        return this;
+    }
+
+    /** A runner took a job of the run's latest attempt: in_progress, and so is the run. */
+    public void startJob(String repository, long jobId, String runnerName) {
+        runs.start(repository, jobId, runnerName, clock.instant());
+    }
+
+    /** A job of the latest attempt ends with {@code conclusion} (success, failure, cancelled, timed_out, ...). */
+    public void completeJob(String repository, long jobId, String conclusion) {
+        runs.complete(repository, jobId, conclusion, clock.instant());
+    }
+
+    /** The run now; empty when the fake has no such run. */
+    public Optional<RunView> run(String repository, long runId) {
+        return runs.view(repository, runId);
+    }
+
+    /** Every re-run request that reached the endpoints, oldest first. */
+    public List<Rerun> reruns() {
+        return runs.reruns();
+    }
+
+    /**
+     * Calls {@code listener} with the jobs each accepted re-run queued (new ids, status queued), e.g.
+     * to send {@code workflow_job queued} deliveries. Runs on the fake's request thread before the
+     * 201 is sent: hand work off rather than block.
+     */
+    public FakeGitHub onJobsQueued(Consumer<List<RunJob>> listener) {
+        runs.onJobsQueued(listener);
+        return this;
     }
 
     // --- webhook deliveries ----------------------------------------------------------------

@@ -1,10 +1,19 @@
 package io.vmssrunnerscaler.fakes.github;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmssrunnerscaler.fakes.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +170,107 @@ class FakeGitHubTest {
         assertEquals(403, refused.statusCode());
         assertTrue(refused.body().contains("Resource not accessible by integration"), refused.body());
         assertEquals(200, send("GET", "/orgs/octo/actions/runners", TOKEN, null).statusCode());
+    }
+
+    @Test
+    void reRunsMakeNewAttemptsWithNewJobIdsAndAreRefusedWhileTheRunIsInProgress() throws Exception {
+        List<List<FakeGitHub.RunJob>> queued = new CopyOnWriteArrayList<>();
+        fake.onJobsQueued(queued::add);
+        long runId = fake.addRun("o/r", List.of("self-hosted", "linux"), "build", "test", "lint");
+        fake.needs("o/r", runId, "test", "build");
+        long build = jobId(runId, "build");
+        long test = jobId(runId, "test");
+        long lint = jobId(runId, "lint");
+        JsonNode run = json(send("GET", "/repos/o/r/actions/runs/" + runId, TOKEN, null), 200);
+        assertThat(run.path("status").asText(), is("queued"));
+        assertThat(run.path("run_attempt").asInt(), is(1));
+
+        fake.startJob("o/r", build, "vm1");
+        HttpResponse<String> running = send("POST", "/repos/o/r/actions/runs/" + runId + "/rerun-failed-jobs", TOKEN, null);
+        assertThat(running.statusCode(), is(403));
+        assertThat(running.body(), containsString("\"message\":\"This workflow is already running\""));
+        assertThat(send("POST", "/repos/o/r/actions/jobs/" + build + "/rerun", TOKEN, null).statusCode(), is(403));
+
+        fake.completeJob("o/r", build, "success");
+        fake.completeJob("o/r", test, "failure");
+        fake.completeJob("o/r", lint, "cancelled");
+        run = json(send("GET", "/repos/o/r/actions/runs/" + runId, TOKEN, null), 200);
+        assertThat(run.path("status").asText() + "/" + run.path("conclusion").asText(), is("completed/failure"));
+
+        HttpResponse<String> failedAgain = send("POST", "/repos/o/r/actions/runs/" + runId + "/rerun-failed-jobs", TOKEN,
+                "{\"enable_debug_logging\":false}");
+        assertThat(failedAgain.statusCode(), is(201));
+        assertThat(failedAgain.body(), is("{}"));
+        FakeGitHub.RunView second = fake.run("o/r", runId).orElseThrow();
+        assertThat(second.runAttempt(), is(2));
+        assertThat(second.status(), is("queued"));
+        assertThat(second.jobs().get(0).id(), is(build)); // succeeded: carried over
+        assertThat(second.jobs().get(1).id(), not(test));
+        assertThat(second.jobs().get(2).id(), not(lint));
+        assertThat(queued, is(List.of(second.jobs().subList(1, 3))));
+        assertThat(queued.get(0).get(0).labels(), contains("self-hosted", "linux"));
+        JsonNode newTest = json(send("GET", "/repos/o/r/actions/jobs/" + second.jobs().get(1).id(), TOKEN, null), 200);
+        assertThat(newTest.path("run_id").asLong(), is(runId));
+        assertThat(newTest.path("run_attempt").asInt(), is(2));
+        assertThat(newTest.path("status").asText(), is("queued"));
+
+        fake.completeJob("o/r", second.jobs().get(1).id(), "success");
+        fake.completeJob("o/r", second.jobs().get(2).id(), "success");
+        HttpResponse<String> replaced = send("POST", "/repos/o/r/actions/jobs/" + test + "/rerun", TOKEN, null);
+        assertThat(replaced.statusCode(), is(403));
+        assertThat(replaced.body(), containsString("Only jobs from the current attempt can be re-run"));
+        assertThat(send("POST", "/repos/o/r/actions/runs/" + runId + "/rerun-failed-jobs", TOKEN, null).statusCode(), is(403));
+
+        assertThat(send("POST", "/repos/o/r/actions/jobs/" + build + "/rerun", TOKEN, "").statusCode(), is(201));
+        FakeGitHub.RunView third = fake.run("o/r", runId).orElseThrow();
+        assertThat(third.runAttempt(), is(3));
+        assertThat(third.jobs().get(0).id(), not(build));
+        assertThat(third.jobs().get(1).id(), not(second.jobs().get(1).id())); // test needs build
+        assertThat(third.jobs().get(2).id(), is(second.jobs().get(2).id()));
+        assertThat(queued.get(1).stream().map(FakeGitHub.RunJob::name).toList(), contains("build", "test"));
+
+        assertThat(fake.reruns().stream().map(r -> r.kind() + " " + r.id() + " " + r.status()).toList(), contains(
+                "rerun-failed-jobs " + runId + " 403", "rerun-job " + build + " 403", "rerun-failed-jobs " + runId + " 201",
+                "rerun-job " + test + " 403", "rerun-failed-jobs " + runId + " 403", "rerun-job " + build + " 201"));
+        assertThat(fake.specCheck().violations(), empty());
+    }
+
+    @Test
+    void unknownRunsAndJobsAre404AndALegacyJobHasNoRun() throws Exception {
+        fake.job("o/r", 77, "completed", "failure", null);
+        assertThat(send("GET", "/repos/o/r/actions/runs/7", TOKEN, null).statusCode(), is(404));
+        assertThat(send("POST", "/repos/o/r/actions/runs/7/rerun-failed-jobs", TOKEN, null).statusCode(), is(404));
+        assertThat(send("POST", "/repos/o/r/actions/jobs/77/rerun", TOKEN, null).statusCode(), is(404));
+        assertThat(json(send("GET", "/repos/o/r/actions/jobs/77", TOKEN, null), 200).path("run_id").asLong(), is(7L));
+        assertThat(fake.specCheck().violations(), empty());
+    }
+
+    @Test
+    void aRunOlderThanThirtyDaysCannotBeReRun() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (FakeGitHub aged = FakeGitHub.start(clock).acceptToken(TOKEN)) {
+            long runId = aged.addRun("o/r", List.of("linux"), "build");
+            aged.completeJob("o/r", aged.run("o/r", runId).orElseThrow().jobs().get(0).id(), "failure");
+            clock.advance(Duration.ofDays(30));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(aged.baseUri() + "/repos/o/r/actions/runs/" + runId
+                    + "/rerun-failed-jobs")).header("Authorization", "Bearer " + TOKEN).header("User-Agent", "fake-self-test")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> refused = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode(), is(403));
+            assertThat(refused.body(), containsString("This workflow run cannot be retried"));
+            assertThat(aged.run("o/r", runId).orElseThrow().runAttempt(), is(1));
+            assertThat(aged.specCheck().violations(), empty());
+        }
+    }
+
+    private long jobId(long runId, String name) {
+        return fake.run("o/r", runId).orElseThrow().jobs().stream().filter(j -> j.name().equals(name)).findFirst()
+                .orElseThrow().id();
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.body(), response.statusCode(), is(status));
+        return new ObjectMapper().readTree(response.body());
     }
 
     private static String jwt(KeyPair keys, String iss, long iat, long exp) throws Exception {

@@ -35,6 +35,10 @@ final class FakeRoutes {
             new Route("DELETE", Pattern.compile(SCOPE + "/(\\d+)$"), FakeGitHub.DELETE_RUNNER),
             new Route("GET", Pattern.compile("^/orgs/([^/]+)/actions/runner-groups$"), FakeGitHub.RUNNER_GROUPS),
             new Route("GET", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/jobs/(\\d+)$"), FakeGitHub.JOB),
+            new Route("GET", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)$"), FakeGitHub.RUN),
+            new Route("POST", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/jobs/(\\d+)/rerun$"), FakeGitHub.RERUN_JOB),
+            new Route("POST", Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)/rerun-failed-jobs$"),
+                    FakeGitHub.RERUN_FAILED_JOBS),
             new Route("POST", Pattern.compile("^/app/installations/(\\d+)/access_tokens$"), FakeGitHub.ACCESS_TOKEN),
             new Route("GET", Pattern.compile(HOOK + "/deliveries$"), FakeGitHub.HOOK_DELIVERIES),
             new Route("POST", Pattern.compile(HOOK + "/deliveries/(\\d+)/attempts$"), FakeGitHub.REDELIVER),
@@ -61,12 +65,14 @@ final class FakeRoutes {
     private final FakeAuth auth;
     private final FakeRunners state;
     private final FakeHooks hooks;
+    private final FakeRuns runs;
     private final Supplier<URI> baseUri;
 
-    FakeRoutes(FakeAuth auth, FakeRunners state, FakeHooks hooks, Supplier<URI> baseUri) {
+    FakeRoutes(FakeAuth auth, FakeRunners state, FakeHooks hooks, FakeRuns runs, Supplier<URI> baseUri) {
         this.auth = auth;
         this.state = state;
         this.hooks = hooks;
+        this.runs = runs;
         this.baseUri = baseUri;
     }
 
@@ -97,7 +103,12 @@ final class FakeRoutes {
             case FakeGitHub.RUNNERS -> page(r, "runners", state.listed(g.get(0), r.query().get("name")));
             case FakeGitHub.DELETE_RUNNER -> state.delete(g.get(0), Long.parseLong(g.get(1)));
             case FakeGitHub.RUNNER_GROUPS -> page(r, "runner_groups", state.groupsOf(g.get(0)));
-            case FakeGitHub.JOB -> state.job(g.get(0), Long.parseLong(g.get(1)));
+            case FakeGitHub.JOB -> runs.job(g.get(0), Long.parseLong(g.get(1)))
+                    .orElseGet(() -> state.job(g.get(0), Long.parseLong(g.get(1))));
+            case FakeGitHub.RUN -> runs.runReply(g.get(0), Long.parseLong(g.get(1)));
+            case FakeGitHub.RERUN_JOB -> rerunBody(r.body()).orElseGet(() -> runs.rerunJob(g.get(0), Long.parseLong(g.get(1)), now));
+            case FakeGitHub.RERUN_FAILED_JOBS -> rerunBody(r.body())
+                    .orElseGet(() -> runs.rerunFailedJobs(g.get(0), Long.parseLong(g.get(1)), now));
             case FakeGitHub.ACCESS_TOKEN -> auth.issueInstallationToken(r.header("authorization"), Long.parseLong(g.get(0)), now);
             case FakeGitHub.HOOK_DELIVERIES -> deliveries(r, FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))), null);
             case FakeGitHub.REDELIVER -> hooks.redeliver(FakeHooks.hookKey(g.get(0), Long.parseLong(g.get(1))),
@@ -117,6 +128,27 @@ final class FakeRoutes {
             case FakeGitHub.APP_REDELIVER -> hooks.redeliver(hookKey, Long.parseLong(r.groups().get(0)), now);
             default -> FakeReply.error(404, "Not Found");
         };
+    }
+
+    /**
+     * A re-run's body is optional: none, {@code null}, or an object whose {@code enable_debug_logging}
+     * (and, for a job, {@code enable_debugger}) is a boolean. Empty when acceptable, else the refusal.
+     */
+    private static Optional<FakeReply> rerunBody(byte[] body) {
+        if (body == null || body.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode json = FakeReply.JSON.readTree(body);
+            if (json == null || json.isNull()) {
+                return Optional.empty();
+            }
+            boolean flagsOk = json.isObject() && List.of("enable_debug_logging", "enable_debugger").stream()
+                    .allMatch(flag -> !json.has(flag) || json.get(flag).isBoolean());
+            return flagsOk ? Optional.empty() : Optional.of(FakeReply.error(422, "Invalid request."));
+        } catch (IOException e) {
+            return Optional.of(FakeReply.error(400, "Problems parsing JSON"));
+        }
     }
 
     private FakeReply jitConfig(String scopeKey, byte[] body) {

@@ -89,35 +89,15 @@ final class FakeRunners {
         groups.computeIfAbsent(org.toLowerCase(Locale.ROOT), k -> new LinkedHashMap<>()).put(name, id);
     }
 
-    /** A workflow job in GitHub's shape ({@code job} in the OpenAPI description: every required field). */
+    /**
+     * A workflow job in GitHub's shape, alone: its run ({@code id / 10}) is not modelled, so it
+     * cannot be re-run ({@link FakeRuns} models runs).
+     */
     synchronized void job(String repository, long id, String status, String conclusion, String runnerName) {
         String repo = repository.toLowerCase(Locale.ROOT);
-        String api = "https://api.github.com/repos/" + repo;
-        long runId = id / 10;
-        Map<String, Object> job = new HashMap<>();
-        job.put("id", id);
-        job.put("run_id", runId);
-        job.put("run_url", api + "/actions/runs/" + runId);
-        job.put("node_id", "CR_kwDO" + id);
-        job.put("head_sha", "f83a356604ae3c5d03e1b46ef4d1ca77d64a90b0");
-        job.put("url", api + "/actions/jobs/" + id);
-        job.put("html_url", "https://github.com/" + repo + "/actions/runs/" + runId + "/job/" + id);
-        job.put("status", status);
-        job.put("conclusion", conclusion);
-        job.put("created_at", "2026-12-05T10:00:00Z");
-        job.put("started_at", "2026-12-05T10:00:05Z");
-        job.put("completed_at", "completed".equals(status) ? "2026-12-05T10:03:00Z" : null);
-        job.put("name", "build");
-        job.put("check_run_url", api + "/check-runs/" + id);
-        job.put("labels", List.of("self-hosted"));
-        boolean assigned = runnerName != null;
-        job.put("runner_id", assigned ? 1 : null);
-        job.put("runner_name", runnerName);
-        job.put("runner_group_id", assigned ? 1 : null);
-        job.put("runner_group_name", assigned ? "Default" : null);
-        job.put("workflow_name", "CI");
-        job.put("head_branch", "main");
-        jobs.put(repo + "#" + id, job);
+        jobs.put(repo + "#" + id, FakeRunJson.job(repo, id, id / 10, 1, "build", List.of("self-hosted"), status, conclusion,
+                runnerName, Instant.parse("2026-12-05T10:00:00Z"), Instant.parse("2026-12-05T10:00:05Z"),
+                "completed".equals(status) ? Instant.parse("2026-12-05T10:03:00Z") : null));
     }
 
     synchronized void registrationTokenLifetime(Duration lifetime) {

@@ -53,6 +53,23 @@ class ErrorTranslatorTest {
         }
     }
 
+    /** A 403 keeps GitHub's reason, which tells a refused re-run from a missing permission; its message does not. */
+    @ParameterizedTest
+    @CsvSource({
+        "'This workflow is already running', false",
+        "'Resource not accessible by integration', true",
+        "'Resource not accessible by personal access token', true",
+    })
+    void aForbiddenCarriesGitHubsReason(String reason, boolean missingPermission) {
+        GitHubException e = ErrorTranslator.translate("POST /x", 403, ResponseHeaders.parse("4999", "1767600100", null, null),
+                reason, NOW);
+
+        GitHubException.Unauthorized forbidden = assertInstanceOf(GitHubException.Unauthorized.class, e);
+        assertEquals(reason, forbidden.gitHubMessage());
+        assertEquals("POST /x: HTTP 403", e.getMessage());
+        assertEquals(missingPermission, ErrorTranslator.missingPermissionMessage(forbidden.gitHubMessage()));
+    }
+
     @ParameterizedTest
     @CsvSource(nullValues = "-", value = {"abc, -1", "-, -1", "' 3 ', 3"})
     void malformedHeadersCountAsAbsent(String remaining, long parsed) {

@@ -199,7 +199,8 @@ class RestGitHubRunnersTest {
         fake.job("octo-org/app", 77, "in_progress", null, "vm000001").job("octo-org/lib", 78, "completed", "success", null);
         RestGitHub client = fixture.client();
 
-        assertEquals(Optional.of(new JobInfo(77, "in_progress", null, "vm000001")), await(client.getJob("octo-org/app", 77)));
+        assertEquals(Optional.of(new JobInfo(77, 7, "in_progress", null, "vm000001")), await(client.getJob("octo-org/app", 77)),
+                "the fake puts job 77 in run 7");
         JobInfo done = await(client.getJob("octo-org/lib", 78)).orElseThrow();
         assertTrue(done.completed());
         assertEquals("success", done.conclusion());
