@@ -89,6 +89,8 @@ public final class LostJobs {
         final String reason;
         final Instant at;
         long runId;
+        /** The run's attempt when a re-run was asked for without a clear answer; 0 when none was. */
+        int askedAtAttempt;
         boolean checking;
         String subject;
 
@@ -246,12 +248,18 @@ public final class LostJobs {
             finish(e, Outcome.GAVE_UP, "GitHub does not know run " + e.runId);
             return;
         }
+        if (e.askedAtAttempt != 0 && run.get().runAttempt() > e.askedAtAttempt) {
+            // The earlier request had no clear answer, yet GitHub took it: a new attempt exists.
+            finish(e, Outcome.RERUN, "re-run (attempt " + run.get().runAttempt() + ")");
+            return;
+        }
         if (!run.get().completed()) {
             release(e); // a run still in progress cannot be re-run
             return;
         }
         List<Entry> sameRun;
         synchronized (this) {
+            e.askedAtAttempt = run.get().runAttempt();
             if (rerunJobs.contains(e.jobId)) {
                 settle(e, Outcome.GAVE_UP, "re-run once already");
                 return;
@@ -266,7 +274,10 @@ public final class LostJobs {
             // refused while the first one's attempt runs.
             sameRun = pending.values().stream().filter(o -> o != e && o.runId == e.runId
                     && o.repository.equalsIgnoreCase(e.repository) && !rerunJobs.contains(o.jobId)).toList();
-            sameRun.forEach(o -> o.checking = true);
+            sameRun.forEach(o -> {
+                o.checking = true;
+                o.askedAtAttempt = e.askedAtAttempt;
+            });
             rememberRerun(e.jobId);
             sameRun.forEach(o -> rememberRerun(o.jobId));
         }
@@ -282,8 +293,8 @@ public final class LostJobs {
                 finish(e, Outcome.GAVE_UP, "GitHub refused the re-run: " + failure.getMessage());
                 sameRun.forEach(o -> finish(o, Outcome.GAVE_UP, "GitHub refused the re-run: " + failure.getMessage()));
             } else {
-                // Not known whether GitHub took it: asking again is refused if it did (the run is
-                // in progress again), so the job may be asked about once more.
+                // Not known whether GitHub took it: the next check sees a newer attempt if it did,
+                // and asks again only if it did not.
                 synchronized (this) {
                     rerunJobs.remove(e.jobId);
                     sameRun.forEach(o -> {

@@ -170,6 +170,20 @@ class LostJobsTest {
     }
 
     @Test
+    void aReRunWithoutAClearAnswerThatGitHubTookIsNotAskedAgain() {
+        lostJobs.lost(pool(true, 10), new JobLost(41, REPO, "linux0000a1", LostReason.EVICTED));
+        gitHub.runs.put(410L, new RunInfo(410, "completed", "failure", 1));
+        gitHub.failures = 1;
+        lostJobs.completed(completed(41, 410, "failure", "linux0000a1"));
+        // The 502 came after GitHub had started attempt 2, which has ended again by the next check.
+        gitHub.runs.put(410L, new RunInfo(410, "completed", "failure", 2));
+        gitHub.jobs.put(41L, new JobInfo(41, 410, "completed", "failure", "linux0000a1"));
+        lostJobs.checkAll();
+        assertEquals(List.of(), gitHub.reruns, "a second request would start a third attempt");
+        assertEquals(Outcome.RERUN, lostJobs.of("linux").get(0).outcome());
+    }
+
+    @Test
     void aRunnerLostBeforeItsJobWasKnownLearnsItFromTheCompletedDelivery() {
         lostJobs.lost(pool(true, 10), new JobLost(0, "", "linux0000a1", LostReason.EVICTED));
         assertEquals(List.of("lost runner linux0000a1"), storedLost().stream().map(LostMarker::subject).toList());
