@@ -1,12 +1,13 @@
 package io.vmssrunnerscaler.runtime;
 
 import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.identity.AttestedInstance;
-import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
+import io.vmssrunnerscaler.shell.LostJobs;
 import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import io.vmssrunnerscaler.shell.Reconciler;
@@ -84,6 +85,11 @@ class RunningScaler implements JobIntake, PoolDirectory {
     @Override
     public Optional<Reconciler.GitHubStatus> gitHubStatus() {
         return scaler().flatMap(Scaler::gitHubStatus);
+    }
+
+    @Override
+    public List<LostJobs.LostJob> lostJobs(String loop) {
+        return scaler().map(s -> s.lostJobs(loop)).orElse(List.of());
     }
 
     @Override

@@ -34,6 +34,7 @@ import io.vmssrunnerscaler.sim.RunningSimulation;
 import io.vmssrunnerscaler.sim.SimAttestation;
 import io.vmssrunnerscaler.sim.SimWorkload;
 import io.vmssrunnerscaler.sim.SimWorld;
+import io.vmssrunnerscaler.status.LostJobMetrics;
 import io.vmssrunnerscaler.status.PoolMetricsListener;
 import io.vmssrunnerscaler.time.SystemTimeSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -136,7 +137,8 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished,
+                new LostJobMetrics(metrics));
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
         // The simulator's signing authority (a key pair and two certificates) is made only when used.
@@ -170,7 +172,8 @@ public class ScalerRuntime {
                 config.batchWindow(), config.poolInboxLimit(),
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
-        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished);
+        scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished,
+                new LostJobMetrics(metrics));
         redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);

@@ -24,6 +24,9 @@ public interface PoolDirectory {
     /** The outcome of the latest listing of GitHub's runners; empty before the first. */
     Optional<Reconciler.GitHubStatus> gitHubStatus();
 
+    /** The jobs lost with their runners on this loop (by its name), newest first, with what became of each. */
+    List<LostJobs.LostJob> lostJobs(String loop);
+
     /** Why the busy store is unhealthy, where it can tell (the storage queue). */
     Optional<String> busyStoreProblem();
 }

@@ -145,6 +145,11 @@ public final class Scaler implements PoolDirectory {
     }
 
     @Override
+    public List<LostJobs.LostJob> lostJobs(String loop) {
+        return lostJobs.of(loop);
+    }
+
+    @Override
     public Optional<String> busyStoreProblem() {
         return context.busyStore().problem();
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vmssrunnerscaler.engine.Decision;
 import io.vmssrunnerscaler.engine.Operation;
+import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.shell.PoolListener;
@@ -50,6 +51,12 @@ public final class PoolMetricsListener implements PoolListener {
             operation(before, e.drainId()).ifPresent(k -> count(k, "succeeded"));
         } else if (event instanceof PoolEvent.RunnerRemovalRefused e) {
             operation(before, e.drainId()).ifPresent(k -> count(k, "refused"));
+        } else if (event instanceof PoolEvent.InstanceEvicted e) {
+            if (before.byName(e.runnerName()).map(i -> i.phase() != Phase.EVICTED).orElse(false)
+                    && decision.state().byName(e.runnerName()).map(i -> i.phase() == Phase.EVICTED).orElse(false)) {
+                registry.counter("scaler.evictions", "pool", pool, "kind", e.kind().name().toLowerCase(Locale.ROOT))
+                        .increment();
+            }
         } else if (event instanceof PoolEvent.JobStarted e) {
             PoolState.QueuedJob queued = before.queued().get(e.jobId());
             if (queued != null && !decision.state().queued().containsKey(e.jobId())) {

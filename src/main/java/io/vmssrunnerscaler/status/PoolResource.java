@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
 import java.util.List;
 
 /** Read-only status of the pools for operators: each from its loop's latest snapshot. */
@@ -23,26 +24,26 @@ public class PoolResource {
 
     @GET
     public List<PoolView> pools() {
-        return directory.pools().stream().map(PoolResource::view).toList();
+        return directory.pools().stream().map(this::view).toList();
     }
 
     /** A pool by its name, or one scale set of a pool that spans several by {@code <pool>@<scale set>}. */
     @GET
     @Path("/{name}")
     public PoolView pool(@PathParam("name") String name) {
-        return directory.pools().stream().filter(p -> p.name().equals(name)).findFirst().map(PoolResource::view)
-                .or(() -> directory.loop(name).map(PoolResource::view))
+        return directory.pools().stream().filter(p -> p.name().equals(name)).findFirst().map(this::view)
+                .or(() -> directory.loop(name).map(this::view))
                 .orElseThrow(() -> new NotFoundException("no pool named " + name));
     }
 
-    private static PoolView view(SpanningPool pool) {
+    private PoolView view(SpanningPool pool) {
         if (pool.members().size() == 1) {
             return view(pool.members().get(0));
         }
-        return PoolView.spanning(pool.name(), pool.members().stream().map(PoolResource::view).toList());
+        return PoolView.spanning(pool.name(), pool.members().stream().map(this::view).toList());
     }
 
-    private static PoolView view(PoolLoop loop) {
-        return PoolView.of(loop.pool(), loop.state());
+    private PoolView view(PoolLoop loop) {
+        return PoolView.of(loop.pool(), loop.state(), directory.lostJobs(loop.pool().name()), Instant.now());
     }
 }
