@@ -38,7 +38,12 @@ import java.util.concurrent.TimeUnit;
 final class FakeFleet implements AutoCloseable {
     private static final String SCOPE = "octo-org/app";
 
-    private record Job(long id, Duration duration) {}
+    /** A job; {@code runId} 0 for one that belongs to no run of the fake GitHub. */
+    private record Job(long id, long runId, Duration duration) {
+        Job(long id, Duration duration) {
+            this(id, 0, duration);
+        }
+    }
 
     private final class Runner {
         final String name;
@@ -65,7 +70,13 @@ final class FakeFleet implements AutoCloseable {
     private final Map<String, Runner> runners = new HashMap<>();
     private final ArrayDeque<Job> queued = new ArrayDeque<>();
     private int writesSeen;
+    private volatile boolean paused;
+    private final Map<Job, String> dying = new HashMap<>();
     final Set<Long> completed = ConcurrentHashMap.newKeySet();
+    /** Runs whose jobs went to runners that Azure took away, by run id. */
+    final Set<Long> lostRuns = ConcurrentHashMap.newKeySet();
+    /** The jobs those runners were running. */
+    final Set<Long> lostJobs = ConcurrentHashMap.newKeySet();
     final List<String> busyTouched = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
@@ -96,12 +107,117 @@ final class FakeFleet implements AutoCloseable {
         thread.execute(() -> {
             for (long id = firstId; id < firstId + count; id++) {
                 queued.add(new Job(id, duration));
-                webhook("queued", id, null);
+                webhook("queued", id, null, 0, null);
             }
         });
     }
 
+    /**
+     * Jobs that are workflow runs of the fake GitHub, one job each: started and completed there too,
+     * and a re-run GitHub accepts is queued and delivered like any new job.
+     */
+    List<Long> submitRuns(int count, Duration duration) {
+        List<Long> runIds = new java.util.ArrayList<>();
+        AzureWorld.gitHub.onJobsQueued(jobs -> thread.execute(() -> jobs.forEach(j -> {
+            queued.add(new Job(j.id(), j.runId(), duration));
+            webhook("queued", j.id(), null, j.runId(), null);
+        })));
+        for (int i = 0; i < count; i++) {
+            long runId = AzureWorld.gitHub.addRun(SCOPE, List.of("self-hosted", "linux"), "build");
+            long jobId = AzureWorld.gitHub.run(SCOPE, runId).orElseThrow().jobs().get(0).id();
+            runIds.add(runId);
+            thread.execute(() -> {
+                queued.add(new Job(jobId, runId, duration));
+                webhook("queued", jobId, null, runId, null);
+            });
+        }
+        return runIds;
+    }
+
+    /** The runners running a job now. */
+    List<String> busyRunners() {
+        return onFleet(() -> runners.values().stream().filter(r -> r.job != null).map(r -> r.name).sorted().toList());
+    }
+
+    /**
+     * Azure evicts the runner's VM. With {@code watcher} its watcher of scheduled events
+     * (deploy/runner/watch-evictions.sh) runs first against the fake metadata service and tells
+     * the scaler; without, nobody is told (the scaler is down, or the watcher died). Then the VM
+     * is gone and capacity with it, and the runner offline at GitHub; its job is failed there only
+     * once GitHub notices ({@link #gitHubNoticesLostRunners}).
+     */
+    void evict(String runnerName, EvictionWatcher watcher) {
+        onFleet(() -> {
+            Runner r = runners.get(runnerName);
+            FakeScaleSet.Instance vm = scaleSet.instances().stream().filter(i -> i.computerName().equals(runnerName))
+                    .findFirst().orElseThrow(() -> new AssertionError("no VM " + runnerName));
+            if (watcher != null) {
+                watcher.announce(vm, r.hookToken);
+            }
+            scaleSet.evict(vm.instanceId());
+            runners.remove(runnerName);
+            states.remove(vm.instanceId());
+            if (AzureWorld.gitHub.hasRunner(SCOPE, runnerName)) {
+                AzureWorld.gitHub.runnerLost(SCOPE, runnerName);
+            }
+            if (r.job != null) {
+                lostRuns.add(r.job.runId());
+                lostJobs.add(r.job.id());
+                dying.put(r.job, runnerName);
+                r.job = null;
+            }
+            return null;
+        });
+    }
+
+    /**
+     * GitHub fails the jobs whose runners went away, with a {@code completed} delivery when
+     * {@code deliver} (not while the scaler is down).
+     */
+    void gitHubNoticesLostRunners(boolean deliver) {
+        onFleet(() -> {
+            dying.forEach((job, runner) -> {
+                AzureWorld.gitHub.completeJob(SCOPE, job.id(), "failure");
+                if (deliver) {
+                    webhook("completed", job.id(), runner, job.runId(), "failure");
+                }
+            });
+            dying.clear();
+            return null;
+        });
+    }
+
+    /** Stops playing (the scaler is down): nothing is sent until {@link #resume}. */
+    void pause() {
+        onFleet(() -> paused = true);
+    }
+
+    void resume() {
+        paused = false;
+    }
+
+    /** How the test tells a VM's watcher to run. */
+    interface EvictionWatcher {
+        void announce(FakeScaleSet.Instance vm, String hookToken);
+    }
+
+    private <T> T onFleet(java.util.concurrent.Callable<T> work) {
+        try {
+            return thread.submit(work).get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void step() {
+        if (paused) {
+            return;
+        }
         try {
             checkWrites();
             bootVms();
@@ -175,8 +291,11 @@ final class FakeFleet implements AutoCloseable {
                 AzureWorld.gitHub.setBusy(SCOPE, r.name, true);
                 r.job = queued.poll();
                 r.doneAt = Instant.now().plus(r.job.duration());
+                if (r.job.runId() != 0) {
+                    AzureWorld.gitHub.startJob(SCOPE, r.job.id(), r.name);
+                }
                 post("/runners/" + r.name + "/job-started", r.hookToken, null);
-                webhook("in_progress", r.job.id(), r.name);
+                webhook("in_progress", r.job.id(), r.name, r.job.runId(), null);
             }
         }
     }
@@ -186,7 +305,10 @@ final class FakeFleet implements AutoCloseable {
             if (r.job != null && Instant.now().isAfter(r.doneAt)) {
                 post("/runners/" + r.name + "/job-completed", r.hookToken, null);
                 AzureWorld.gitHub.jobDone(SCOPE, r.name);
-                webhook("completed", r.job.id(), r.name);
+                if (r.job.runId() != 0) {
+                    AzureWorld.gitHub.completeJob(SCOPE, r.job.id(), "success");
+                }
+                webhook("completed", r.job.id(), r.name, r.job.runId(), "success");
                 completed.add(r.job.id());
                 r.job = null;
                 r.retired = true; // a JIT runner runs one job
@@ -194,9 +316,9 @@ final class FakeFleet implements AutoCloseable {
         }
     }
 
-    private void webhook(String action, long jobId, String runner) {
+    private void webhook(String action, long jobId, String runner, long runId, String conclusion) {
         String body = new String(WorkflowJobDelivery.body(new WorkflowJob(action, jobId, List.of("self-hosted", "linux"), runner,
-                SCOPE, "octo-org")), java.nio.charset.StandardCharsets.UTF_8);
+                SCOPE, "octo-org", runId, conclusion)), java.nio.charset.StandardCharsets.UTF_8);
         post("/github/webhook", null, body);
     }
 

@@ -93,6 +93,17 @@ public final class FakeScaleSet {
         vm(instanceId).power = powerState;
     }
 
+    /**
+     * Azure evicts the instance (a Spot VM under the Delete eviction policy, or a VM deleted by
+     * someone else): it leaves at once, and the scale set's capacity drops with it.
+     */
+    public synchronized void evict(String instanceId) {
+        advance();
+        Vm v = vm(instanceId);
+        vms.remove(v.id);
+        capacity--;
+    }
+
     /** Applies a capacity PATCH; returns when the operation completes. */
     synchronized Instant setCapacity(int target, String failure) {
         advance();

@@ -158,6 +158,11 @@ public final class FakeGitHub implements AutoCloseable {
         state.update(FakeRunners.scopeKey(scope), name, true, busy);
     }
 
+    /** The runner's VM went away under it: offline from now on, with no job. */
+    public void runnerLost(String scope, String name) {
+        state.update(FakeRunners.scopeKey(scope), name, false, false);
+    }
+
     /** A JIT runner ran its one job: GitHub removes it. */
     public void jobDone(String scope, String name) {
         state.remove(FakeRunners.scopeKey(scope), name);
