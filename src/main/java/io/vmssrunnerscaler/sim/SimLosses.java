@@ -76,14 +76,14 @@ final class SimLosses {
      * Azure schedules a {@code Preempt}: the VM's watcher tells the scaler at once, and when the
      * notice ends Azure deletes the VM (the Delete eviction policy).
      */
-    private void evict(SimVm vm) {
+    void evict(SimVm vm) {
         vm.evicting = true;
         world.log(Kind.EVICTION_NOTICE, vm.jobId, vm.scaleSet, vm.instanceId, 0, vm.name);
         world.endpoints().evicted(vm.name, EvictionKind.PREEMPT, world.time().now().plus(settings.evictionNotice()));
         world.time().schedule(settings.evictionNotice(), () -> azure.takeAway(vm, Kind.INSTANCE_EVICTED));
     }
 
-    private void kill(SimVm vm) {
+    void kill(SimVm vm) {
         azure.takeAway(vm, Kind.INSTANCE_KILLED);
     }
 }

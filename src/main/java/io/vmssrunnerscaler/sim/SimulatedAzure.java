@@ -204,6 +204,30 @@ public final class SimulatedAzure implements ScaleSetPort {
         }
     }
 
+    /**
+     * Azure evicts this instance now (a Spot eviction, whatever the scale set's priority): notice,
+     * then deletion. Call on the simulator's clock. False when no such running instance.
+     */
+    public boolean evict(String scaleSet, String instanceId) {
+        return runningVm(scaleSet, instanceId).map(vm -> {
+            losses.evict(vm);
+            return true;
+        }).orElse(false);
+    }
+
+    /** This instance dies now, without notice. Call on the simulator's clock. False when no such running instance. */
+    public boolean kill(String scaleSet, String instanceId) {
+        return runningVm(scaleSet, instanceId).map(vm -> {
+            losses.kill(vm);
+            return true;
+        }).orElse(false);
+    }
+
+    private Optional<SimVm> runningVm(String scaleSet, String instanceId) {
+        return Optional.ofNullable(scaleSets.get(scaleSet)).map(s -> s.vms.get(Integer.parseInt(instanceId)))
+                .filter(vm -> vm.state == ProvisioningState.SUCCEEDED && !vm.evicting);
+    }
+
     /** Whether the VM is still in its scale set (not deleted, evicted or killed). */
     boolean holds(SimVm vm) {
         ScaleSetSim s = s(vm);
