@@ -90,6 +90,11 @@ public record SimSettings(
             return new Losses(evictionsPerHour, stormAt, stormFraction, evictionNotice, killsPerHour, timeout, spotScaleSets);
         }
 
+        public Losses withSpot(Set<String> scaleSets) {
+            return new Losses(evictionsPerHour, stormAt, stormFraction, evictionNotice, killsPerHour, lostRunnerTimeout,
+                    scaleSets);
+        }
+
         /** Whether Azure evicts this scale set's VMs (a Spot scale set). */
         public boolean spot(String scaleSet) {
             return spotScaleSets.isEmpty() ? scaleSet.toLowerCase(Locale.ROOT).contains("spot")

@@ -50,8 +50,13 @@ public final class PolicyBench {
         long seed = a.number("seed", 7);
         List<Policy> policies = Policy.parse(a.text("policies", POLICIES));
         List<Trace> traces = new ArrayList<>();
+        boolean spot = false;
         for (String name : a.text("traces", "light,steady,burst,workday").split(",")) {
-            traces.add(trace(name.trim(), seed));
+            if (name.trim().equals("spot")) {
+                spot = true; // not a comparison of policies: the scaler with and without evictions
+            } else {
+                traces.add(trace(name.trim(), seed));
+            }
         }
         Report report = new Report("policy");
         System.out.printf("policy benchmark: provisioning %s, re-image %s, baseline take-down %s, pool min %d max %d "
@@ -60,6 +65,9 @@ public final class PolicyBench {
                 seed, bucketList());
         for (Trace trace : traces) {
             runTrace(trace, settings, policies, report);
+        }
+        if (spot) {
+            SpotBench.run(a, settings, seed, report);
         }
         report.print(System.out);
     }
