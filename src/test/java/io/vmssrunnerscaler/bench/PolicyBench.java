@@ -31,7 +31,8 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code provisioning=90s reimage=60s takedown=10s seed=7
  * traces=light,steady,burst,workday policies=scaler,baseline,baseline-naive,arc} ({@code takedown}:
- * from the baseline's per-VM call to its VM going down).
+ * from the baseline's per-VM call to its VM going down). {@code traces=spot} adds {@link SpotBench}:
+ * the scaler alone, with and without Spot evictions.
  */
 public final class PolicyBench {
     /** Policies of bench/policy: the naive baseline too, to show what the as-deployed model changes. */
