@@ -6,6 +6,9 @@
 # as a ratio to the oracle's and its waits as a ratio to (and seconds above) jit's. Arguments (optional):
 #   provisioning=90s reimage=60s takedown=10s seed=7 traces=light,steady,burst,workday
 #   policies=scaler,baseline,baseline-naive,arc
+# traces=spot (not in the default list) runs the scaler alone on a Spot-then-Regular pool that re-runs
+# lost jobs, without and with Spot evictions (eviction-rate=0.1 per instance-hour, storm-at=2h,
+# storm-fraction=0.5), and prices Spot minutes at spot-price=0.2 of Regular (SpotBench).
 # Prints one "RESULT bench=policy ..." line per figure, last.
 source "$(dirname "$0")/../lib.sh"
 start=$(date +%s)

@@ -306,6 +306,40 @@ public interface ScalerConfig {
         @WithDefault("42")
         long seed();
 
+        /**
+         * Spot evictions per instance-hour of running VMs of the Spot scale sets (a Poisson rate;
+         * 0: none). Each is announced to the scaler by the VM's watcher at once and carried out after
+         * {@code eviction-notice}: Azure deletes the VM and the scale set's capacity drops by one.
+         */
+        @WithDefault("0")
+        double evictionRate();
+
+        /** When, after start-up, a storm evicts {@code eviction-storm-fraction} of each Spot scale set's running VMs at once; unset: none. */
+        Optional<Duration> evictionStormAt();
+
+        /** The share (0..1) of each Spot scale set's running VMs that the storm evicts. */
+        @WithDefault("0.5")
+        double evictionStormFraction();
+
+        /** From an eviction's scheduled event to Azure deleting the VM (Azure gives at least 30 s). */
+        @WithDefault("30s")
+        Duration evictionNotice();
+
+        /** VMs of any scale set that die without notice (leave the listing at once), per instance-hour; 0: none. */
+        @WithDefault("0")
+        double killRate();
+
+        /**
+         * From a runner's death to GitHub failing its job (conclusion failure): the runner renews
+         * its job's lock every minute for ten minutes ahead, so GitHub gives up about ten minutes
+         * after the runner died.
+         */
+        @WithDefault("10m")
+        Duration lostRunnerTimeout();
+
+        /** The simulated scale sets that are Spot, by name; unset: every scale set whose name contains "spot". */
+        Optional<List<String>> spotScaleSets();
+
         /** The demo workload. */
         Workload workload();
 

@@ -2,6 +2,7 @@ package io.vmssrunnerscaler.runtime;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.PoolCommand.ConfigRejection;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
@@ -9,6 +10,7 @@ import io.vmssrunnerscaler.shell.Intake;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.RunnerIdentity;
 import io.vmssrunnerscaler.sim.ScalerEndpoints;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,5 +62,11 @@ public final class InProcessEndpoints implements ScalerEndpoints {
     @Override
     public void jobCompleted(String runnerName) {
         Optional.ofNullable(configured.get(runnerName)).ifPresent(intake::runnerJobFinishing);
+    }
+
+    /** Like a hook: only a VM that got its configuration (and so its hook token) can tell. */
+    @Override
+    public void evicted(String runnerName, EvictionKind kind, Instant notBefore) {
+        Optional.ofNullable(configured.get(runnerName)).ifPresent(runner -> intake.instanceEvicted(runner, kind));
     }
 }

@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.sim.SimScaleSet;
 import io.vmssrunnerscaler.sim.SimSettings;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** Tells the simulator what the settings say: its scale sets (one per pool loop) and its timings. */
 public final class SimulatorWiring {
@@ -18,6 +19,12 @@ public final class SimulatorWiring {
 
     public static SimSettings settings(ScalerConfig.SimConfig c) {
         return new SimSettings(c.capacityDelay(), c.provisioningDelay(), c.reimageDelay(), c.deleteDelay(),
-                c.runnerStartDelay(), c.provisioningFailureRate(), c.seed());
+                c.runnerStartDelay(), c.provisioningFailureRate(), c.seed(), losses(c));
+    }
+
+    /** What the simulated world takes away: Spot evictions, a storm of them, VMs that die. */
+    static SimSettings.Losses losses(ScalerConfig.SimConfig c) {
+        return new SimSettings.Losses(c.evictionRate(), c.evictionStormAt(), c.evictionStormFraction(),
+                c.evictionNotice(), c.killRate(), c.lostRunnerTimeout(), Set.copyOf(c.spotScaleSets().orElse(List.of())));
     }
 }

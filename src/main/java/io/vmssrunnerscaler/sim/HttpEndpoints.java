@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.github.GitHubHeaders;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WebhookSignature;
@@ -13,8 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -113,6 +118,22 @@ public final class HttpEndpoints implements ScalerEndpoints {
     @Override
     public void jobCompleted(String runnerName) {
         hook(runnerName, "job-completed");
+    }
+
+    /**
+     * As the VM's watcher does: the scheduled event's id, type and {@code NotBefore} (in the
+     * metadata service's RFC 1123 form) to {@code /runners/{name}/evicted}, with the hook token.
+     */
+    @Override
+    public void evicted(String runnerName, EvictionKind kind, Instant notBefore) {
+        String type = kind == EvictionKind.PREEMPT ? "Preempt" : "Terminate";
+        String eventId = UUID.nameUUIDFromBytes((runnerName + "/" + notBefore).getBytes(StandardCharsets.UTF_8)).toString();
+        String body = Clients.JSON.createObjectNode().put("eventId", eventId).put("eventType", type)
+                .put("notBefore", DateTimeFormatter.RFC_1123_DATE_TIME.format(notBefore.atOffset(ZoneOffset.UTC))).toString();
+        String token = hookTokens.getOrDefault(runnerName, "");
+        send(request("/runners/" + runnerName + "/evicted").header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
+                "eviction notice of " + runnerName);
     }
 
     private RunnerConfig config(String runnerName, String body) {

@@ -2,7 +2,9 @@ package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.RunnerConfig;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.github.WorkflowJob;
+import java.time.Instant;
 import java.util.Optional;
 
 /** How the simulated GitHub and runner VMs reach the scaler: the same calls the real ones make. */
@@ -26,4 +28,10 @@ public interface ScalerEndpoints {
 
     /** The runner's job-completed hook. */
     void jobCompleted(String runnerName);
+
+    /**
+     * The VM's watcher of Azure's scheduled events saw a {@code Preempt} or {@code Terminate} of its
+     * VM, which Azure carries out at {@code notBefore}; it tells the scaler at once.
+     */
+    void evicted(String runnerName, EvictionKind kind, Instant notBefore);
 }

@@ -19,6 +19,8 @@ final class SimVm {
     int generation;
     /** The job its runner is running, from GitHub's assignment to the runner's final report; 0 if none. */
     long jobId;
+    /** Azure announced its eviction: it goes when the notice ends, whatever happens meanwhile. */
+    boolean evicting;
 
     SimVm(String scaleSet, String instanceId, String name, Set<String> labels) {
         this.scaleSet = scaleSet;

@@ -32,6 +32,7 @@ public final class SimulatedAzure implements ScaleSetPort {
     private final SimWorld world;
     private final Map<String, ScaleSetSim> scaleSets = new HashMap<>();
     private final SimThrottling throttling = new SimThrottling();
+    private final SimLosses losses;
 
     private final class ScaleSetSim {
         final SimScaleSet spec;
@@ -46,6 +47,7 @@ public final class SimulatedAzure implements ScaleSetPort {
     SimulatedAzure(SimWorld world, Collection<SimScaleSet> specs) {
         this.world = world;
         specs.forEach(s -> scaleSets.put(s.name(), new ScaleSetSim(s)));
+        this.losses = new SimLosses(world, this);
     }
 
     @Override
@@ -134,7 +136,7 @@ public final class SimulatedAzure implements ScaleSetPort {
     private Uni<Void> deleteNow(ScaleSetRef ref, List<String> instanceIds) {
         return takeDown(ref, instanceIds, "delete", Kind.DELETE_REQUESTED, ProvisioningState.DELETING)
                 .flatMap(vms -> later(world.settings().deleteDelay(), () -> {
-                    vms.forEach(vm -> {
+                    vms.stream().filter(this::holds).forEach(vm -> { // an evicted or killed one went already
                         s(vm).vms.remove(Integer.parseInt(vm.instanceId));
                         world.log(Kind.INSTANCE_DELETED, 0, vm.scaleSet, vm.instanceId, 0, "");
                     });
@@ -176,6 +178,7 @@ public final class SimulatedAzure implements ScaleSetPort {
         SimVm vm = new SimVm(s.spec.name(), Integer.toString(id), name, s.spec.labels());
         s.vms.put(id, vm);
         world.log(Kind.INSTANCE_CREATED, 0, vm.scaleSet, vm.instanceId, 0, name);
+        losses.created(vm);
         return vm;
     }
 
@@ -194,10 +197,68 @@ public final class SimulatedAzure implements ScaleSetPort {
         world.gitHub().cloudInit(vm);
     }
 
+    /** Logs a call that hits a busy runner; one under an eviction notice is lost already, whatever the scaler does. */
     private void touch(SimVm vm, String what) {
-        if (vm.jobId != 0) {
+        if (vm.jobId != 0 && !vm.evicting) {
             world.log(Kind.BUSY_INSTANCE_TOUCHED, vm.jobId, vm.scaleSet, vm.instanceId, 0, what);
         }
+    }
+
+    /**
+     * Azure evicts this instance now (a Spot eviction, whatever the scale set's priority): notice,
+     * then deletion. Call on the simulator's clock. False when no such running instance.
+     */
+    public boolean evict(String scaleSet, String instanceId) {
+        return runningVm(scaleSet, instanceId).map(vm -> {
+            losses.evict(vm);
+            return true;
+        }).orElse(false);
+    }
+
+    /** This instance dies now, without notice. Call on the simulator's clock. False when no such running instance. */
+    public boolean kill(String scaleSet, String instanceId) {
+        return runningVm(scaleSet, instanceId).map(vm -> {
+            losses.kill(vm);
+            return true;
+        }).orElse(false);
+    }
+
+    private Optional<SimVm> runningVm(String scaleSet, String instanceId) {
+        return Optional.ofNullable(scaleSets.get(scaleSet)).map(s -> s.vms.get(Integer.parseInt(instanceId)))
+                .filter(vm -> vm.state == ProvisioningState.SUCCEEDED && !vm.evicting);
+    }
+
+    /** Whether the VM is still in its scale set (not deleted, evicted or killed). */
+    boolean holds(SimVm vm) {
+        ScaleSetSim s = s(vm);
+        return s != null && s.vms.get(Integer.parseInt(vm.instanceId)) == vm;
+    }
+
+    /** The running VMs (provisioned, not going) of a scale set, by instance id. */
+    List<SimVm> running(String scaleSet) {
+        return scaleSets.get(scaleSet).vms.values().stream()
+                .filter(vm -> vm.state == ProvisioningState.SUCCEEDED && !vm.evicting).toList();
+    }
+
+    /** The scale sets' names. */
+    List<String> scaleSetNames() {
+        return scaleSets.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * The VM is gone without the scaler asking (evicted at the end of its notice, or killed): it
+     * leaves the listing, the scale set's capacity drops by one, and its runner dies with it.
+     */
+    void takeAway(SimVm vm, Kind kind) {
+        if (!holds(vm)) {
+            return;
+        }
+        s(vm).vms.remove(Integer.parseInt(vm.instanceId));
+        long jobId = vm.jobId;
+        vm.generation++; // stale timers of this VM, and its runner, end here
+        vm.state = ProvisioningState.DELETING;
+        world.log(kind, jobId, vm.scaleSet, vm.instanceId, 0, vm.name);
+        world.gitHub().runnerDied(vm);
     }
 
     private List<SimVm> find(ScaleSetSim s, List<String> instanceIds) {

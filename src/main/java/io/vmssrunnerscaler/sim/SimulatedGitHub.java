@@ -5,6 +5,7 @@ import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
+import io.vmssrunnerscaler.github.RerunRefusedException;
 import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunInfo;
 import io.vmssrunnerscaler.github.RunnerConfig;
@@ -13,6 +14,7 @@ import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.github.WebhookRef;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
+import io.vmssrunnerscaler.sim.SimRuns.Job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +31,10 @@ import java.util.stream.Collectors;
  * A simulated GitHub and the runners on the simulated VMs: issues JIT configurations, brings a
  * runner online once its VM booted and configured it, assigns queued jobs to idle runners with
  * matching labels, runs each for its duration, and calls the scaler the way GitHub and a runner do;
- * records its webhook deliveries for listing and redelivery ({@link SimHook}). Touched only on the
- * simulator's thread.
+ * records its webhook deliveries for listing and redelivery ({@link SimHook}). Each job belongs to a
+ * workflow run, which can be re-run once completed ({@link SimRuns}). A runner whose VM dies under
+ * a job keeps the job until GitHub notices ({@code lost-runner-timeout}), then GitHub fails it and
+ * delivers {@code completed} with conclusion {@code failure}. Touched only on the simulator's thread.
  */
 public final class SimulatedGitHub implements GitHubPort {
     private static final Duration CONFIG_RETRY = Duration.ofSeconds(5);
@@ -42,11 +46,10 @@ public final class SimulatedGitHub implements GitHubPort {
     /** What a listing shows of a runner configuration: its name as given, and its labels. */
     private record Issued(String name, Set<String> labels) {}
 
-    private record Job(long id, Set<String> labels, Duration duration, String repository, String organisation) {}
-
     private final class Runner {
         final SimVm vm;
         final int generation;
+        /** The job GitHub gave it; kept after the runner died until GitHub fails the job. */
         Job job;
 
         Runner(SimVm vm) {
@@ -62,6 +65,7 @@ public final class SimulatedGitHub implements GitHubPort {
     private final SimWorld world;
     private final SimHook webhook;
     private final LinkedHashMap<Long, Job> queued = new LinkedHashMap<>();
+    private final SimRuns runs = new SimRuns();
     private final Map<String, Runner> runners = new LinkedHashMap<>();
     private final Map<String, Long> issuedConfigs = new HashMap<>();
     /** Keyed like issuedConfigs; only read for listings, and pruned against issuedConfigs there. */
@@ -124,34 +128,20 @@ public final class SimulatedGitHub implements GitHubPort {
                 Issued issued = issuedDetails.get(key);
                 Runner runner = issued == null ? null : runners.get(issued.name());
                 boolean online = runner != null && runner.alive();
-                listed.add(new RunnerInfo(id, issued == null ? key : issued.name(), online,
-                        online && runner.job != null, issued == null ? Set.of() : issued.labels()));
+                // A runner that died under its job is offline, and busy until GitHub fails the job.
+                boolean busy = runner != null && runner.job != null;
+                listed.add(new RunnerInfo(id, issued == null ? key : issued.name(), online, busy,
+                        issued == null ? Set.of() : issued.labels()));
             });
             emitter.complete(List.copyOf(listed));
         }));
     }
 
-    /**
-     * A job: queued, in progress on a runner, or completed for any other job id this simulator
-     * issued (it does not remember conclusions, nor tell a lost job from a finished one).
-     */
+    /** A job as GitHub reports it, with its run and, once completed, its conclusion. */
     @Override
     public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
-        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
-            if (queued.containsKey(jobId)) {
-                emitter.complete(Optional.of(new JobInfo(jobId, "queued", null, null)));
-                return;
-            }
-            Optional<Runner> running = runners.values().stream()
-                    .filter(r -> r.alive() && r.job != null && r.job.id() == jobId).findFirst();
-            if (running.isPresent()) {
-                emitter.complete(Optional.of(new JobInfo(jobId, "in_progress", null, running.get().vm.name)));
-            } else if (jobId >= FIRST_JOB_ID && jobId < nextJobId) {
-                emitter.complete(Optional.of(new JobInfo(jobId, "completed", null, null)));
-            } else {
-                emitter.complete(Optional.empty());
-            }
-        }));
+        return answer(() -> runs.job(jobId).filter(j -> j.repository.equalsIgnoreCase(repositoryFullName))
+                .map(Job::info));
     }
 
     /**
@@ -189,14 +179,27 @@ public final class SimulatedGitHub implements GitHubPort {
         }));
     }
 
-    /** A job arrives: GitHub queues it and delivers {@code queued}. */
+    /** A job arrives, the only job of a new run: GitHub queues it and delivers {@code queued}. */
     public long submit(Set<String> labels, Duration duration, String repository, String organisation) {
-        Job job = new Job(nextJobId++, labels, duration, repository, organisation);
-        queued.put(job.id(), job);
-        world.log(Kind.JOB_QUEUED, job.id(), null, null, 0, String.join(",", labels));
-        deliver(job, "queued", null);
+        return submitRun(labels, List.of(duration), repository, organisation).get(0);
+    }
+
+    /** A run of several jobs with the same labels arrives; each is queued and delivered {@code queued}. */
+    public List<Long> submitRun(Set<String> labels, List<Duration> durations, String repository, String organisation) {
+        List<Job> jobs = runs.newRun(nextJobId, labels, durations, repository, organisation);
+        nextJobId += jobs.size();
+        for (Job job : jobs) {
+            queued.put(job.id, job);
+            world.log(Kind.JOB_QUEUED, job.id, null, null, 0, String.join(",", labels));
+            deliver(job, "queued", null);
+        }
         assignJobs();
-        return job.id();
+        return jobs.stream().map(j -> j.id).toList();
+    }
+
+    /** The job of its run's first attempt that this job is, or re-runs: the same piece of work. */
+    public long originOf(long jobId) {
+        return runs.job(jobId).map(j -> j.origin).orElse(jobId);
     }
 
     public int queuedJobs() {
@@ -241,20 +244,22 @@ public final class SimulatedGitHub implements GitHubPort {
     private void assignJobs() {
         for (Job job : List.copyOf(queued.values())) {
             Optional<Runner> idle = runners.values().stream()
-                    .filter(r -> r.job == null && r.alive() && r.vm.labels.containsAll(lower(job.labels())))
+                    .filter(r -> r.job == null && r.alive() && r.vm.labels.containsAll(lower(job.labels)))
                     .findFirst();
             idle.ifPresent(r -> start(job, r));
         }
     }
 
     private void start(Job job, Runner runner) {
-        queued.remove(job.id());
+        queued.remove(job.id);
         runner.job = job;
-        runner.vm.jobId = job.id();
-        world.log(Kind.JOB_STARTED, job.id(), runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
+        runner.vm.jobId = job.id;
+        job.status = "in_progress";
+        job.runnerName = runner.vm.name;
+        world.log(Kind.JOB_STARTED, job.id, runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
         world.endpoints().jobStarted(runner.vm.name);
         deliver(job, "in_progress", runner.vm.name);
-        world.time().schedule(job.duration(), () -> finishing(runner));
+        world.time().schedule(job.duration, () -> finishing(runner));
     }
 
     private void finishing(Runner runner) {
@@ -270,24 +275,70 @@ public final class SimulatedGitHub implements GitHubPort {
             runner.vm.jobId = 0;
             runners.remove(runner.vm.name); // a JIT runner runs one job, then GitHub removes it
             issuedConfigs.remove(runner.vm.name.toLowerCase(Locale.ROOT));
-            world.log(Kind.JOB_COMPLETED, job.id(), runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
+            job.status = "completed";
+            job.conclusion = "success";
+            world.log(Kind.JOB_COMPLETED, job.id, runner.vm.scaleSet, runner.vm.instanceId, 0, runner.vm.name);
             deliver(job, "completed", runner.vm.name);
         });
     }
 
-    /** The VM is being re-imaged or deleted: its runner is gone. */
+    /**
+     * The VM is being re-imaged or deleted by the scaler: its runner is gone. A job on it (a busy
+     * runner touched, which the invariants catch) is failed when GitHub notices, without a delivery,
+     * so that the comparison policies of the benchmarks see what they always saw.
+     */
     void vmGone(SimVm vm) {
         Runner r = runners.get(vm.name);
         if (r != null && r.vm == vm) {
             runners.remove(vm.name);
+            if (r.job != null) {
+                Job job = r.job;
+                world.time().schedule(world.settings().losses().lostRunnerTimeout(), () -> fail(job, vm, false));
+            }
         }
         issuedConfigs.remove(vm.name.toLowerCase(Locale.ROOT));
         vm.jobId = 0;
     }
 
+    /**
+     * The VM died (evicted or killed; its generation already moved on): its runner goes offline.
+     * GitHub keeps the runner's job, busy, until the job's lock runs out, then fails it and
+     * delivers {@code completed} with conclusion {@code failure}.
+     */
+    void runnerDied(SimVm vm) {
+        vm.jobId = 0;
+        Runner r = runners.get(vm.name);
+        if (r == null || r.vm != vm) {
+            return;
+        }
+        if (r.job == null) {
+            runners.remove(vm.name); // offline; still registered until the scaler removes it
+            return;
+        }
+        Job job = r.job;
+        world.time().schedule(world.settings().losses().lostRunnerTimeout(), () -> {
+            if (runners.get(vm.name) == r) {
+                runners.remove(vm.name);
+            }
+            fail(job, vm, true);
+        });
+    }
+
+    private void fail(Job job, SimVm vm, boolean deliver) {
+        if (job.completed()) {
+            return;
+        }
+        job.status = "completed";
+        job.conclusion = "failure";
+        world.log(Kind.JOB_FAILED, job.id, vm.scaleSet, vm.instanceId, 0, vm.name);
+        if (deliver) {
+            deliver(job, "completed", vm.name);
+        }
+    }
+
     private void deliver(Job job, String action, String runnerName) {
-        webhook.deliver(new WorkflowJob(action, job.id(), List.copyOf(job.labels()), runnerName, job.repository(),
-                job.organisation()));
+        webhook.deliver(new WorkflowJob(action, job.id, List.copyOf(job.labels), runnerName, job.repository,
+                job.organisation, job.runId, "completed".equals(action) ? job.conclusion : null));
     }
 
     private static Set<String> lower(Set<String> labels) {
@@ -296,16 +347,70 @@ public final class SimulatedGitHub implements GitHubPort {
 
     @Override
     public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("getRun: not built yet"));
+        return answer(() -> runs.run(repositoryFullName, runId));
     }
 
+    /**
+     * A new attempt of the job's run with the job queued again under a new id; refused while the
+     * run is not completed, or for a job of an earlier attempt.
+     */
     @Override
     public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("rerunJob: not built yet"));
+        return answer(() -> {
+            Job job = runs.job(jobId).filter(j -> j.repository.equalsIgnoreCase(repositoryFullName))
+                    .orElseThrow(() -> new SimulatedFailure("NotFound: no job " + jobId + " in " + repositoryFullName));
+            refuseIf(runs.refusal(repositoryFullName, job.runId));
+            if (!runs.latest(job)) {
+                throw new RerunRefusedException("job " + jobId + " is not of its run's latest attempt");
+            }
+            rerun(List.of(job));
+            return null;
+        });
     }
 
+    /** A new attempt of the run with each of its failed jobs queued again; refused as GitHub does. */
     @Override
     public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
-        return Uni.createFrom().failure(new UnsupportedOperationException("rerunFailedJobs: not built yet"));
+        return answer(() -> {
+            refuseIf(runs.refusal(repositoryFullName, runId));
+            List<Job> failed = runs.failedJobs(runId);
+            if (failed.isEmpty()) {
+                throw new RerunRefusedException("run " + runId + " has no failed jobs");
+            }
+            rerun(failed);
+            return null;
+        });
+    }
+
+    private void rerun(List<Job> jobs) {
+        List<Job> fresh = runs.rerun(jobs, nextJobId);
+        nextJobId += fresh.size();
+        for (int i = 0; i < fresh.size(); i++) {
+            Job job = fresh.get(i);
+            queued.put(job.id, job);
+            world.log(Kind.JOB_RERUN, job.id, null, null, job.attempt, Long.toString(jobs.get(i).id));
+            deliver(job, "queued", null);
+        }
+        assignJobs();
+    }
+
+    private static void refuseIf(Optional<String> refusal) {
+        if (refusal.isPresent()) {
+            throw new RerunRefusedException(refusal.get());
+        }
+    }
+
+    /** Answers later on the simulator's clock, as every call; a thrown exception fails the answer. */
+    private <T> Uni<T> answer(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+                return;
+            }
+            emitter.complete(result);
+        }));
     }
 }

@@ -3,12 +3,14 @@ package io.vmssrunnerscaler.bench;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.sim.ScalerEndpoints;
 import io.vmssrunnerscaler.sim.SimWorld;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -109,6 +111,11 @@ final class BaselinePolicy implements ScalerEndpoints {
                             .flatMap(current -> sdk.call(() -> setCapacity(capacity)));
                 })
                 .subscribe().with(ok -> { }, e -> handlerFailures++);
+    }
+
+    /** The original design does not watch Azure's scheduled events: it hears of no eviction. */
+    @Override
+    public void evicted(String runnerName, EvictionKind kind, Instant notBefore) {
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.bench;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WorkflowJob;
@@ -11,6 +12,7 @@ import io.vmssrunnerscaler.scaleset.ScaleSetPort;
 import io.vmssrunnerscaler.sim.ScalerEndpoints;
 import io.vmssrunnerscaler.sim.SimWorld;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,6 +112,11 @@ final class PeerPolicy implements ScalerEndpoints {
     @Override
     public void jobStarted(String runnerName) {
         // ARC's runners run no scaler hooks.
+    }
+
+    /** The peer does not watch Azure's scheduled events: it hears of no eviction. */
+    @Override
+    public void evicted(String runnerName, EvictionKind kind, Instant notBefore) {
     }
 
     @Override

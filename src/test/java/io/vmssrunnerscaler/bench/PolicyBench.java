@@ -31,7 +31,8 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code provisioning=90s reimage=60s takedown=10s seed=7
  * traces=light,steady,burst,workday policies=scaler,baseline,baseline-naive,arc} ({@code takedown}:
- * from the baseline's per-VM call to its VM going down).
+ * from the baseline's per-VM call to its VM going down). {@code traces=spot} adds {@link SpotBench}:
+ * the scaler alone, with and without Spot evictions.
  */
 public final class PolicyBench {
     /** Policies of bench/policy: the naive baseline too, to show what the as-deployed model changes. */
@@ -50,8 +51,13 @@ public final class PolicyBench {
         long seed = a.number("seed", 7);
         List<Policy> policies = Policy.parse(a.text("policies", POLICIES));
         List<Trace> traces = new ArrayList<>();
+        boolean spot = false;
         for (String name : a.text("traces", "light,steady,burst,workday").split(",")) {
-            traces.add(trace(name.trim(), seed));
+            if (name.trim().equals("spot")) {
+                spot = true; // not a comparison of policies: the scaler with and without evictions
+            } else {
+                traces.add(trace(name.trim(), seed));
+            }
         }
         Report report = new Report("policy");
         System.out.printf("policy benchmark: provisioning %s, re-image %s, baseline take-down %s, pool min %d max %d "
@@ -60,6 +66,9 @@ public final class PolicyBench {
                 seed, bucketList());
         for (Trace trace : traces) {
             runTrace(trace, settings, policies, report);
+        }
+        if (spot) {
+            SpotBench.run(a, settings, seed, report);
         }
         report.print(System.out);
     }

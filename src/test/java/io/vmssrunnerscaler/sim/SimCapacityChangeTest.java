@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.ObservedInstance;
 import io.vmssrunnerscaler.engine.ObservedInstance.ProvisioningState;
+import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.pool.Pool;
@@ -98,6 +99,10 @@ class SimCapacityChangeTest {
 
         @Override
         public void jobStarted(String runnerName) {
+        }
+
+        @Override
+        public void evicted(String runnerName, EvictionKind kind, Instant notBefore) {
         }
 
         @Override

@@ -3,7 +3,10 @@ package io.vmssrunnerscaler.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The promises the scaler makes, checked against the simulated world's ground truth. */
@@ -19,6 +22,36 @@ public final class WorldInvariants {
         assertEquals(Set.of(), missing(queued, started), "jobs queued but never started");
         assertEquals(Set.of(), missing(queued, completed), "jobs queued but never completed");
         assertEquals(queued.size(), log.of(SimEvent.Kind.JOB_COMPLETED).size(), "a job completed twice");
+    }
+
+    /**
+     * Every queued job eventually succeeded exactly once, itself or a re-run of it ({@code originOf}:
+     * the job of the first attempt that a job is or re-runs), and no job succeeded twice.
+     */
+    public static void everyJobEventuallySucceeded(SimEventLog log, LongUnaryOperator originOf) {
+        Set<Long> queued = jobs(log, SimEvent.Kind.JOB_QUEUED);
+        assertTrue(!queued.isEmpty(), "the run queued no job");
+        Map<Long, Long> successes = log.of(SimEvent.Kind.JOB_COMPLETED).stream()
+                .collect(Collectors.groupingBy(e -> originOf.applyAsLong(e.jobId()), Collectors.counting()));
+        assertEquals(Set.of(), missing(queued, successes.keySet()), "jobs never completed, nor any re-run of them");
+        assertEquals(Map.of(), successes.entrySet().stream().filter(e -> e.getValue() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "jobs that succeeded twice");
+    }
+
+    /** The queued jobs that never succeeded, nor did any re-run of them: lost for good. */
+    public static Set<Long> lostForGood(SimEventLog log, LongUnaryOperator originOf) {
+        Set<Long> succeeded = log.of(SimEvent.Kind.JOB_COMPLETED).stream().map(e -> originOf.applyAsLong(e.jobId()))
+                .collect(Collectors.toSet());
+        return jobs(log, SimEvent.Kind.JOB_QUEUED).stream().filter(j -> !succeeded.contains(j)).collect(Collectors.toSet());
+    }
+
+    /** Each job GitHub failed was re-run exactly once, and no other job was. */
+    public static void failedJobsReRunOnce(SimEventLog log) {
+        Map<Long, Long> reruns = log.of(SimEvent.Kind.JOB_RERUN).stream()
+                .collect(Collectors.groupingBy(e -> Long.parseLong(e.detail()), Collectors.counting()));
+        Map<Long, Long> once = jobs(log, SimEvent.Kind.JOB_FAILED).stream()
+                .collect(Collectors.toMap(Function.identity(), j -> 1L));
+        assertEquals(once, reruns, "re-runs per failed job");
     }
 
     /** No re-image, delete or scale-in ever hit a runner that was running a job. */
