@@ -69,6 +69,11 @@ public final class PoolDefinitions {
                     continue;
                 }
                 Pool built = toPool(name, pool, e, entries.size() > 1, firstServing);
+                if (e != entries.get(entries.size() - 1)) {
+                    // A scale set with another after it: many evictions hold its growth back.
+                    built = built.withSpec(built.spec().withEvictionLimit(new PoolSpec.EvictionLimit(
+                            pool.evictionThreshold(), pool.evictionWindow(), pool.evictionCooldown())));
+                }
                 firstServing &= e.drain();
                 String prefixOwner = prefixOwners.putIfAbsent(built.scope() + "/" + built.runnerNamePrefix(), name);
                 if (prefixOwner != null) {
@@ -321,8 +326,7 @@ public final class PoolDefinitions {
                 pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
         String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
-        LossPolicy losses = new LossPolicy(pool.rerunLostJobs(), pool.rerunsPerHour(), pool.evictionThreshold(),
-                pool.evictionWindow(), pool.evictionCooldown());
+        LossPolicy losses = new LossPolicy(pool.rerunLostJobs(), pool.rerunsPerHour());
         return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain(), losses);
     }
 

@@ -55,14 +55,16 @@ final class Planner {
 
     /**
      * Re-image while the pool still needs the instance, else delete it. A VM Azure shows stopped or
-     * deallocated is deleted and replaced, like a failed one: a re-image would leave it off.
+     * deallocated is deleted and replaced, like a failed one: a re-image would leave it off. A
+     * scale set the pool prefers another to deletes: the capacity comes back where it is cheaper.
      */
     private static void recycleFinished(PoolDraft d, List<String> reimage, List<String> delete) {
         int live = d.live();
         int desired = d.desired();
         boolean canShrink = d.canShrink();
         for (Instance i : d.instancesIn(Phase.FINISHED)) {
-            if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired && !i.poweredOff()) {
+            if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired && !i.poweredOff()
+                    && !d.preferredElsewhere()) {
                 d.move(i, Phase.REIMAGING);
                 reimage.add(i.instanceId());
                 live++;

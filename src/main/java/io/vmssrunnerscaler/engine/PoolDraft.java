@@ -36,6 +36,7 @@ final class PoolDraft {
     private Optional<PoolState.Failure> lastFailure;
     private Optional<PoolState.GrowthRefusal> growthRefusal;
     private final List<Instant> evictions;
+    private boolean preferredElsewhere;
     private final List<PoolCommand> commands = new ArrayList<>();
     /** How long announced evictions are remembered, and how many at most. */
     static final Duration EVICTIONS_KEPT_FOR = Duration.ofDays(1);
@@ -57,12 +58,13 @@ final class PoolDraft {
         this.lastFailure = s.lastFailure();
         this.growthRefusal = s.growthRefusal();
         this.evictions = new ArrayList<>(s.evictions());
+        this.preferredElsewhere = s.preferredElsewhere();
     }
 
     Decision finish() {
         PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
                 nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure,
-                growthRefusal, evictions);
+                growthRefusal, evictions, preferredElsewhere);
         return new Decision(state, commands);
     }
 
@@ -162,7 +164,16 @@ final class PoolDraft {
     }
 
     int desired() {
-        return spec.desiredFor(PoolState.demand(instances.values(), queued.size()));
+        return PoolState.desiredFor(spec, preferredElsewhere, PoolState.demand(instances.values(), queued.size()));
+    }
+
+    /** Whether a scale set the pool prefers takes new jobs now (see {@link PoolState#preferredElsewhere}). */
+    boolean preferredElsewhere() {
+        return preferredElsewhere;
+    }
+
+    void preferElsewhere(boolean elsewhere) {
+        preferredElsewhere = elsewhere;
     }
 
     /**
@@ -371,6 +382,7 @@ final class PoolDraft {
         if (evictions.size() > EVICTIONS_KEPT) {
             evictions.remove(0);
         }
+        holdGrowthAfterEvictions();
         commands.add(new PoolCommand.RemoveStaleRunner(evicted.name()));
         return true;
     }
@@ -537,9 +549,27 @@ final class PoolDraft {
         consecutiveFailures = 0;
     }
 
-    /** A capacity change succeeded: any refusal back-off is over. */
+    /** A capacity change succeeded: any refusal back-off is over (a hold after evictions is not a refusal). */
     void growthAccepted() {
-        growthRefusal = Optional.empty();
+        growthRefusal = growthRefusal.filter(r -> r.code().equals(EVICTED_OFTEN) && now.isBefore(r.until()));
+    }
+
+    /** The code under which a hold after evictions shows, with Azure's refusal codes. */
+    static final String EVICTED_OFTEN = "EvictedOften";
+
+    /**
+     * Evictions past the pool's limit hold growth back as a refusal of capacity does, until the
+     * cool-down after the latest: the pool's next scale set takes new capacity meanwhile.
+     */
+    private void holdGrowthAfterEvictions() {
+        PoolSpec.EvictionLimit limit = spec.evictionLimit();
+        PoolState.heldByEvictionsUntil(evictions, limit.threshold(), limit.window(), limit.cooldown())
+                .filter(now::isBefore)
+                .filter(until -> growthRefusal.map(r -> r.until().isBefore(until)).orElse(true))
+                .ifPresent(until -> growthRefusal = Optional.of(new PoolState.GrowthRefusal(
+                        growthRefusal.map(PoolState.GrowthRefusal::inARow).orElse(0), EVICTED_OFTEN,
+                        limit.threshold() + " or more evictions within " + limit.window()
+                                + ": new capacity goes to the pool's next scale set", now, until)));
     }
 
     /**

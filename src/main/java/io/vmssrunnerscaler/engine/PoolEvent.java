@@ -144,6 +144,13 @@ public sealed interface PoolEvent {
     /** Ask for a fresh listing of the scale set (start-up, reconcile). */
     record RefreshRequested() implements PoolEvent {}
 
+    /**
+     * Whether a scale set the pool prefers to this one takes new jobs now (it serves, is not
+     * refusing capacity and has room): then this one keeps no free capacity and deletes its
+     * instances after their jobs, so that the pool's capacity flows back to the preferred one.
+     */
+    record PreferenceChanged(boolean preferredElsewhere) implements PoolEvent {}
+
     /** Time passed: apply the time-based rules. */
     record Tick() implements PoolEvent {}
 }

@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param queuedMaxAge a queued job that never started stops counting as demand after this long
  * @param refusalBackoff after Azure refuses capacity, no capacity is asked for this long, doubled
  *     with each refusal in a row up to {@link #MAX_REFUSAL_BACKOFF}
+ * @param evictionLimit when evictions hold growth back on this scale set (a scale set of a pool
+ *     that has another one after it); {@link EvictionLimit#NONE} for never
  */
 public record PoolSpec(
         String name,
@@ -35,7 +37,31 @@ public record PoolSpec(
         Duration idleCooldown,
         Duration finishGrace,
         Duration queuedMaxAge,
-        Duration refusalBackoff) {
+        Duration refusalBackoff,
+        EvictionLimit evictionLimit) {
+
+    /**
+     * {@code threshold} evictions within {@code window} hold growth back, as a refusal of capacity
+     * does, until {@code cooldown} after the latest of them: Spot capacity is scarce there, and
+     * the pool's next scale set takes new capacity meanwhile.
+     */
+    public record EvictionLimit(int threshold, Duration window, Duration cooldown) {
+        /** Evictions never hold growth back (a pool of one scale set has nowhere else to grow). */
+        public static final EvictionLimit NONE = new EvictionLimit(0, Duration.ofMinutes(10), Duration.ZERO);
+
+        public EvictionLimit {
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(cooldown, "cooldown");
+        }
+    }
+
+    /** Evictions never hold growth back. */
+    public PoolSpec(String name, Set<String> labels, int min, int max, int freePercent, AfterJob afterJob,
+            Duration bootTimeout, Duration idleCooldown, Duration finishGrace, Duration queuedMaxAge,
+            Duration refusalBackoff) {
+        this(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace, queuedMaxAge,
+                refusalBackoff, EvictionLimit.NONE);
+    }
 
     /** Quota and allocation refusals last minutes to hours; asking more often only spends Update tokens. */
     public static final Duration DEFAULT_REFUSAL_BACKOFF = Duration.ofMinutes(1);
@@ -62,9 +88,16 @@ public record PoolSpec(
         Objects.requireNonNull(idleCooldown, "idleCooldown");
         Objects.requireNonNull(finishGrace, "finishGrace");
         Objects.requireNonNull(queuedMaxAge, "queuedMaxAge");
+        Objects.requireNonNull(evictionLimit, "evictionLimit");
         if (refusalBackoff.isNegative() || refusalBackoff.isZero()) {
             throw new IllegalArgumentException("refusalBackoff must be positive, got " + refusalBackoff);
         }
+    }
+
+    /** This spec with growth held back after {@code limit} evictions. */
+    public PoolSpec withEvictionLimit(EvictionLimit limit) {
+        return new PoolSpec(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace,
+                queuedMaxAge, refusalBackoff, limit);
     }
 
     /** desired = clamp(ceil(demand x (100 + free%) / 100), min, max). */

@@ -29,6 +29,9 @@ import java.util.TreeMap;
  *     once a capacity change succeeds)
  * @param evictions when Azure announced the evictions of the last day, oldest first: a pool over
  *     several scale sets sends new capacity elsewhere while one is evicted often
+ * @param preferredElsewhere a scale set the pool prefers to this one takes new jobs now: this one
+ *     keeps no free capacity and deletes its instances after their jobs instead of re-imaging them,
+ *     so that the pool's capacity flows back to the preferred (cheaper) one
  */
 public record PoolState(
         PoolSpec spec,
@@ -44,7 +47,8 @@ public record PoolState(
         Instant backoffUntil,
         Optional<Failure> lastFailure,
         Optional<GrowthRefusal> growthRefusal,
-        List<Instant> evictions) {
+        List<Instant> evictions,
+        boolean preferredElsewhere) {
 
     /**
      * A job waiting for a runner.
@@ -111,7 +115,7 @@ public record PoolState(
             long nextOperationId, long lastListApplied, long growthSettlesWith, int consecutiveFailures,
             Instant backoffUntil, Optional<Failure> lastFailure, Optional<GrowthRefusal> growthRefusal) {
         this(spec, instances, queued, endedJobs, orphanStarts, operations, nextOperationId, lastListApplied,
-                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of());
+                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of(), false);
     }
 
     /**
@@ -119,22 +123,28 @@ public record PoolState(
      * than {@code cooldown} before {@code now}: new capacity should go to another scale set.
      */
     public boolean evictedOftenAt(Instant now, int threshold, java.time.Duration window, java.time.Duration cooldown) {
+        return heldByEvictionsUntil(evictions, threshold, window, cooldown).filter(now::isBefore).isPresent();
+    }
+
+    /** The end of the cool-down after the latest run of {@code threshold} evictions within one window, if any. */
+    static Optional<Instant> heldByEvictionsUntil(List<Instant> evictions, int threshold, java.time.Duration window,
+            java.time.Duration cooldown) {
         if (threshold < 1) {
-            return false;
+            return Optional.empty();
         }
         for (int last = evictions.size() - 1; last >= threshold - 1; last--) {
             Instant end = evictions.get(last);
             if (evictions.get(last - threshold + 1).isAfter(end.minus(window))) {
-                return now.isBefore(end.plus(cooldown)); // the latest such run decides
+                return Optional.of(end.plus(cooldown)); // the latest such run decides
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** A pool that knows nothing yet; the first listing fills it. */
     public static PoolState empty(PoolSpec spec) {
         return new PoolState(spec, new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
-                Instant.EPOCH, Optional.empty(), Optional.empty(), List.of());
+                Instant.EPOCH, Optional.empty(), Optional.empty(), List.of(), false);
     }
 
     public int busy() {
@@ -147,7 +157,12 @@ public record PoolState(
 
     /** The size the pool should have now: the free-capacity rule applied to busy plus queued. */
     public int desired() {
-        return spec.desiredFor(demand(instances.values(), queued.size()));
+        return desiredFor(spec, preferredElsewhere, demand(instances.values(), queued.size()));
+    }
+
+    /** A scale set the pool prefers to another keeps neither free capacity nor a minimum there. */
+    static int desiredFor(PoolSpec spec, boolean preferredElsewhere, int demand) {
+        return preferredElsewhere ? Math.min(spec.max(), demand) : spec.desiredFor(demand);
     }
 
     /**

@@ -64,6 +64,8 @@ public final class ScalingEngine {
             Reconciliation.markersObserved(d, e);
         } else if (event instanceof PoolEvent.RefreshRequested) {
             d.requestList();
+        } else if (event instanceof PoolEvent.PreferenceChanged e) {
+            d.preferElsewhere(e.preferredElsewhere());
         } else if (event instanceof PoolEvent.Tick) {
             // Nothing to record: the planner applies the time-based rules.
         } else {

@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
  *     are named this plus six base-36 characters (Azure's naming for Uniform scale sets)
  * @param poolName the pool as GitHub and the user see it
  * @param draining no new runners here: the scale set shrinks to zero and may then leave the list
- * @param losses what the pool does about lost capacity: re-runs of lost jobs, passing over a scale
- *     set that is evicted often
+ * @param losses what the pool does about jobs lost with their runners: whether they are re-run
  */
 public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix,
         String poolName, boolean draining, LossPolicy losses) {
@@ -29,6 +28,11 @@ public record Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSe
     public Pool(PoolSpec spec, RunnerScope scope, String runnerGroup, ScaleSetRef scaleSet, String runnerNamePrefix,
             String poolName, boolean draining) {
         this(spec, scope, runnerGroup, scaleSet, runnerNamePrefix, poolName, draining, LossPolicy.DEFAULT);
+    }
+
+    /** The same pool with these rules. */
+    public Pool withSpec(PoolSpec rules) {
+        return new Pool(rules, scope, runnerGroup, scaleSet, runnerNamePrefix, poolName, draining, losses);
     }
 
     /** The same pool with this loss policy. */

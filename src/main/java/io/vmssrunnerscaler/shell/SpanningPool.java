@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The loops of one pool that spans several scale sets, in the pool's order of preference. Each
  * scale set keeps its own loop, engine state, budget and markers; this is where they act as one
  * pool: a job waits in exactly one of them, and new demand goes to the first scale set that is
- * serving (not draining), not refusing capacity nor evicted often of late, and has room, then the next. Reads only the loops'
+ * serving (not draining), not refusing capacity (nor evicted often of late), and has room, then the next;
+ * the others keep no free capacity meanwhile. Reads only the loops'
  * snapshots; every change is an event offered to a loop.
  */
 public final class SpanningPool {
@@ -97,6 +98,7 @@ public final class SpanningPool {
      * take a new job now, so that the pool grows elsewhere instead of waiting out the back-off.
      */
     public synchronized void rebalance() {
+        tellPreferences();
         PoolLoop target = forNewJob();
         if (refusing(target) || !serving(target)) {
             return; // nowhere better to go
@@ -112,18 +114,34 @@ public final class SpanningPool {
         }
     }
 
+    /**
+     * Tells each scale set whether one the pool prefers takes new jobs now: then it keeps no free
+     * capacity and deletes after jobs, and the pool's capacity flows back to the preferred one
+     * (the Spot scale set once its cool-down has passed).
+     */
+    private void tellPreferences() {
+        for (int i = 1; i < members.size(); i++) {
+            boolean elsewhere = false;
+            for (PoolLoop earlier : members.subList(0, i)) {
+                elsewhere |= serving(earlier) && !refusing(earlier) && hasRoom(earlier);
+            }
+            PoolLoop member = members.get(i);
+            if (member.state().preferredElsewhere() != elsewhere) {
+                member.offer(new PoolEvent.PreferenceChanged(elsewhere));
+            }
+        }
+    }
+
     private static boolean serving(PoolLoop l) {
         return !l.pool().draining();
     }
 
     /**
-     * Backing off from a refusal of capacity (once the back-off is over it may be asked again), or
-     * evicted often of late (Spot capacity is scarce there; until the pool's cool-down has passed).
+     * Backing off from a refusal of capacity, or holding growth back after many evictions (Spot
+     * capacity is scarce there); once the back-off is over it may be asked again.
      */
     private boolean refusing(PoolLoop l) {
-        var losses = l.pool().losses();
-        return l.state().refusesGrowthAt(time.now()) || l.state().evictedOftenAt(time.now(),
-                losses.evictionThreshold(), losses.evictionWindow(), losses.evictionCooldown());
+        return l.state().refusesGrowthAt(time.now());
     }
 
     /** Drops the routed jobs a loop's snapshot now shows waiting, and those routed long ago. */

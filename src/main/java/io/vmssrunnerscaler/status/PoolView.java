@@ -13,8 +13,8 @@ import java.util.TreeSet;
 /**
  * What {@code GET /pools} shows of one pool. A pool over several scale sets shows the sums and the
  * instances of all of them, and each scale set's own view in {@code scaleSets} (null for a pool of one).
- * {@code evictedOften}: evicted often enough of late that new capacity goes to the pool's next
- * scale set; {@code lostJobs}: jobs lost with their runners, newest first, and what became of each.
+ * {@code lostJobs}: jobs lost with their runners, newest first, and what became of each; a scale
+ * set evicted often shows a {@code growthRefusal} with code {@code EvictedOften}.
  */
 public record PoolView(
         String name,
@@ -32,7 +32,6 @@ public record PoolView(
         FailureView lastFailure,
         GrowthRefusalView growthRefusal,
         int evictionsLastHour,
-        boolean evictedOften,
         List<LostJobView> lostJobs,
         List<PoolView> scaleSets) {
 
@@ -64,15 +63,13 @@ public record PoolView(
 
     public static PoolView of(Pool pool, PoolState s, List<LostJobs.LostJob> lost, Instant now) {
         int lastHour = (int) s.evictions().stream().filter(at -> at.isAfter(now.minus(java.time.Duration.ofHours(1)))).count();
-        boolean often = s.evictedOftenAt(now, pool.losses().evictionThreshold(), pool.losses().evictionWindow(),
-                pool.losses().evictionCooldown());
         return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
                 pool.spec().min(), pool.spec().max(), s.desired(), s.live(), s.busy(), s.queued().size(),
                 s.instances().values().stream().map(PoolView::instance).toList(),
                 s.operations().stream().map(PoolView::operation).toList(),
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
                 s.growthRefusal().map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
-                        .orElse(null), lastHour, often, lost.stream().map(LostJobView::of).toList(), null);
+                        .orElse(null), lastHour, lost.stream().map(LostJobView::of).toList(), null);
     }
 
     /** A pool over several scale sets, from each scale set's view in the pool's order. */
@@ -86,7 +83,7 @@ public record PoolView(
                 members.stream().flatMap(m -> m.operations().stream()).toList(),
                 members.stream().map(PoolView::lastFailure).filter(java.util.Objects::nonNull)
                         .max(java.util.Comparator.comparing(FailureView::at)).orElse(null),
-                null, sum(members, PoolView::evictionsLastHour), false,
+                null, sum(members, PoolView::evictionsLastHour),
                 members.stream().flatMap(m -> m.lostJobs().stream())
                         .sorted(java.util.Comparator.comparing(LostJobView::at).reversed()).toList(),
                 List.copyOf(members));

@@ -30,8 +30,7 @@ final class SpotBench {
         double fraction = Double.parseDouble(a.text("storm-fraction", "0.5"));
         double spotPrice = Double.parseDouble(a.text("spot-price", "0.2"));
         LossPolicy d = LossPolicy.DEFAULT;
-        LossPolicy policy = new LossPolicy(true, (int) a.number("reruns-per-hour", d.rerunsPerHour()),
-                d.evictionThreshold(), d.evictionWindow(), d.evictionCooldown());
+        LossPolicy policy = new LossPolicy(true, (int) a.number("reruns-per-hour", d.rerunsPerHour()));
         Map<String, SimSettings.Losses> runs = new LinkedHashMap<>();
         runs.put("no-evictions", SimSettings.Losses.NONE);
         runs.put("evictions", SimSettings.Losses.NONE.withEvictions(rate).withStorm(settings.warmUp().plus(stormAt), fraction));

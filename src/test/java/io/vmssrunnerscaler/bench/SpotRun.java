@@ -64,9 +64,15 @@ final class SpotRun {
 
     /** The pool's two scale sets; only the first is Spot. */
     static List<Pool> pools(PolicyRun.Settings settings, LossPolicy losses) {
-        return List.of(member(SPOT, "linuxspot", settings.min(), settings.max() / 2, settings, losses),
+        Pool spot = member(SPOT, "linuxspot", settings.min(), settings.max() / 2, settings, losses);
+        // As the configuration does for a scale set with another after it: evictions hold its growth back.
+        return List.of(spot.withSpec(spot.spec().withEvictionLimit(EVICTION_LIMIT)),
                 member(REGULAR, "linuxreg", 0, settings.max() / 2, settings, losses));
     }
+
+    /** The configuration's defaults: 3 evictions within 10 minutes, 30 minutes' cool-down. */
+    static final PoolSpec.EvictionLimit EVICTION_LIMIT = new PoolSpec.EvictionLimit(3, Duration.ofMinutes(10),
+            Duration.ofMinutes(30));
 
     private static Pool member(String scaleSet, String prefix, int min, int max, PolicyRun.Settings settings,
             LossPolicy losses) {

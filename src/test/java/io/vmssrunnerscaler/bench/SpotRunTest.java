@@ -20,7 +20,7 @@ class SpotRunTest {
     private static final Trace TRACE = Trace.steady("short-spot", 3, Duration.ofMinutes(60), Duration.ofMinutes(2),
             Duration.ofMinutes(6), 17);
     private static final PolicyRun.Settings SETTINGS = PolicyRun.Settings.defaults().withDrain(Duration.ofMinutes(40));
-    private static final LossPolicy RERUN = new LossPolicy(true, 100, 3, Duration.ofMinutes(10), Duration.ofMinutes(30));
+    private static final LossPolicy RERUN = new LossPolicy(true, 100);
 
     @Test
     void withEvictionsEveryJobStillSucceedsOnceAndTheLostOnesWaitForTheirReRun() {

@@ -128,6 +128,9 @@ class EveryEventTest {
         } else if (type == PoolEvent.RefreshRequested.class) {
             return new Sample(new PoolEvent.RefreshRequested(), "a listing is asked for",
                     (s, d) -> d.commands().stream().anyMatch(c -> c instanceof PoolCommand.ListInstances));
+        } else if (type == PoolEvent.PreferenceChanged.class) {
+            return new Sample(new PoolEvent.PreferenceChanged(true), "another scale set is preferred now",
+                    (s, d) -> d.state().preferredElsewhere());
         } else if (type == PoolEvent.Tick.class) {
             return new Sample(new PoolEvent.Tick(), "nothing is due yet",
                     (s, d) -> d.state().instances().equals(s.instances()));

@@ -201,8 +201,45 @@ class EvictionTest {
     void evictionsSpreadOutDoNotTripTheRule() {
         PoolState state = new PoolState(Pools.seed(), new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
                 Instant.EPOCH, Optional.empty(), Optional.empty(),
-                List.of(T0, T0.plus(Duration.ofMinutes(11)), T0.plus(Duration.ofMinutes(22))));
+                List.of(T0, T0.plus(Duration.ofMinutes(11)), T0.plus(Duration.ofMinutes(22))), false);
         assertFalse(state.evictedOftenAt(T0.plus(Duration.ofMinutes(23)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
         assertTrue(state.evictedOftenAt(T0.plus(Duration.ofMinutes(23)), 2, Duration.ofMinutes(12), Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void manyEvictionsHoldGrowthBackUntilTheCoolDownWhereTheSpecSaysSo() {
+        PoolSpec spec = Pools.spec().min(4).max(6).build().withEvictionLimit(
+                new PoolSpec.EvictionLimit(2, Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        Scenario s = Scenario.with(spec, Pools.idle("0", T0), Pools.idle("1", T0), Pools.idle("2", T0), Pools.idle("3", T0));
+        evicted(s, "0");
+        assertEquals(Optional.of(5), s.capacity(), "one eviction: replaced at once");
+        s.succeed(Operation.Kind.SET_CAPACITY).listed("1", "2", "3", "4");
+        evicted(s.at(Duration.ofMinutes(1)), "1");
+        assertEquals(Optional.empty(), s.capacity(), "the second within the window holds growth back");
+        assertEquals("EvictedOften", s.state().growthRefusal().orElseThrow().code());
+        assertEquals(T0.plus(Duration.ofMinutes(31)), s.state().growthRefusal().orElseThrow().until());
+        s.at(Duration.ofMinutes(31)).tick();
+        assertTrue(s.capacity().isPresent(), "grows again after the cool-down");
+    }
+
+    @Test
+    void aScaleSetWithoutALimitKeepsGrowingWhateverTheEvictions() {
+        Scenario s = pool(Pools.idle("0", T0), Pools.idle("1", T0), Pools.idle("2", T0), Pools.idle("3", T0));
+        for (String id : List.of("0", "1", "2")) {
+            evicted(s, id);
+        }
+        assertTrue(s.state().growthRefusal().isEmpty());
+    }
+
+    @Test
+    void aScaleSetPreferredElsewhereDeletesAfterJobsAndKeepsNoFreeCapacity() {
+        Scenario s = Scenario.with(Pools.spec().min(0).max(6).free(100).build(), Pools.busy("0", 41),
+                Pools.idle("1", T0)).started(41, name("0"));
+        assertEquals(2, s.state().desired());
+        s.on(new PoolEvent.PreferenceChanged(true));
+        assertEquals(1, s.state().desired(), "only the job it runs");
+        s.completed(41, name("0"));
+        assertEquals(List.of(), s.reimaged());
+        assertEquals(List.of("0"), s.deleted(), "deleted, not re-imaged: the capacity returns to the preferred set");
     }
 }

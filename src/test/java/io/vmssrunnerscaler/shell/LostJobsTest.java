@@ -57,8 +57,7 @@ class LostJobsTest {
     });
 
     private static Pool pool(boolean rerun, int perHour) {
-        return ShellFixtures.linuxPool().withLosses(new LossPolicy(rerun, perHour, 3, Duration.ofMinutes(10),
-                Duration.ofMinutes(30)));
+        return ShellFixtures.linuxPool().withLosses(new LossPolicy(rerun, perHour));
     }
 
     private static WorkflowJob completed(long jobId, long runId, String conclusion, String runner) {

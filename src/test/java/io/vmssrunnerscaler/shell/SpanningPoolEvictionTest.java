@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * after the latest eviction has passed, and the jobs waiting in the Spot one move over.
  */
 class SpanningPoolEvictionTest {
-    private static final LossPolicy LOSSES = new LossPolicy(true, 10, 3, Duration.ofMinutes(10), Duration.ofMinutes(30));
+    private static final LossPolicy LOSSES = new LossPolicy(true, 10);
     private final VirtualTimeSource time = new VirtualTimeSource(Instant.parse("2026-12-06T08:00:00Z"));
     private final Pool spot = member("linux-spot", 3);
     private final Pool regular = member("linux-regular", 0);
@@ -36,7 +36,9 @@ class SpanningPoolEvictionTest {
 
     private static Pool member(String scaleSet, int min) {
         PoolSpec spec = new PoolSpec(Pool.memberName("linux", scaleSet), Set.of("linux"), min, 6, 0, AfterJob.DELETE,
-                Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(60), Duration.ofHours(3));
+                Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(60), Duration.ofHours(3),
+                PoolSpec.DEFAULT_REFUSAL_BACKOFF, new PoolSpec.EvictionLimit(3, Duration.ofMinutes(10),
+                        Duration.ofMinutes(30)));
         return new Pool(spec, RunnerScope.parse("octo-org/app"), "Default", new ScaleSetRef("sub", "rg", scaleSet),
                 Pool.defaultRunnerNamePrefix(scaleSet), "linux", false, LOSSES);
     }

@@ -44,8 +44,10 @@ class LostCapacityRunTest {
      * {@link #member}), which would grow a passed-over scale set too.
      */
     static List<Pool> pool(boolean rerun) {
-        LossPolicy losses = new LossPolicy(rerun, 1000, 3, Duration.ofMinutes(10), COOLDOWN);
-        return List.of(member(SPOT).withLosses(losses), member(REGULAR).withLosses(losses));
+        LossPolicy losses = new LossPolicy(rerun, 1000);
+        Pool spot = member(SPOT).withLosses(losses);
+        return List.of(spot.withSpec(spot.spec().withEvictionLimit(new PoolSpec.EvictionLimit(3, Duration.ofMinutes(10),
+                COOLDOWN))), member(REGULAR).withLosses(losses));
     }
 
     /** As {@link SpanningPoolRunTest#member}, with free-percent 0. */
