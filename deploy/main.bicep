@@ -124,6 +124,9 @@ param runnerOsDiskSizeGb int = 80
 @description('Spot runners (evicted VMs are deleted). Without runnerScaleSets: the pair of a Spot scale set, runnerScaleSetName, first and a Regular one, runnerScaleSetName-regular, after it (deploy/README.md, "Spot pools").')
 param useSpot bool = false
 
+@description('Have GitHub re-run a job lost with its runner (a Spot eviction, a VM gone under a job) once its run is over, at most once per job (scaler.pools.<name>.rerun-lost-jobs). A re-run repeats the job\'s side effects, so it is off unless asked for.')
+param rerunLostJobs bool = false
+
 @description('Highest Spot price per hour in USD; -1: up to the pay-as-you-go price.')
 param spotMaxPrice string = '-1'
 
@@ -357,6 +360,7 @@ var scalerEnvironmentLines = concat([
   'SCALER_POOLS_${poolKey}_FREE_PERCENT=${poolFreeTargetPercentage}'
   'SCALER_POOLS_${poolKey}_SCOPE=${githubRepository}'
   'SCALER_POOLS_${poolKey}_RUNNER_GROUP=${runnerGroup}'
+  'SCALER_POOLS_${poolKey}_RERUN_LOST_JOBS=${rerunLostJobs}'
 ], scaleSetEnvironmentLines, empty(githubAppId) ? [] : [
   'SCALER_GITHUB_APP_ID=${githubAppId}'
   'SCALER_GITHUB_APP_INSTALLATION_ID=${githubAppInstallationId}'

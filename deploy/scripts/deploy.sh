@@ -32,6 +32,7 @@ parameters=(
   "poolMaxInstances=${POOL_MAX_INSTANCES:-10}"
   "poolFreeTargetPercentage=${POOL_FREE_TARGET_PERCENTAGE:-25}"
   "useSpot=${USE_SPOT:-false}"
+  "rerunLostJobs=${RERUN_LOST_JOBS:-false}"
   "sshPublicKey=${SSH_PUBLIC_KEY:?set the repository variable SSH_PUBLIC_KEY}"
   "acmeEmail=${ACME_EMAIL:?set the repository variable ACME_EMAIL}"
   "scalerArtifactUrl=${SCALER_ARTIFACT_URL:?}"

@@ -58,8 +58,11 @@ public interface PoolConfig {
     @WithDefault("false")
     boolean rerunLostJobs();
 
-    /** At most this many re-run requests per hour for the pool. */
-    @WithDefault("10")
+    /**
+     * At most this many re-run requests per hour for the pool: enough for a storm that evicts
+     * dozens of busy runners, and a bound on a job that keeps killing its own VM.
+     */
+    @WithDefault("30")
     int rerunsPerHour();
 
     /**

@@ -9,7 +9,7 @@ package io.vmssrunnerscaler.pool;
  */
 public record LossPolicy(boolean rerunLostJobs, int rerunsPerHour) {
 
-    public static final LossPolicy DEFAULT = new LossPolicy(false, 10);
+    public static final LossPolicy DEFAULT = new LossPolicy(false, 30);
 
     public LossPolicy {
         if (rerunsPerHour < 0) {

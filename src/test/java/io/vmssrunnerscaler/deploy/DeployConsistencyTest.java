@@ -136,6 +136,7 @@ class DeployConsistencyTest {
         where.put("SCALER_POOLS_LINUX_FREE_PERCENT", c -> c.pools().get("linux").freePercent());
         where.put("SCALER_POOLS_LINUX_SCOPE", c -> c.pools().get("linux").scope());
         where.put("SCALER_POOLS_LINUX_RUNNER_GROUP", c -> c.pools().get("linux").runnerGroup());
+        where.put("SCALER_POOLS_LINUX_RERUN_LOST_JOBS", c -> c.pools().get("linux").rerunLostJobs());
         where.put("SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION", c -> c.pools().get("linux").scaleSet().subscription().orElse(null));
         where.put("SCALER_POOLS_LINUX_SCALE_SET_RESOURCE_GROUP", c -> c.pools().get("linux").scaleSet().resourceGroup().orElse(null));
         where.put("SCALER_POOLS_LINUX_SCALE_SET_NAME", c -> c.pools().get("linux").scaleSet().name().orElse(null));
