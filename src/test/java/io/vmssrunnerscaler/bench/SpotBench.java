@@ -17,7 +17,7 @@ import java.util.Map;
  * ratio to the run without evictions.
  *
  * <p>Arguments: {@code eviction-rate=0.1} (per Spot instance-hour), {@code storm-at=2h} (into the
- * trace), {@code storm-fraction=0.5}, {@code spot-price=0.2}, {@code reruns-per-hour=10} (the pool's
+ * trace), {@code storm-fraction=0.5}, {@code spot-price=0.2}, {@code reruns-per-hour=30} (the pool's
  * re-run budget, default as in production).
  */
 final class SpotBench {
