@@ -69,8 +69,8 @@ public final class PoolDefinitions {
                     continue;
                 }
                 Pool built = toPool(name, pool, e, entries.size() > 1, firstServing);
-                if (e != entries.get(entries.size() - 1)) {
-                    // A scale set with another after it: many evictions hold its growth back.
+                if (entries.subList(entries.indexOf(e) + 1, entries.size()).stream().anyMatch(later -> !later.drain())) {
+                    // A scale set with a serving one after it: many evictions hold its growth back.
                     built = built.withSpec(built.spec().withEvictionLimit(new PoolSpec.EvictionLimit(
                             pool.evictionThreshold(), pool.evictionWindow(), pool.evictionCooldown())));
                 }
@@ -91,7 +91,25 @@ public final class PoolDefinitions {
         return List.copyOf(pools);
     }
 
+    /** The simulator's evictions and kills: rates per instance-hour, a share, positive delays. */
+    private static void checkSimulatedLosses(ScalerConfig.SimConfig sim, List<String> problems) {
+        if (!(sim.evictionRate() >= 0)) {
+            problems.add(problem("scaler.sim.eviction-rate", "must not be negative, got " + sim.evictionRate()));
+        }
+        if (!(sim.killRate() >= 0)) {
+            problems.add(problem("scaler.sim.kill-rate", "must not be negative, got " + sim.killRate()));
+        }
+        if (!(sim.evictionStormFraction() >= 0 && sim.evictionStormFraction() <= 1)) {
+            problems.add(problem("scaler.sim.eviction-storm-fraction", "must be between 0 and 1, got "
+                    + sim.evictionStormFraction()));
+        }
+        if (sim.evictionNotice().isNegative() || sim.lostRunnerTimeout().isNegative()) {
+            problems.add(problem("scaler.sim.eviction-notice", "and lost-runner-timeout must not be negative"));
+        }
+    }
+
     private static void checkService(ScalerConfig config, boolean production, List<String> problems) {
+        checkSimulatedLosses(config.sim(), problems);
         ScalerConfig.GitHub gitHub = config.github();
         boolean secretFromVault = config.cloud() == ScalerConfig.Cloud.AZURE;
         if (production && !secretFromVault && gitHub.webhooksEnabled()

@@ -9,7 +9,10 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vmssrunnerscaler.engine.AfterJob;
+import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.pool.LossPolicy;
 import io.vmssrunnerscaler.pool.Pool;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +74,29 @@ class PoolDefinitionsTest {
         assertEquals(List.of(6, 10, 10), pools.stream().map(x -> x.spec().max()).toList(), "max per scale set, the pool's by default");
         assertEquals(List.of(false, false, true), pools.stream().map(Pool::draining).toList());
         assertEquals(List.of("linuxspot", "linuxregu", "linuxold"), pools.stream().map(Pool::runnerNamePrefix).toList());
+        assertEquals(List.of(3, 0, 0), pools.stream().map(x -> x.spec().evictionLimit().threshold()).toList(),
+                "only a scale set with a serving one after it holds growth back after evictions");
+    }
+
+    @Test
+    void lossSettingsReachThePoolAndItsScaleSets() {
+        Map<String, String> p = valid();
+        p.put("scaler.cloud", "simulated");
+        p.put("scaler.pools.linux.rerun-lost-jobs", "true");
+        p.put("scaler.pools.linux.reruns-per-hour", "7");
+        p.put("scaler.pools.linux.eviction-threshold", "5");
+        p.put("scaler.pools.linux.eviction-window", "20m");
+        p.put("scaler.pools.linux.eviction-cooldown", "1h");
+        p.put("scaler.pools.linux.scale-sets[0].name", "linux-spot");
+        p.put("scaler.pools.linux.scale-sets[1].name", "linux-regular");
+        List<Pool> pools = PoolDefinitions.from(config(p));
+        assertEquals(List.of(new LossPolicy(true, 7), new LossPolicy(true, 7)), pools.stream().map(Pool::losses).toList());
+        assertEquals(new PoolSpec.EvictionLimit(5, Duration.ofMinutes(20), Duration.ofHours(1)), pools.get(0).spec().evictionLimit());
+        assertEquals(PoolSpec.EvictionLimit.NONE, pools.get(1).spec().evictionLimit());
+        p.remove("scaler.pools.linux.scale-sets[0].name");
+        p.remove("scaler.pools.linux.scale-sets[1].name");
+        assertEquals(PoolSpec.EvictionLimit.NONE, PoolDefinitions.from(config(p)).get(0).spec().evictionLimit(),
+                "a pool of one scale set has nowhere else to grow");
     }
 
     @Test
@@ -118,6 +144,11 @@ class PoolDefinitionsTest {
                 Arguments.of("scaler.pools.linux.scope", "a/b/c", "scaler.pools.linux.scope (SCALER_POOLS_LINUX_SCOPE): expected owner/name or an organisation"),
                 Arguments.of("scaler.pools.linux.boot-timeout", "0s", "scaler.pools.linux.boot-timeout (SCALER_POOLS_LINUX_BOOT_TIMEOUT): must be positive"),
                 Arguments.of("scaler.pools.linux.refusal-backoff", "0s", "scaler.pools.linux.refusal-backoff (SCALER_POOLS_LINUX_REFUSAL_BACKOFF): must be positive"),
+                Arguments.of("scaler.pools.linux.reruns-per-hour", "-1", "scaler.pools.linux.reruns-per-hour (SCALER_POOLS_LINUX_RERUNS_PER_HOUR): must be between 0 and 10000"),
+                Arguments.of("scaler.pools.linux.eviction-threshold", "0", "scaler.pools.linux.eviction-threshold (SCALER_POOLS_LINUX_EVICTION_THRESHOLD): must be at least 1"),
+                Arguments.of("scaler.pools.linux.eviction-window", "0s", "scaler.pools.linux.eviction-window (SCALER_POOLS_LINUX_EVICTION_WINDOW): must be positive"),
+                Arguments.of("scaler.sim.eviction-rate", "-0.5", "scaler.sim.eviction-rate (SCALER_SIM_EVICTION_RATE): must not be negative"),
+                Arguments.of("scaler.sim.eviction-storm-fraction", "1.5", "scaler.sim.eviction-storm-fraction (SCALER_SIM_EVICTION_STORM_FRACTION): must be between 0 and 1"),
                 Arguments.of("scaler.github.api-url", "api.github.com", "scaler.github.api-url (SCALER_GITHUB_API_URL): expected an absolute https URL"),
                 Arguments.of("scaler.github.app-hook", "true", "scaler.github.app-hook (SCALER_GITHUB_APP_HOOK): needs scaler.github.app-id"),
                 Arguments.of("scaler.cloud", "azure", "scaler.pools.linux.scale-set.subscription (SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION): is required with scaler.cloud=azure"));

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
+import io.vmssrunnerscaler.busy.LostMarker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.busy.queue.QueueBusyStore;
 import io.vmssrunnerscaler.busy.queue.QueueStoreSettings;
@@ -222,8 +223,9 @@ class RolePermissionsTest {
                 .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
                 .map(Method::getName)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(List.of("clearBusy", "clearQueued", "healthy", "loadAll", "markBusy", "markQueued",
-                "probe", "problem", "settle", "status")), storeMethods, "QueueBusyStore changed: drive the new method below");
+        assertEquals(new TreeSet<>(List.of("clearBusy", "clearLost", "clearQueued", "healthy", "loadAll", "markBusy",
+                "markLost", "markQueued", "probe", "problem", "settle", "status")), storeMethods,
+                "QueueBusyStore changed: drive the new method below");
 
         try (Azurite azurite = Azurite.inMemory(); RecordingProxy proxy = new RecordingProxy(URI.create(azurite.queueEndpoint()))) {
             String connection = azurite.connectionString().replace(azurite.queueEndpoint(), proxy.endpoint(Azurite.ACCOUNT));
@@ -234,6 +236,8 @@ class RolePermissionsTest {
             port.markBusy(new BusyMarker("linux", "r1", "i-1", 2, t0)).await().atMost(AWAIT); // update
             port.markQueued(new QueuedMarker("linux", 7, "o/r", t0)).await().atMost(AWAIT);
             port.clearQueued("linux", 7).await().atMost(AWAIT); // delete
+            port.markLost(new LostMarker("linux", 8, "o/r", "r2", "evicted", t0)).await().atMost(AWAIT);
+            port.clearLost("linux", LostMarker.subjectOf(8, "r2")).await().atMost(AWAIT);
             assertEquals(1, port.loadAll().await().atMost(AWAIT).busy().size()); // receive, count, make visible again
             port.clearBusy("linux", "r1").await().atMost(AWAIT);
             port.settle().await().atMost(AWAIT);
