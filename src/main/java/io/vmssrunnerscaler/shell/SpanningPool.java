@@ -115,21 +115,30 @@ public final class SpanningPool {
     }
 
     /**
-     * Tells each scale set whether one the pool prefers takes new jobs now: then it keeps no free
-     * capacity and deletes after jobs, and the pool's capacity flows back to the preferred one
-     * (the Spot scale set once its cool-down has passed).
+     * Tells each scale set whether the ones the pool prefers could take all it runs now (they
+     * serve, are not refusing capacity, and have at least that much room): then it keeps no free
+     * capacity and deletes after jobs, and the pool's capacity flows back to them (the Spot scale
+     * set once its cool-down has passed). A scale set the preferred ones could not absorb keeps
+     * its capacity: under a load that fills them all, deleting there would only cost boots.
      */
     private void tellPreferences() {
         for (int i = 1; i < members.size(); i++) {
-            boolean elsewhere = false;
-            for (PoolLoop earlier : members.subList(0, i)) {
-                elsewhere |= serving(earlier) && !refusing(earlier) && hasRoom(earlier);
-            }
+            long room = members.subList(0, i).stream().filter(l -> serving(l) && !refusing(l))
+                    .mapToLong(this::room).sum();
             PoolLoop member = members.get(i);
+            boolean elsewhere = room > 0 && room >= member.state().live();
             if (member.state().preferredElsewhere() != elsewhere) {
                 member.offer(new PoolEvent.PreferenceChanged(elsewhere));
             }
         }
+    }
+
+    /** How many more jobs a scale set could take: its max less its busy, waiting and just-routed jobs. */
+    private long room(PoolLoop l) {
+        PoolState s = l.state();
+        long unseen = routed.entrySet().stream()
+                .filter(e -> e.getValue().loop() == l && !s.queued().containsKey(e.getKey())).count();
+        return Math.max(0, l.pool().spec().max() - s.busy() - s.queued().size() - unseen);
     }
 
     private static boolean serving(PoolLoop l) {
@@ -152,9 +161,6 @@ public final class SpanningPool {
     }
 
     private boolean hasRoom(PoolLoop l) {
-        PoolState s = l.state();
-        long unseen = routed.entrySet().stream()
-                .filter(e -> e.getValue().loop() == l && !s.queued().containsKey(e.getKey())).count();
-        return s.busy() + s.queued().size() + unseen < l.pool().spec().max();
+        return room(l) > 0;
     }
 }
