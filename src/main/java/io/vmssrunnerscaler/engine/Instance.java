@@ -70,12 +70,13 @@ public record Instance(String instanceId, String name, Phase phase, Instant sinc
         return new Instance(instanceId, name, phase, since, configIssued, job, marked, poweredOff, vmId, repo);
     }
 
-    public Instance withJob(long job) {
-        return withJob(job, "");
+    public Instance withMarker() {
+        return withMarker(true);
     }
 
-    public Instance withMarker() {
-        return new Instance(instanceId, name, phase, since, configIssued, jobId, true, poweredOff, vmId, repository);
+    /** Marked in the busy store or not. */
+    public Instance withMarker(boolean mark) {
+        return new Instance(instanceId, name, phase, since, configIssued, jobId, mark, poweredOff, vmId, repository);
     }
 
     /** As the latest listing shows its power: off (stopped, deallocated, or going there) or not. */

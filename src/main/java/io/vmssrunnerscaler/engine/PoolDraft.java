@@ -196,7 +196,8 @@ final class PoolDraft {
 
     /** Azure refused capacity recently: no capacity is asked for until its back-off has passed. */
     boolean growthRefused() {
-        return PoolState.refusesGrowth(growthRefusal, now);
+        return PoolState.refusesGrowth(growthRefusal, now)
+                || PoolState.evictionHold(spec.evictionLimit(), evictions, now).isPresent();
     }
 
     /**
@@ -373,37 +374,34 @@ final class PoolDraft {
         operations.removeIf(o -> o.kind() == Operation.Kind.DRAIN && o.instanceIds().contains(instance.instanceId()));
         Instance evicted = instances.get(instance.instanceId());
         if (evicted.marked()) {
-            instances.put(evicted.instanceId(), new Instance(evicted.instanceId(), evicted.name(), evicted.phase(),
-                    evicted.since(), evicted.configIssued(), evicted.jobId(), false, evicted.poweredOff(),
-                    evicted.vmId(), evicted.repository()));
+            instances.put(evicted.instanceId(), evicted.withMarker(false));
             commands.add(new PoolCommand.ClearBusy(evicted.name()));
         }
         evictions.add(now);
         if (evictions.size() > EVICTIONS_KEPT) {
             evictions.remove(0);
         }
-        holdGrowthAfterEvictions();
         commands.add(new PoolCommand.RemoveStaleRunner(evicted.name()));
         return true;
     }
 
     /** The job on this instance is lost with it; it is over here, whatever GitHub reports of it later. */
     void lose(Instance instance, PoolCommand.LostReason reason) {
-        commands.add(new PoolCommand.JobLost(instance.jobId(), instance.repository(), instance.name(), reason));
-        if (instance.jobId() != 0) {
-            recordEnded(instance.jobId());
-        }
+        lose(instance.jobId(), instance.repository(), instance.name(), reason);
     }
 
     /** A start read back from the store whose instance a newer listing does not show: lost with it. */
     void loseOrphan(String runnerName, PoolState.OrphanStart orphan) {
         forgetOrphanStart(runnerName);
-        commands.add(new PoolCommand.JobLost(orphan.jobId(), orphan.repository(), runnerName,
-                PoolCommand.LostReason.VANISHED));
-        if (orphan.jobId() != 0) {
-            recordEnded(orphan.jobId());
-        }
+        lose(orphan.jobId(), orphan.repository(), runnerName, PoolCommand.LostReason.VANISHED);
         commands.add(new PoolCommand.ClearBusy(runnerName));
+    }
+
+    private void lose(long jobId, String repository, String runnerName, PoolCommand.LostReason reason) {
+        commands.add(new PoolCommand.JobLost(jobId, repository, runnerName, reason));
+        if (jobId != 0) {
+            recordEnded(jobId);
+        }
     }
 
     // ---- the busy store, repaired by reconcile
@@ -549,27 +547,9 @@ final class PoolDraft {
         consecutiveFailures = 0;
     }
 
-    /** A capacity change succeeded: any refusal back-off is over (a hold after evictions is not a refusal). */
+    /** A capacity change succeeded: any refusal back-off is over. */
     void growthAccepted() {
-        growthRefusal = growthRefusal.filter(r -> r.code().equals(EVICTED_OFTEN) && now.isBefore(r.until()));
-    }
-
-    /** The code under which a hold after evictions shows, with Azure's refusal codes. */
-    static final String EVICTED_OFTEN = "EvictedOften";
-
-    /**
-     * Evictions past the pool's limit hold growth back as a refusal of capacity does, until the
-     * cool-down after the latest: the pool's next scale set takes new capacity meanwhile.
-     */
-    private void holdGrowthAfterEvictions() {
-        PoolSpec.EvictionLimit limit = spec.evictionLimit();
-        PoolState.heldByEvictionsUntil(evictions, limit.threshold(), limit.window(), limit.cooldown())
-                .filter(now::isBefore)
-                .filter(until -> growthRefusal.map(r -> r.until().isBefore(until)).orElse(true))
-                .ifPresent(until -> growthRefusal = Optional.of(new PoolState.GrowthRefusal(
-                        growthRefusal.map(PoolState.GrowthRefusal::inARow).orElse(0), EVICTED_OFTEN,
-                        limit.threshold() + " or more evictions within " + limit.window()
-                                + ": new capacity goes to the pool's next scale set", now, until)));
+        growthRefusal = Optional.empty();
     }
 
     /**

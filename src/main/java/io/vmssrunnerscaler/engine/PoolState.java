@@ -91,7 +91,28 @@ public record PoolState(
 
     /** Whether growth still backs off from Azure's latest refusal of capacity at {@code now}. */
     public boolean refusesGrowthAt(Instant now) {
-        return refusesGrowth(growthRefusal, now);
+        return refusesGrowth(growthRefusal, now) || evictionHoldAt(now).isPresent();
+    }
+
+    /** The code under which a hold after evictions shows beside Azure's refusal codes. */
+    public static final String EVICTED_OFTEN = "EvictedOften";
+
+    /**
+     * The hold on growth that the evictions put on this scale set at {@code now}, if any: past the
+     * spec's eviction limit, growth is held back as by a refusal of capacity, until the cool-down
+     * after the latest eviction. Derived from the evictions, so that Azure's own refusals and
+     * capacity changes neither shorten nor end it.
+     */
+    public Optional<GrowthRefusal> evictionHoldAt(Instant now) {
+        return evictionHold(spec.evictionLimit(), evictions, now);
+    }
+
+    static Optional<GrowthRefusal> evictionHold(PoolSpec.EvictionLimit limit, List<Instant> evictions, Instant now) {
+        return heldByEvictionsUntil(evictions, limit.threshold(), limit.window(), limit.cooldown())
+                .filter(now::isBefore)
+                .map(until -> new GrowthRefusal(0, EVICTED_OFTEN, limit.threshold() + " or more evictions within "
+                        + limit.window() + ": new capacity goes to the pool's next scale set",
+                        evictions.get(evictions.size() - 1), until));
     }
 
     static boolean refusesGrowth(Optional<GrowthRefusal> refusal, Instant now) {
@@ -116,14 +137,6 @@ public record PoolState(
             Instant backoffUntil, Optional<Failure> lastFailure, Optional<GrowthRefusal> growthRefusal) {
         this(spec, instances, queued, endedJobs, orphanStarts, operations, nextOperationId, lastListApplied,
                 growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of(), false);
-    }
-
-    /**
-     * Whether {@code threshold} evictions fell within one {@code window}, the latest of them less
-     * than {@code cooldown} before {@code now}: new capacity should go to another scale set.
-     */
-    public boolean evictedOftenAt(Instant now, int threshold, java.time.Duration window, java.time.Duration cooldown) {
-        return heldByEvictionsUntil(evictions, threshold, window, cooldown).filter(now::isBefore).isPresent();
     }
 
     /** The end of the cool-down after the latest run of {@code threshold} evictions within one window, if any. */

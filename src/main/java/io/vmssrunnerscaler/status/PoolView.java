@@ -68,7 +68,8 @@ public record PoolView(
                 s.instances().values().stream().map(PoolView::instance).toList(),
                 s.operations().stream().map(PoolView::operation).toList(),
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
-                s.growthRefusal().map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
+                s.growthRefusal().or(() -> s.evictionHoldAt(now))
+                        .map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
                         .orElse(null), lastHour, lost.stream().map(LostJobView::of).toList(), null);
     }
 

@@ -187,13 +187,13 @@ class EvictionTest {
         Scenario s = pool(Pools.idle("0", T0), Pools.idle("1", T0), Pools.idle("2", T0), Pools.idle("3", T0));
         evicted(s, "0");
         evicted(s.at(Duration.ofMinutes(2)), "1");
-        assertFalse(s.state().evictedOftenAt(s.now(), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        assertFalse(often(s.state(), s.now(), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
         evicted(s.at(Duration.ofMinutes(4)), "2");
-        assertTrue(s.state().evictedOftenAt(s.now(), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
-        assertTrue(s.state().evictedOftenAt(T0.plus(Duration.ofMinutes(33)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
-        assertFalse(s.state().evictedOftenAt(T0.plus(Duration.ofMinutes(34)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)),
+        assertTrue(often(s.state(), s.now(), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        assertTrue(often(s.state(), T0.plus(Duration.ofMinutes(33)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        assertFalse(often(s.state(), T0.plus(Duration.ofMinutes(34)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)),
                 "the cool-down after the third has passed");
-        assertFalse(s.state().evictedOftenAt(s.now(), 3, Duration.ofMinutes(3), Duration.ofMinutes(30)),
+        assertFalse(often(s.state(), s.now(), 3, Duration.ofMinutes(3), Duration.ofMinutes(30)),
                 "three within 4 minutes are not three within 3");
     }
 
@@ -202,8 +202,8 @@ class EvictionTest {
         PoolState state = new PoolState(Pools.seed(), new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
                 Instant.EPOCH, Optional.empty(), Optional.empty(),
                 List.of(T0, T0.plus(Duration.ofMinutes(11)), T0.plus(Duration.ofMinutes(22))), false);
-        assertFalse(state.evictedOftenAt(T0.plus(Duration.ofMinutes(23)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
-        assertTrue(state.evictedOftenAt(T0.plus(Duration.ofMinutes(23)), 2, Duration.ofMinutes(12), Duration.ofMinutes(30)));
+        assertFalse(often(state, T0.plus(Duration.ofMinutes(23)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
+        assertTrue(often(state, T0.plus(Duration.ofMinutes(23)), 2, Duration.ofMinutes(12), Duration.ofMinutes(30)));
     }
 
     @Test
@@ -216,8 +216,8 @@ class EvictionTest {
         s.succeed(Operation.Kind.SET_CAPACITY).listed("1", "2", "3", "4");
         evicted(s.at(Duration.ofMinutes(1)), "1");
         assertEquals(Optional.empty(), s.capacity(), "the second within the window holds growth back");
-        assertEquals("EvictedOften", s.state().growthRefusal().orElseThrow().code());
-        assertEquals(T0.plus(Duration.ofMinutes(31)), s.state().growthRefusal().orElseThrow().until());
+        assertEquals("EvictedOften", s.state().evictionHoldAt(s.now()).orElseThrow().code());
+        assertEquals(T0.plus(Duration.ofMinutes(31)), s.state().evictionHoldAt(s.now()).orElseThrow().until());
         s.at(Duration.ofMinutes(31)).tick();
         assertTrue(s.capacity().isPresent(), "grows again after the cool-down");
     }
@@ -228,7 +228,7 @@ class EvictionTest {
         for (String id : List.of("0", "1", "2")) {
             evicted(s, id);
         }
-        assertTrue(s.state().growthRefusal().isEmpty());
+        assertTrue(s.state().growthRefusal().isEmpty() && s.state().evictionHoldAt(s.now()).isEmpty());
     }
 
     @Test
@@ -241,5 +241,11 @@ class EvictionTest {
         s.completed(41, name("0"));
         assertEquals(List.of(), s.reimaged());
         assertEquals(List.of("0"), s.deleted(), "deleted, not re-imaged: the capacity returns to the preferred set");
+    }
+
+    /** Whether the evictions held a limit of {@code threshold} within {@code window} at {@code now}. */
+    private static boolean often(PoolState state, Instant now, int threshold, Duration window, Duration cooldown) {
+        return PoolState.heldByEvictionsUntil(state.evictions(), threshold, window, cooldown).filter(now::isBefore)
+                .isPresent();
     }
 }

@@ -5,13 +5,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vmssrunnerscaler.busy.BusyMarker;
 import io.vmssrunnerscaler.busy.BusyStore;
-import io.vmssrunnerscaler.busy.Marker;
 import io.vmssrunnerscaler.busy.LostMarker;
+import io.vmssrunnerscaler.busy.Marker;
 import io.vmssrunnerscaler.busy.QueuedMarker;
 import io.vmssrunnerscaler.busy.StoredMarkers;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
@@ -63,37 +63,41 @@ public final class QueueBusyStore implements BusyStore {
 
     @Override
     public Uni<Void> markBusy(BusyMarker marker) {
-        MarkerKey key = MarkerKey.of(marker);
-        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+        return put(marker);
     }
 
     @Override
     public Uni<Void> clearBusy(String pool, String runnerName) {
-        MarkerKey key = new MarkerKey(pool, runnerName);
-        return inOrder(key, () -> remove(key, 0));
+        return clear(new MarkerKey(pool, runnerName));
     }
 
     @Override
     public Uni<Void> markQueued(QueuedMarker marker) {
-        MarkerKey key = MarkerKey.of(marker);
-        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+        return put(marker);
     }
 
     @Override
     public Uni<Void> clearQueued(String pool, long jobId) {
-        MarkerKey key = new MarkerKey(pool, QueuedMarker.subjectOf(jobId));
-        return inOrder(key, () -> remove(key, 0));
+        return clear(new MarkerKey(pool, QueuedMarker.subjectOf(jobId)));
     }
 
     @Override
     public Uni<Void> markLost(LostMarker marker) {
-        MarkerKey key = MarkerKey.of(marker);
-        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+        return put(marker);
     }
 
     @Override
     public Uni<Void> clearLost(String pool, String subject) {
-        MarkerKey key = new MarkerKey(pool, subject);
+        return clear(new MarkerKey(pool, subject));
+    }
+
+    /** Writes the marker, replacing the one of the same subject; in order with the subject's other calls. */
+    private Uni<Void> put(Marker marker) {
+        MarkerKey key = MarkerKey.of(marker);
+        return inOrder(key, () -> upsert(key, marker, codec.encode(marker), 0));
+    }
+
+    private Uni<Void> clear(MarkerKey key) {
         return inOrder(key, () -> remove(key, 0));
     }
 

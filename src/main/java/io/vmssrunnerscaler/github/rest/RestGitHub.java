@@ -1,13 +1,14 @@
 package io.vmssrunnerscaler.github.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.github.GitHubPort;
 import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RerunRefusedException;
-import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunInfo;
+import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -168,22 +170,23 @@ public final class RestGitHub implements GitHubPort, AutoCloseable {
 
     @Override
     public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
-        return Uni.createFrom().deferred(() -> {
-            RunnerScope repository = repository(repositoryFullName, "a job");
-            String call = "GET /repos/" + repository + "/actions/jobs/" + jobId;
-            return caller.call(call, auth -> api.get().job(auth, repository.owner(), repository.repository(), jobId))
-                    .map(response -> Optional.of(GitHubJson.job(GitHubJson.body(response))))
-                    .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
-        });
+        return lookUp(repositoryFullName, "a job", "/actions/jobs/" + jobId,
+                (auth, r) -> api.get().job(auth, r.owner(), r.repository(), jobId), GitHubJson::job);
     }
 
     @Override
     public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
+        return lookUp(repositoryFullName, "a run", "/actions/runs/" + runId,
+                (auth, r) -> api.get().run(auth, r.owner(), r.repository(), runId), GitHubJson::run);
+    }
+
+    /** A GET of something in a repository ({@code path} below it); empty when GitHub answers 404. */
+    private <T> Uni<Optional<T>> lookUp(String repositoryFullName, String what, String path,
+            BiFunction<String, RunnerScope, Uni<Response>> get, Function<JsonNode, T> parse) {
         return Uni.createFrom().deferred(() -> {
-            RunnerScope repository = repository(repositoryFullName, "a run");
-            String call = "GET /repos/" + repository + "/actions/runs/" + runId;
-            return caller.call(call, auth -> api.get().run(auth, repository.owner(), repository.repository(), runId))
-                    .map(response -> Optional.of(GitHubJson.run(GitHubJson.body(response))))
+            RunnerScope repository = repository(repositoryFullName, what);
+            return caller.call("GET /repos/" + repository + path, auth -> get.apply(auth, repository))
+                    .map(response -> Optional.of(parse.apply(GitHubJson.body(response))))
                     .onFailure(GitHubException.NotFound.class).recoverWithItem(Optional.empty());
         });
     }
