@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.config;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -22,6 +23,22 @@ public interface PoolConfig {
     /** Keep this percentage of busy plus queued free on top of it (the original design's rule). */
     @WithDefault("25")
     int freePercent();
+
+    /**
+     * Idle (configured, job-less) runners kept ready on top of the demand, up to {@code max}. With
+     * {@code free-percent}, the larger of the two asks for room on top of the demand; they are not added.
+     */
+    @WithDefault("0")
+    int minIdle();
+
+    /**
+     * Periods of the week with their own sizing, tried in the order of their ids: the first in
+     * force wins; outside all of them the pool's own settings apply.
+     */
+    Map<String, SchedulePeriod> schedules();
+
+    /** An idle target that follows the pool's recent arrival rate, bounded by {@code min-idle} and {@code max}. */
+    AdaptiveIdle adaptiveIdle();
 
     /** What happens to an instance after its job: {@code reimage-or-delete} or {@code delete}. */
     @WithDefault("reimage-or-delete")
@@ -96,6 +113,52 @@ public interface PoolConfig {
      * is not refusing capacity and has room, then the next. Replaces {@code scale-set.*}.
      */
     Optional<List<Member>> scaleSets();
+
+    /** {@code scaler.pools.<name>.schedules.<id>.*}. */
+    interface SchedulePeriod {
+        /** Days the period starts on: {@code mon-fri}, {@code sat,sun}, {@code daily}. */
+        String days();
+
+        /** Local start time, {@code HH:MM}. */
+        String start();
+
+        /** Local end time, {@code HH:MM} ({@code 24:00} for midnight); before the start, the period runs past midnight. */
+        String end();
+
+        /** IANA time zone name the times are in, such as {@code Europe/Berlin}. */
+        String timezone();
+
+        /** The pool's min while the period is in force. */
+        OptionalInt min();
+
+        /** The pool's min-idle while the period is in force. */
+        OptionalInt minIdle();
+
+        /** The pool's max while the period is in force (a scale set's own max still caps it). */
+        OptionalInt max();
+
+        /** The pool's free-percent while the period is in force. */
+        OptionalInt freePercent();
+    }
+
+    /** {@code scaler.pools.<name>.adaptive-idle.*}. */
+    interface AdaptiveIdle {
+        /** Follow the arrival rate. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Arrivals are counted over this window, per minute. */
+        @WithDefault("30m")
+        Duration window();
+
+        /** From asking for a VM to its runner taking a job (the pool's boot time, as measured). */
+        @WithDefault("2m")
+        Duration bootTime();
+
+        /** How often the idle runners should cover the arrivals within one boot time, in (0, 1). */
+        @WithDefault("0.95")
+        double quantile();
+    }
 
     interface ScaleSet {
         /** Azure subscription id (required with {@code scaler.cloud=azure}). */

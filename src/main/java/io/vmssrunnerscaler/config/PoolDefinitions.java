@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -261,6 +262,7 @@ public final class PoolDefinitions {
         if (pool.freePercent() < 0 || pool.freePercent() > 1000) {
             problems.add(problem(prefix + "free-percent", "must be between 0 and 1000, got " + pool.freePercent()));
         }
+        WarmCapacityDefinitions.check(prefix, pool, problems);
         if (afterJob(pool.afterJob()).isEmpty()) {
             problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
         }
@@ -312,19 +314,20 @@ public final class PoolDefinitions {
     }
 
     /** One scale set of a pool, with the key prefix its settings are named by. */
-    private record ScaleSetEntry(String key, ScaleSetRef ref, PoolConfig.ScaleSet config, int max, boolean drain) {}
+    private record ScaleSetEntry(String key, ScaleSetRef ref, PoolConfig.ScaleSet config, int max, boolean drain,
+            OptionalInt ownMax) {}
 
     private static List<ScaleSetEntry> scaleSetsOf(String pool, PoolConfig config) {
         List<PoolConfig.Member> members = config.scaleSets().orElse(List.of());
         if (members.isEmpty()) {
             return List.of(new ScaleSetEntry("scaler.pools." + pool + ".scale-set.", refOf(config.scaleSet(), pool),
-                    config.scaleSet(), config.max(), false));
+                    config.scaleSet(), config.max(), false, OptionalInt.empty()));
         }
         List<ScaleSetEntry> entries = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             PoolConfig.Member m = members.get(i);
             entries.add(new ScaleSetEntry("scaler.pools." + pool + ".scale-sets[" + i + "].", refOf(m, pool), m,
-                    m.max().orElse(config.max()), m.drain()));
+                    m.max().orElse(config.max()), m.drain(), m.max()));
         }
         return entries;
     }
@@ -342,6 +345,7 @@ public final class PoolDefinitions {
         PoolSpec spec = new PoolSpec(loopName, labels, min, e.max(), pool.freePercent(),
                 afterJob(pool.afterJob()).orElseThrow(), pool.bootTimeout(), pool.idleCooldown(),
                 pool.finishGrace(), pool.queuedMaxAge(), pool.refusalBackoff());
+        spec = WarmCapacityDefinitions.apply(spec, pool, e.ownMax(), firstServing && !e.drain());
         String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
         LossPolicy losses = new LossPolicy(pool.rerunLostJobs(), pool.rerunsPerHour());

@@ -113,7 +113,7 @@ final class Planner {
             return;
         }
         int total = d.size();
-        int target = Math.min(d.spec().max(), total + missing);
+        int target = Math.min(d.sizing().max(), total + missing);
         Optional<Operation> unanswered = d.unanswered(Operation.Kind.SET_CAPACITY);
         if (unanswered.isPresent()) {
             if (target > unanswered.get().capacity() && target > total && d.canRaiseCapacity()) {

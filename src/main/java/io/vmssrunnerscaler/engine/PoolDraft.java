@@ -3,6 +3,7 @@ package io.vmssrunnerscaler.engine;
 import io.vmssrunnerscaler.engine.Instance.Transition;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -37,6 +38,8 @@ final class PoolDraft {
     private Optional<PoolState.GrowthRefusal> growthRefusal;
     private final List<Instant> evictions;
     private boolean preferredElsewhere;
+    private final TreeMap<Instant, Integer> arrivals;
+    private final Sizing sizing;
     private final List<PoolCommand> commands = new ArrayList<>();
     /** How long announced evictions are remembered, and how many at most. */
     static final Duration EVICTIONS_KEPT_FOR = Duration.ofDays(1);
@@ -59,12 +62,14 @@ final class PoolDraft {
         this.growthRefusal = s.growthRefusal();
         this.evictions = new ArrayList<>(s.evictions());
         this.preferredElsewhere = s.preferredElsewhere();
+        this.arrivals = new TreeMap<>(s.arrivals());
+        this.sizing = spec.sizingAt(now);
     }
 
     Decision finish() {
         PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
                 nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure,
-                growthRefusal, evictions, preferredElsewhere);
+                growthRefusal, evictions, preferredElsewhere, arrivals, now);
         return new Decision(state, commands);
     }
 
@@ -164,7 +169,13 @@ final class PoolDraft {
     }
 
     int desired() {
-        return PoolState.desiredFor(spec, preferredElsewhere, PoolState.demand(instances.values(), queued.size()));
+        return PoolState.desiredFor(spec, sizing, PoolState.idleTargetOf(spec, sizing, arrivals, now), preferredElsewhere,
+                PoolState.demand(instances.values(), queued.size()));
+    }
+
+    /** The sizing in force now: the schedule period's, or the pool's own. */
+    Sizing sizing() {
+        return sizing;
     }
 
     /** Whether a scale set the pool prefers takes new jobs now (see {@link PoolState#preferredElsewhere}). */
@@ -301,10 +312,13 @@ final class PoolDraft {
         endedJobs.putIfAbsent(jobId, now);
     }
 
-    /** Records a newly queued job, here and in the store. */
+    /** Records a newly queued job, here and in the store, and counts its arrival when the pool follows arrivals. */
     void enqueue(long jobId, PoolState.QueuedJob job) {
         if (queued.putIfAbsent(jobId, job) == null) {
             commands.add(new PoolCommand.RememberQueued(jobId, job.repository(), job.since()));
+            if (spec.adaptiveIdle().enabled()) {
+                arrivals.merge(job.since().truncatedTo(ChronoUnit.MINUTES), 1, Integer::sum);
+            }
         }
     }
 
@@ -354,6 +368,7 @@ final class PoolDraft {
         orphanStarts.values().removeIf(o -> o.at().isBefore(cutoff));
         Instant evictionCutoff = now.minus(EVICTIONS_KEPT_FOR);
         evictions.removeIf(at -> at.isBefore(evictionCutoff));
+        arrivals.headMap(now.minus(spec.adaptiveIdle().window())).clear();
     }
 
     // ---- losses: evictions and vanished runners

@@ -1,6 +1,8 @@
 package io.vmssrunnerscaler.engine;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,10 @@ import java.util.stream.Collectors;
  *     with each refusal in a row up to {@link #MAX_REFUSAL_BACKOFF}
  * @param evictionLimit when evictions hold growth back on this scale set (a scale set of a pool
  *     that has another one after it); {@link EvictionLimit#NONE} for never
+ * @param minIdle idle runners kept ready on top of the demand, up to max
+ * @param schedule periods of the week with their own sizing; the first in force wins, and outside
+ *     all of them the pool's own settings apply
+ * @param adaptiveIdle an idle target that follows the recent arrivals, or {@link AdaptiveIdle#OFF}
  */
 public record PoolSpec(
         String name,
@@ -38,7 +44,10 @@ public record PoolSpec(
         Duration finishGrace,
         Duration queuedMaxAge,
         Duration refusalBackoff,
-        EvictionLimit evictionLimit) {
+        EvictionLimit evictionLimit,
+        int minIdle,
+        List<SchedulePeriod> schedule,
+        AdaptiveIdle adaptiveIdle) {
 
     /**
      * {@code threshold} evictions within {@code window} hold growth back, as a refusal of capacity
@@ -53,6 +62,14 @@ public record PoolSpec(
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(cooldown, "cooldown");
         }
+    }
+
+    /** No warm capacity beyond the free percentage, and no schedule. */
+    public PoolSpec(String name, Set<String> labels, int min, int max, int freePercent, AfterJob afterJob,
+            Duration bootTimeout, Duration idleCooldown, Duration finishGrace, Duration queuedMaxAge,
+            Duration refusalBackoff, EvictionLimit evictionLimit) {
+        this(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace, queuedMaxAge,
+                refusalBackoff, evictionLimit, 0, List.of(), AdaptiveIdle.OFF);
     }
 
     /** Evictions never hold growth back. */
@@ -89,6 +106,11 @@ public record PoolSpec(
         Objects.requireNonNull(finishGrace, "finishGrace");
         Objects.requireNonNull(queuedMaxAge, "queuedMaxAge");
         Objects.requireNonNull(evictionLimit, "evictionLimit");
+        Objects.requireNonNull(adaptiveIdle, "adaptiveIdle");
+        if (minIdle < 0) {
+            throw new IllegalArgumentException("minIdle must not be negative, got " + minIdle);
+        }
+        schedule = List.copyOf(schedule);
         if (refusalBackoff.isNegative() || refusalBackoff.isZero()) {
             throw new IllegalArgumentException("refusalBackoff must be positive, got " + refusalBackoff);
         }
@@ -97,13 +119,38 @@ public record PoolSpec(
     /** This spec with growth held back after {@code limit} evictions. */
     public PoolSpec withEvictionLimit(EvictionLimit limit) {
         return new PoolSpec(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace,
-                queuedMaxAge, refusalBackoff, limit);
+                queuedMaxAge, refusalBackoff, limit, minIdle, schedule, adaptiveIdle);
     }
 
-    /** desired = clamp(ceil(demand x (100 + free%) / 100), min, max). */
+    /** This spec with idle runners kept ready and sizing that follows the clock. */
+    public PoolSpec withWarmCapacity(int newMinIdle, List<SchedulePeriod> newSchedule, AdaptiveIdle newAdaptiveIdle) {
+        return new PoolSpec(name, labels, min, max, freePercent, afterJob, bootTimeout, idleCooldown, finishGrace,
+                queuedMaxAge, refusalBackoff, evictionLimit, newMinIdle, newSchedule, newAdaptiveIdle);
+    }
+
+    /** The pool's own sizing, outside every schedule period. */
+    public Sizing ownSizing() {
+        return new Sizing(min, minIdle, max, freePercent, "");
+    }
+
+    /** The sizing in force at {@code now}: that of the first schedule period in force, else the pool's own. */
+    public Sizing sizingAt(Instant now) {
+        Sizing own = ownSizing();
+        for (SchedulePeriod period : schedule) {
+            if (period.activeAt(now)) {
+                return period.applyTo(own);
+            }
+        }
+        return own;
+    }
+
+    /** The largest max any period allows: the most instances the scale set may ever hold. */
+    public int maxEver() {
+        return schedule.stream().mapToInt(p -> p.max().orElse(max)).reduce(max, Math::max);
+    }
+
+    /** desired by the pool's own sizing, with {@code min-idle} as the idle target. */
     public int desiredFor(int demand) {
-        // 100L: in int arithmetic a percentage near Integer.MAX_VALUE overflows to a negative size
-        long wanted = ((long) demand * (100L + freePercent) + 99) / 100;
-        return (int) Math.max(min, Math.min(max, wanted));
+        return ownSizing().desiredFor(demand, Math.min(minIdle, max));
     }
 }

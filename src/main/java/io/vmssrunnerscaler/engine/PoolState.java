@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * @param preferredElsewhere a scale set the pool prefers to this one takes new jobs now: this one
  *     keeps no free capacity and deletes its instances after their jobs instead of re-imaging them,
  *     so that the pool's capacity flows back to the preferred (cheaper) one
+ * @param arrivals jobs first queued here, per minute (the minute's start), over the adaptive idle
+ *     window; empty when the pool does not follow its arrivals
+ * @param asOf when this snapshot was decided: the clock that schedule periods and the arrival
+ *     window are read at
  */
 public record PoolState(
         PoolSpec spec,
@@ -48,7 +52,9 @@ public record PoolState(
         Optional<Failure> lastFailure,
         Optional<GrowthRefusal> growthRefusal,
         List<Instant> evictions,
-        boolean preferredElsewhere) {
+        boolean preferredElsewhere,
+        SortedMap<Instant, Integer> arrivals,
+        Instant asOf) {
 
     /**
      * A job waiting for a runner.
@@ -128,6 +134,8 @@ public record PoolState(
         orphanStarts = Map.copyOf(orphanStarts);
         operations = List.copyOf(operations);
         evictions = List.copyOf(evictions);
+        arrivals = Collections.unmodifiableSortedMap(new TreeMap<>(arrivals));
+        java.util.Objects.requireNonNull(asOf, "asOf");
     }
 
     /** With no evictions recorded. */
@@ -136,7 +144,8 @@ public record PoolState(
             long nextOperationId, long lastListApplied, long growthSettlesWith, int consecutiveFailures,
             Instant backoffUntil, Optional<Failure> lastFailure, Optional<GrowthRefusal> growthRefusal) {
         this(spec, instances, queued, endedJobs, orphanStarts, operations, nextOperationId, lastListApplied,
-                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of(), false);
+                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, List.of(), false,
+                new TreeMap<>(), Instant.EPOCH);
     }
 
     /** The end of the cool-down after the latest run of {@code threshold} evictions within one window, if any. */
@@ -157,7 +166,7 @@ public record PoolState(
     /** A pool that knows nothing yet; the first listing fills it. */
     public static PoolState empty(PoolSpec spec) {
         return new PoolState(spec, new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 1, 0, 0, 0,
-                Instant.EPOCH, Optional.empty(), Optional.empty(), List.of(), false);
+                Instant.EPOCH, Optional.empty(), Optional.empty(), List.of(), false, new TreeMap<>(), Instant.EPOCH);
     }
 
     public int busy() {
@@ -168,14 +177,33 @@ public record PoolState(
         return (int) instances.values().stream().filter(i -> i.phase().isLive()).count();
     }
 
-    /** The size the pool should have now: the free-capacity rule applied to busy plus queued. */
+    /** The size the pool should have: busy plus queued, with free capacity on top, within min and max. */
     public int desired() {
-        return desiredFor(spec, preferredElsewhere, demand(instances.values(), queued.size()));
+        return desiredFor(spec, sizing(), idleTarget(), preferredElsewhere, demand(instances.values(), queued.size()));
+    }
+
+    /** The sizing in force when this snapshot was decided: the schedule period's, or the pool's own. */
+    public Sizing sizing() {
+        return spec.sizingAt(asOf);
+    }
+
+    /** The idle runners the pool keeps ready, and why. */
+    public IdleTarget idleTarget() {
+        return idleTargetOf(spec, sizing(), arrivals, asOf);
+    }
+
+    static IdleTarget idleTargetOf(PoolSpec spec, Sizing sizing, SortedMap<Instant, Integer> arrivals, Instant now) {
+        return IdleTarget.of(sizing, spec.adaptiveIdle(), arrivalsWithin(arrivals, spec.adaptiveIdle().window(), now));
+    }
+
+    /** Jobs first queued within {@code window} before {@code now}, counted by whole minutes. */
+    static int arrivalsWithin(SortedMap<Instant, Integer> arrivals, java.time.Duration window, Instant now) {
+        return arrivals.tailMap(now.minus(window)).values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** A scale set the pool prefers to another keeps neither free capacity nor a minimum there. */
-    static int desiredFor(PoolSpec spec, boolean preferredElsewhere, int demand) {
-        return preferredElsewhere ? Math.min(spec.max(), demand) : spec.desiredFor(demand);
+    static int desiredFor(PoolSpec spec, Sizing sizing, IdleTarget idle, boolean preferredElsewhere, int demand) {
+        return preferredElsewhere ? Math.min(sizing.max(), demand) : sizing.desiredFor(demand, idle.value());
     }
 
     /**

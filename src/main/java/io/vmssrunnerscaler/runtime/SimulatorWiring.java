@@ -14,7 +14,7 @@ public final class SimulatorWiring {
 
     public static List<SimScaleSet> scaleSets(Collection<Pool> pools) {
         return pools.stream().map(p -> new SimScaleSet(p.scaleSet().name(), p.runnerNamePrefix(), p.labels(), p.scope(),
-                p.spec().max())).toList();
+                p.spec().maxEver())).toList(); // the most any schedule period allows
     }
 
     public static SimSettings settings(ScalerConfig.SimConfig c) {

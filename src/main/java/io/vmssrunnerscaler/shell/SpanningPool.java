@@ -133,12 +133,12 @@ public final class SpanningPool {
         }
     }
 
-    /** How many more jobs a scale set could take: its max less its busy, waiting and just-routed jobs. */
+    /** How many more jobs a scale set could take: its max in force less its busy, waiting and just-routed jobs. */
     private long room(PoolLoop l) {
         PoolState s = l.state();
         long unseen = routed.entrySet().stream()
                 .filter(e -> e.getValue().loop() == l && !s.queued().containsKey(e.getKey())).count();
-        return Math.max(0, l.pool().spec().max() - s.busy() - s.queued().size() - unseen);
+        return Math.max(0, s.sizing().max() - s.busy() - s.queued().size() - unseen);
     }
 
     private static boolean serving(PoolLoop l) {

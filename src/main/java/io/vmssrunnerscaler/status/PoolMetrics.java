@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.engine.SchedulePeriod;
+import io.vmssrunnerscaler.engine.Sizing;
 import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -41,6 +44,17 @@ public class PoolMetrics {
             gauge("scaler.pool.queued", "Jobs waiting for a runner", pool, s -> s.queued().size());
             gauge("scaler.pool.desired", "The size the pool should have now", pool, PoolState::desired);
             gauge("scaler.pool.live", "Instances serving or about to", pool, PoolState::live);
+            gauge("scaler.pool.idle.target", "Idle runners kept ready: min-idle or the adaptive target", pool,
+                    s -> s.idleTarget().value());
+            for (var limit : Map.<String, ToDoubleFunction<Sizing>>of("min", Sizing::min, "min_idle", Sizing::minIdle,
+                    "max", Sizing::max, "free_percent", Sizing::freePercent).entrySet()) {
+                gauge("scaler.pool.sizing", "The pool's sizing in force (its schedule period's, or its own)", pool,
+                        s -> limit.getValue().applyAsDouble(s.sizing()), "limit", limit.getKey());
+            }
+            for (SchedulePeriod period : loop.pool().spec().schedule()) {
+                gauge("scaler.pool.schedule.active", "1 while this schedule period is in force, else 0", pool,
+                        s -> period.id().equals(s.sizing().period()) ? 1 : 0, "period", period.id());
+            }
             gauge("scaler.pool.capacity.refusals.in.a.row",
                     "Capacity changes Azure refused since the last that succeeded (growth backs off while above 0)", pool,
                     s -> s.growthRefusal().map(PoolState.GrowthRefusal::inARow).orElse(0));

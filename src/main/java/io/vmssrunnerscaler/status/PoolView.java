@@ -1,8 +1,10 @@
 package io.vmssrunnerscaler.status;
 
+import io.vmssrunnerscaler.engine.IdleTarget;
 import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.engine.PoolState;
+import io.vmssrunnerscaler.engine.Sizing;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.shell.LostJobs;
 import java.time.Instant;
@@ -14,7 +16,9 @@ import java.util.TreeSet;
  * What {@code GET /pools} shows of one pool. A pool over several scale sets shows the sums and the
  * instances of all of them, and each scale set's own view in {@code scaleSets} (null for a pool of one).
  * {@code lostJobs}: jobs lost with their runners, newest first, and what became of each; a scale
- * set evicted often shows a {@code growthRefusal} with code {@code EvictedOften}.
+ * set evicted often shows a {@code growthRefusal} with code {@code EvictedOften}. {@code min},
+ * {@code minIdle}, {@code max} and {@code freePercent} are those in force: the schedule period's
+ * named in {@code period} (null outside every period), or the pool's own.
  */
 public record PoolView(
         String name,
@@ -22,7 +26,11 @@ public record PoolView(
         Set<String> labels,
         String scaleSet,
         int min,
+        int minIdle,
         int max,
+        int freePercent,
+        String period,
+        IdleTargetView idleTarget,
         int desired,
         int live,
         int busy,
@@ -39,6 +47,28 @@ public record PoolView(
     public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId, String vmId) {}
 
     public record OperationView(long id, String kind, List<String> instanceIds, Integer capacity, Instant since) {}
+
+    /**
+     * The idle runners kept ready: the larger of {@code minIdle} and the adaptive target, at most max.
+     *
+     * @param adaptive null unless the pool follows its arrivals
+     */
+    public record IdleTargetView(int value, int minIdle, AdaptiveView adaptive) {
+
+        static IdleTargetView of(IdleTarget t) {
+            return new IdleTargetView(t.value(), t.minIdle(), t.adaptive().map(a -> new AdaptiveView(a.target(),
+                    a.arrivals(), a.rule().window().toString(), Math.round(a.expectedWithinBoot() * 1000) / 1000.0,
+                    a.rule().bootTime().toString(), a.rule().quantile())).orElse(null));
+        }
+    }
+
+    /**
+     * @param target the smallest number of idle runners that covers, with probability {@code quantile},
+     *     the Poisson arrivals expected within one boot time
+     * @param arrivals jobs queued within {@code window}
+     */
+    public record AdaptiveView(int target, int arrivals, String window, double expectedWithinBoot, String bootTime,
+            double quantile) {}
 
     public record FailureView(String kind, String reason, Instant at) {}
 
@@ -62,9 +92,11 @@ public record PoolView(
     public record GrowthRefusalView(String code, String reason, int inARow, Instant at, Instant until) {}
 
     public static PoolView of(Pool pool, PoolState s, List<LostJobs.LostJob> lost, Instant now) {
+        Sizing sizing = s.sizing();
         int lastHour = (int) s.evictions().stream().filter(at -> at.isAfter(now.minus(java.time.Duration.ofHours(1)))).count();
         return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
-                pool.spec().min(), pool.spec().max(), s.desired(), s.live(), s.busy(), s.queued().size(),
+                sizing.min(), sizing.minIdle(), sizing.max(), sizing.freePercent(),
+                sizing.period().isEmpty() ? null : sizing.period(), IdleTargetView.of(s.idleTarget()), s.desired(), s.live(), s.busy(), s.queued().size(),
                 s.instances().values().stream().map(PoolView::instance).toList(),
                 s.operations().stream().map(PoolView::operation).toList(),
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
@@ -78,7 +110,8 @@ public record PoolView(
         PoolView first = members.get(0);
         return new PoolView(pool, first.scope(), first.labels(),
                 String.join(",", members.stream().map(PoolView::scaleSet).toList()),
-                sum(members, PoolView::min), sum(members, PoolView::max), sum(members, PoolView::desired),
+                sum(members, PoolView::min), sum(members, PoolView::minIdle), sum(members, PoolView::max),
+                first.freePercent(), first.period(), first.idleTarget(), sum(members, PoolView::desired),
                 sum(members, PoolView::live), sum(members, PoolView::busy), sum(members, PoolView::queued),
                 members.stream().flatMap(m -> m.instances().stream()).toList(),
                 members.stream().flatMap(m -> m.operations().stream()).toList(),

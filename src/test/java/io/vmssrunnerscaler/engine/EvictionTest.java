@@ -201,7 +201,8 @@ class EvictionTest {
     void evictionsSpreadOutDoNotTripTheRule() {
         PoolState state = new PoolState(Pools.seed(), new TreeMap<>(), Map.of(), Map.of(), Map.of(), List.of(), 2, 1, 0, 0,
                 Instant.EPOCH, Optional.empty(), Optional.empty(),
-                List.of(T0, T0.plus(Duration.ofMinutes(11)), T0.plus(Duration.ofMinutes(22))), false);
+                List.of(T0, T0.plus(Duration.ofMinutes(11)), T0.plus(Duration.ofMinutes(22))), false, new TreeMap<>(),
+                T0.plus(Duration.ofMinutes(22)));
         assertFalse(often(state, T0.plus(Duration.ofMinutes(23)), 3, Duration.ofMinutes(10), Duration.ofMinutes(30)));
         assertTrue(often(state, T0.plus(Duration.ofMinutes(23)), 2, Duration.ofMinutes(12), Duration.ofMinutes(30)));
     }

@@ -68,6 +68,24 @@ final class Pools {
         private int freePercent = 25;
         private AfterJob afterJob = AfterJob.REIMAGE_OR_DELETE;
         private Duration finishGrace = GRACE;
+        private int minIdle;
+        private java.util.List<SchedulePeriod> schedule = java.util.List.of();
+        private AdaptiveIdle adaptiveIdle = AdaptiveIdle.OFF;
+
+        Spec minIdle(int v) {
+            minIdle = v;
+            return this;
+        }
+
+        Spec schedule(SchedulePeriod... periods) {
+            schedule = java.util.List.of(periods);
+            return this;
+        }
+
+        Spec adaptiveIdle(AdaptiveIdle v) {
+            adaptiveIdle = v;
+            return this;
+        }
 
         Spec min(int v) {
             min = v;
@@ -96,7 +114,7 @@ final class Pools {
 
         PoolSpec build() {
             return new PoolSpec("linux", Set.of("Self-Hosted", "linux"), min, max, freePercent, afterJob,
-                    BOOT, COOLDOWN, finishGrace, QUEUED_MAX_AGE);
+                    BOOT, COOLDOWN, finishGrace, QUEUED_MAX_AGE).withWarmCapacity(minIdle, schedule, adaptiveIdle);
         }
     }
 }

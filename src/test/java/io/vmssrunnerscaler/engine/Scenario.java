@@ -33,6 +33,13 @@ final class Scenario {
     }
 
     /** A pool in exactly this state. */
+    /** The state without the clock it was decided at: what "changes nothing" compares. */
+    static PoolState timeless(PoolState s) {
+        return new PoolState(s.spec(), s.instances(), s.queued(), s.endedJobs(), s.orphanStarts(), s.operations(),
+                s.nextOperationId(), s.lastListApplied(), s.growthSettlesWith(), s.consecutiveFailures(), s.backoffUntil(),
+                s.lastFailure(), s.growthRefusal(), s.evictions(), s.preferredElsewhere(), s.arrivals(), Instant.EPOCH);
+    }
+
     static Scenario of(PoolState state) {
         return new Scenario(state);
     }
