@@ -28,6 +28,10 @@ param poolMaxInstances int = 10
 @description('Percentage of busy + queued runners kept free on top (the original pool-free-target-percentage).')
 param poolFreeTargetPercentage int = 25
 
+@minValue(0)
+@description('Idle runners kept ready on top of the demand, up to the max (scaler.pools.<name>.min-idle; with the free percentage, the larger wins). Schedules and adaptive idle: README.md, "Warm capacity".')
+param poolMinIdle int = 0
+
 // ---- Access --------------------------------------------------------------------------------
 
 @description('Admin user of the scaler VM and the runners (SSH key only, no password).')
@@ -358,6 +362,7 @@ var scalerEnvironmentLines = concat([
   'SCALER_POOLS_${poolKey}_MIN=${poolMinInstances}'
   'SCALER_POOLS_${poolKey}_MAX=${poolMaxInstances}'
   'SCALER_POOLS_${poolKey}_FREE_PERCENT=${poolFreeTargetPercentage}'
+  'SCALER_POOLS_${poolKey}_MIN_IDLE=${poolMinIdle}'
   'SCALER_POOLS_${poolKey}_SCOPE=${githubRepository}'
   'SCALER_POOLS_${poolKey}_RUNNER_GROUP=${runnerGroup}'
   'SCALER_POOLS_${poolKey}_RERUN_LOST_JOBS=${rerunLostJobs}'

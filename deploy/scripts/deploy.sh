@@ -31,6 +31,7 @@ parameters=(
   "poolMinInstances=${POOL_MIN_INSTANCES:-1}"
   "poolMaxInstances=${POOL_MAX_INSTANCES:-10}"
   "poolFreeTargetPercentage=${POOL_FREE_TARGET_PERCENTAGE:-25}"
+  "poolMinIdle=${POOL_MIN_IDLE:-0}"
   "useSpot=${USE_SPOT:-false}"
   "rerunLostJobs=${RERUN_LOST_JOBS:-false}"
   "sshPublicKey=${SSH_PUBLIC_KEY:?set the repository variable SSH_PUBLIC_KEY}"

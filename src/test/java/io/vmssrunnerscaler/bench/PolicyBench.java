@@ -52,9 +52,12 @@ public final class PolicyBench {
         List<Policy> policies = Policy.parse(a.text("policies", POLICIES));
         List<Trace> traces = new ArrayList<>();
         boolean spot = false;
+        boolean warm = false;
         for (String name : a.text("traces", "light,steady,burst,workday").split(",")) {
             if (name.trim().equals("spot")) {
                 spot = true; // not a comparison of policies: the scaler with and without evictions
+            } else if (name.trim().equals("warm")) {
+                warm = true; // the scaler alone under warm-capacity settings
             } else {
                 traces.add(trace(name.trim(), seed));
             }
@@ -69,6 +72,9 @@ public final class PolicyBench {
         }
         if (spot) {
             SpotBench.run(a, settings, seed, report);
+        }
+        if (warm) {
+            WarmBench.run(settings, seed, report);
         }
         report.print(System.out);
     }

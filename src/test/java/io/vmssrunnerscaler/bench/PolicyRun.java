@@ -1,8 +1,10 @@
 package io.vmssrunnerscaler.bench;
 
 import io.vmssrunnerscaler.busy.InMemoryBusyStore;
+import io.vmssrunnerscaler.engine.AdaptiveIdle;
 import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
+import io.vmssrunnerscaler.engine.SchedulePeriod;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.runtime.InProcessEndpoints;
@@ -65,17 +67,17 @@ final class PolicyRun {
      */
     record Settings(Duration capacityDelay, Duration provisioningDelay, Duration reimageDelay, Duration deleteDelay,
             Duration runnerStartDelay, int min, int max, int freePercent, Duration warmUp, Duration drain,
-            Duration busyMessageTtl, long seed, Duration takedownDelay, int scaleSets) {
+            Duration busyMessageTtl, long seed, Duration takedownDelay, int scaleSets, Warm warm) {
 
         static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofSeconds(60),
                     Duration.ofSeconds(20), Duration.ofSeconds(5), 1, 100, 25, Duration.ofMinutes(10),
-                    Duration.ofHours(1), Duration.ofHours(1), 7, Duration.ofSeconds(10), 1);
+                    Duration.ofHours(1), Duration.ofHours(1), 7, Duration.ofSeconds(10), 1, Warm.NONE);
         }
 
         Settings withMax(int newMax) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
-                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets);
+                    newMax, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets, warm);
         }
 
         /**
@@ -84,23 +86,29 @@ final class PolicyRun {
          */
         Settings withScaleSets(int count, int maxEach) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min,
-                    count * maxEach, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, count);
+                    count * maxEach, freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, count, warm);
+        }
+
+        /** The scaler's pool with this min, free percentage and warm capacity. */
+        Settings withSizing(int newMin, int newFreePercent, Warm newWarm) {
+            return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, newMin, max,
+                    newFreePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets, newWarm);
         }
 
         Settings withDelays(Duration provisioning, Duration reimage) {
             return new Settings(capacityDelay, provisioning, reimage, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets);
+                    freePercent, warmUp, drain, busyMessageTtl, seed, takedownDelay, scaleSets, warm);
         }
 
         Settings withDrain(Duration newDrain) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, newDrain, busyMessageTtl, seed, takedownDelay, scaleSets);
+                    freePercent, warmUp, newDrain, busyMessageTtl, seed, takedownDelay, scaleSets, warm);
         }
 
         /** From a per-VM re-image or delete call to its VM going down, on Azure (the baseline as deployed). */
         Settings withTakedownDelay(Duration delay) {
             return new Settings(capacityDelay, provisioningDelay, reimageDelay, deleteDelay, runnerStartDelay, min, max,
-                    freePercent, warmUp, drain, busyMessageTtl, seed, delay, scaleSets);
+                    freePercent, warmUp, drain, busyMessageTtl, seed, delay, scaleSets, warm);
         }
 
         SimSettings sim() {
@@ -138,8 +146,13 @@ final class PolicyRun {
         private PoolSpec spec(String name, int specMin, int specMax) {
             return new PoolSpec(name, Set.of("self-hosted", "linux"), specMin, specMax, freePercent,
                     AfterJob.REIMAGE_OR_DELETE, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(60),
-                    Duration.ofHours(1));
+                    Duration.ofHours(1)).withWarmCapacity(warm.minIdle(), warm.schedule(), warm.adaptive());
         }
+    }
+
+    /** The scaler's warm capacity, on every scale set of its pool; none by default (only bench/policy's warm comparison sets it, on one). */
+    record Warm(int minIdle, List<SchedulePeriod> schedule, AdaptiveIdle adaptive) {
+        static final Warm NONE = new Warm(0, List.of(), AdaptiveIdle.OFF);
     }
 
     private PolicyRun() {}

@@ -134,6 +134,7 @@ class DeployConsistencyTest {
         where.put("SCALER_POOLS_LINUX_MIN", c -> c.pools().get("linux").min());
         where.put("SCALER_POOLS_LINUX_MAX", c -> c.pools().get("linux").max());
         where.put("SCALER_POOLS_LINUX_FREE_PERCENT", c -> c.pools().get("linux").freePercent());
+        where.put("SCALER_POOLS_LINUX_MIN_IDLE", c -> c.pools().get("linux").minIdle());
         where.put("SCALER_POOLS_LINUX_SCOPE", c -> c.pools().get("linux").scope());
         where.put("SCALER_POOLS_LINUX_RUNNER_GROUP", c -> c.pools().get("linux").runnerGroup());
         where.put("SCALER_POOLS_LINUX_RERUN_LOST_JOBS", c -> c.pools().get("linux").rerunLostJobs());
