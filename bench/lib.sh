@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench/*/run.sh scripts: project root, Maven settings, test classpath.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -13,6 +13,7 @@
 #   minutes@4=20 rates@4=100,200,400 policies@4=scaler   (settings for one part only)
 # If a run takes more than 5 minutes, shorten each step (minutes=30) rather than dropping rates.
 # Prints one "RESULT bench=arm-budget ..." line per figure, last.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 start=$(date +%s)
 bench_java_main io.vmssrunnerscaler.bench.ArmBudgetBench "$@"

@@ -4,6 +4,7 @@
 # latency at a fixed concurrency; then the time from a queued delivery to the capacity call it
 # causes (p50/p99), one delivery at a time. Environment: CONNECTIONS (32), DURATION (20s),
 # SAMPLES (100). Prints one "RESULT bench=intake ..." line per figure, last.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-20s}"

@@ -10,6 +10,7 @@
 # lost jobs, without and with Spot evictions (eviction-rate=0.1 per instance-hour, storm-at=2h,
 # storm-fraction=0.5), and prices Spot minutes at spot-price=0.2 of Regular (SpotBench).
 # Prints one "RESULT bench=policy ..." line per figure, last.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 start=$(date +%s)
 bench_java_main io.vmssrunnerscaler.bench.PolicyBench "$@"

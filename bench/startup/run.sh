@@ -25,6 +25,7 @@
 # Prints one "RESULT bench=startup ..." line per figure, last, each with before= (the figure recorded
 # in bench/RESULTS.md before issue 12's start-up work) and, where issue 12 set one, target= (ms);
 # which AOT cache it used goes to stderr, with the load average before and after.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 RUNS="${RUNS:-5}"
 LOAD_SECONDS="${LOAD_SECONDS:-2}"

@@ -10,13 +10,13 @@ import java.util.Map;
  * OpenAPI description), with every field the description requires; values the scaler does not
  * read are plausible constants.
  */
-final class FakeRunJson {
+public final class FakeRunJson {
     private static final String API = "https://api.github.com";
     private static final String SHA = "f83a356604ae3c5d03e1b46ef4d1ca77d64a90b0";
 
     private FakeRunJson() {}
 
-    static Map<String, Object> job(String repository, long id, long runId, int runAttempt, String name, List<String> labels,
+    public static Map<String, Object> job(String repository, long id, long runId, int runAttempt, String name, List<String> labels,
             String status, String conclusion, String runnerName, Instant createdAt, Instant startedAt, Instant completedAt) {
         String api = API + "/repos/" + repository;
         Map<String, Object> job = new HashMap<>();
@@ -46,7 +46,7 @@ final class FakeRunJson {
         return job;
     }
 
-    static Map<String, Object> run(String repository, long id, String status, String conclusion, int runAttempt,
+    public static Map<String, Object> run(String repository, long id, String status, String conclusion, int runAttempt,
             Instant createdAt, Instant attemptStartedAt, Instant updatedAt) {
         String api = API + "/repos/" + repository;
         String runs = api + "/actions/runs/" + id;
