@@ -66,4 +66,16 @@ class PolicyRunTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> PolicyRun.run(Policy.ARC, TRACE, SETTINGS.withScaleSets(4, 40)));
     }
+
+    @Test
+    void idleRunnersKeptReadyLetJobsStartWithoutWaitingForABoot() {
+        // one job every 4 minutes, 2-4 min each: the seed's rule (min 0, free 0) boots a VM per job
+        Trace sparse = Trace.steady("sparse", 0.25, Duration.ofMinutes(60), Duration.ofMinutes(2), Duration.ofMinutes(4), 3);
+        RunResult cold = PolicyRun.run(Policy.SCALER, sparse, SETTINGS.withSizing(0, 0, PolicyRun.Warm.NONE));
+        RunResult warm = PolicyRun.run(Policy.SCALER, sparse, SETTINGS.withSizing(0, 0,
+                new PolicyRun.Warm(2, java.util.List.of(), io.vmssrunnerscaler.engine.AdaptiveIdle.OFF)));
+        assertTrue(cold.waitP50() > 90, "a boot per job: p50 " + cold.waitP50());
+        assertTrue(warm.waitP95() < 10, "two idle runners ready: p95 " + warm.waitP95());
+        assertTrue(warm.instanceMinutes() > cold.instanceMinutes(), "idle runners cost instance-minutes");
+    }
 }
