@@ -60,6 +60,28 @@ class WarmCapacityTest {
     }
 
     @Test
+    void aPeriodInANamedZoneStartsAnHourEarlierInUtcOnceClocksGoForward() {
+        SchedulePeriod berlinOffice = new SchedulePeriod("office", WEEKDAYS, LocalTime.of(8, 0), LocalTime.of(18, 0),
+                java.time.ZoneId.of("Europe/Berlin"), OptionalInt.of(2), OptionalInt.empty(), OptionalInt.empty(),
+                OptionalInt.empty());
+        PoolSpec spec = Pools.spec().min(0).max(10).free(0).schedule(berlinOffice).build();
+        Scenario s = Scenario.with(spec);
+        // Friday 2025-03-28, CET: 08:00 is 07:00 UTC
+        s.tickAt(Duration.between(T0, java.time.Instant.parse("2025-03-28T06:59:00Z")));
+        assertEquals(0, s.state().desired());
+        s.tickAt(Duration.between(T0, java.time.Instant.parse("2025-03-28T07:00:00Z")));
+        assertEquals(2, s.state().desired());
+        s.tickAt(Duration.between(T0, java.time.Instant.parse("2025-03-28T17:00:00Z")));
+        assertEquals(0, s.state().desired(), "18:00 CET");
+        // Monday 2025-03-31, CEST since Sunday: 08:00 is 06:00 UTC
+        s.tickAt(Duration.between(T0, java.time.Instant.parse("2025-03-31T05:59:00Z")));
+        assertEquals(0, s.state().desired());
+        s.tickAt(Duration.between(T0, java.time.Instant.parse("2025-03-31T06:00:00Z")));
+        assertEquals(2, s.state().desired());
+        assertEquals("office", s.state().sizing().period());
+    }
+
+    @Test
     void theFirstPeriodInForceWins() {
         SchedulePeriod allWeek = new SchedulePeriod("all-week", EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT,
                 LocalTime.MIDNIGHT, ZoneOffset.UTC, OptionalInt.of(1), OptionalInt.empty(), OptionalInt.empty(),
