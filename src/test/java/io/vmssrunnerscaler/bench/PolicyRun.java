@@ -1,18 +1,13 @@
 package io.vmssrunnerscaler.bench;
 
-import io.vmssrunnerscaler.busy.InMemoryBusyStore;
 import io.vmssrunnerscaler.engine.AdaptiveIdle;
 import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.engine.SchedulePeriod;
 import io.vmssrunnerscaler.github.RunnerScope;
 import io.vmssrunnerscaler.pool.Pool;
-import io.vmssrunnerscaler.runtime.InProcessEndpoints;
 import io.vmssrunnerscaler.runtime.SimulatorWiring;
 import io.vmssrunnerscaler.scaleset.ScaleSetRef;
-import io.vmssrunnerscaler.shell.PoolListener;
-import io.vmssrunnerscaler.shell.Scaler;
-import io.vmssrunnerscaler.shell.ShellContext;
 import io.vmssrunnerscaler.sim.ArmBucket;
 import io.vmssrunnerscaler.sim.SimSettings;
 import io.vmssrunnerscaler.sim.SimWorld;
@@ -171,15 +166,9 @@ final class PolicyRun {
         AzureCounted azure = new AzureCounted(world.azure(), time, settings.deleteDelay());
         switch (policy) {
             case SCALER -> {
-                BudgetedScaleSet port = new BudgetedScaleSet(world.azure(), time, Duration.ofSeconds(60), 4);
-                ShellContext context = new ShellContext(time, port, new InMemoryBusyStore(), world.gitHub(),
-                        Duration.ofSeconds(2), 100_000, false);
-                Scaler scaler = new Scaler(pools, context, p -> PoolListener.NONE);
-                world.connect(new InProcessEndpoints(scaler.intake()));
-                scaler.start();
-                every(time, Duration.ofSeconds(5), scaler::tick);
-                every(time, Duration.ofSeconds(60), scaler::refresh);
-                count = () -> counters.put("local_budget_refusals", port.localRefusals());
+                ScalerOnSim scaler = ScalerOnSim.start(world, time, pools, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(60));
+                count = () -> counters.put("local_budget_refusals", scaler.port().localRefusals());
             }
             case BASELINE, BASELINE_NAIVE -> {
                 BaselinePolicy.Behaviour behaviour = policy == Policy.BASELINE
@@ -224,12 +213,5 @@ final class PolicyRun {
             byScaleSet.put(p.scaleSet().name(), own);
         }
         return RunResult.of(policy, trace, world.log(), START.plus(total), calls, byScaleSet, counters);
-    }
-
-    private static void every(VirtualTimeSource time, Duration period, Runnable task) {
-        time.schedule(period, () -> {
-            task.run();
-            every(time, period, task);
-        });
     }
 }

@@ -1,11 +1,10 @@
 package io.vmssrunnerscaler.bench;
 
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vmssrunnerscaler.config.InvalidConfigurationException;
 import io.vmssrunnerscaler.config.PoolDefinitions;
 import io.vmssrunnerscaler.config.ScalerConfig;
+import io.vmssrunnerscaler.config.ScalerConfigs;
 import io.vmssrunnerscaler.pool.LabelRouter;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.runtime.SimulatorWiring;
@@ -110,14 +109,7 @@ final class ReplayRun {
             Map<String, String> p = new HashMap<>(properties);
             p.put("scaler.cloud", "simulated");
             try {
-                SmallRyeConfig config = new SmallRyeConfigBuilder()
-                        .withMapping(ScalerConfig.class)
-                        .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                        .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
-                                new io.quarkus.runtime.configuration.MemorySizeConverter())
-                        .withSources(new PropertiesConfigSource(p, "variant " + name, 500))
-                        .build();
-                return config.getConfigMapping(ScalerConfig.class);
+                return ScalerConfigs.of(new PropertiesConfigSource(p, "variant " + name, 500));
             } catch (RuntimeException e) {
                 // SmallRye lists its problems on lines of their own: one line, as for every other refusal
                 throw new BadVariant("variant " + name + ": " + String.valueOf(e.getMessage()).strip()

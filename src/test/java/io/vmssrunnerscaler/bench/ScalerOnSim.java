@@ -15,7 +15,7 @@ import java.util.List;
  * The scaler as the benchmarks run it on the simulator: its pool loops and intake, in-process
  * endpoints, its scale-set calls through the production throttle budget ({@link BudgetedScaleSet}:
  * wait at most 60 s, 4 tries), an in-memory busy store, a tick and a listing refresh on the virtual
- * clock. The same wiring as the SCALER case of {@link PolicyRun#run}, which still has its own copy.
+ * clock. For {@link PolicyRun} and {@link ReplayRun}.
  */
 record ScalerOnSim(Scaler scaler, BudgetedScaleSet port) {
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vmssrunnerscaler.engine.AfterJob;
 import io.vmssrunnerscaler.engine.PoolSpec;
 import io.vmssrunnerscaler.pool.LossPolicy;
@@ -26,14 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PoolDefinitionsTest {
 
     static ScalerConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ScalerConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
-        return config.getConfigMapping(ScalerConfig.class);
+        return ScalerConfigs.of(new PropertiesConfigSource(properties, "test", 500));
     }
 
     static Map<String, String> valid() {

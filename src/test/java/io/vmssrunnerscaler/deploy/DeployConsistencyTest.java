@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vmssrunnerscaler.config.ScalerConfig;
+import io.vmssrunnerscaler.config.ScalerConfigs;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -379,13 +375,7 @@ class DeployConsistencyTest {
 
     private static ScalerConfig config(Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(all, 300))
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
-                .withConverter(java.time.Duration.class, 100, new DurationConverter())
-                .withMapping(ScalerConfig.class)
-                .build();
-        return config.getConfigMapping(ScalerConfig.class);
+        return ScalerConfigs.of(new EnvConfigSource(all, 300));
     }
 
     private static void assertExactly(Set<String> expected, List<String> actual, String what) {

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vmssrunnerscaler.config.PoolConfig;
 import io.vmssrunnerscaler.config.ScalerConfig;
+import io.vmssrunnerscaler.config.ScalerConfigs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -238,12 +238,8 @@ class PoolOfScaleSetsTest {
         // as the service reads them: scaler.pools.linux.scale-sets, in the order of the list
         Map<String, String> required = Map.of("scaler.pools.linux.labels", "linux", "scaler.pools.linux.max", "10",
                 "scaler.pools.linux.scope", "octo-org/app");
-        ScalerConfig config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(new LinkedHashMap<>(env), 300))
-                .withSources(new io.smallrye.config.PropertiesConfigSource(required, "required", 100))
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withMapping(ScalerConfig.class).build().getConfigMapping(ScalerConfig.class);
+        ScalerConfig config = ScalerConfigs.of(new EnvConfigSource(new LinkedHashMap<>(env), 300),
+                new io.smallrye.config.PropertiesConfigSource(required, "required", 100));
         List<PoolConfig.Member> members = config.pools().get("linux").scaleSets().orElseThrow(() -> new AssertionError("no scale-sets"));
         assertEquals(list.size(), members.size(), "scale-sets read by the service");
         for (int i = 0; i < list.size(); i++) {
