@@ -122,6 +122,28 @@ class ReplayRunTest {
     }
 
     @Test
+    void aScheduleInTheTeamsZoneMeetsTheHistoryAtItsRealTimes() {
+        // big has min 0: each big job waits for a boot, unless a period keeps a big runner idle. The
+        // history starts Monday 09:00 UTC, 10:00 in Berlin: a Berlin period from 10:00 covers it, one
+        // from 11:00 (after the last big job, at 10:47 Berlin) does not.
+        JobHistory history = history();
+        double covered = ReplayRun.run(history, withBigOffice("covered", "10:00"), WORLD).pools().get("big").waits().max();
+        double missed = ReplayRun.run(history, withBigOffice("missed", "11:00"), WORLD).pools().get("big").waits().max();
+        assertThat("a big runner idle in the period's hours: no boot to wait for", covered, lessThan(5.0));
+        assertThat(missed, greaterThanOrEqualTo(90.0));
+    }
+
+    private static ReplayRun.Variant withBigOffice(String name, String start) {
+        Map<String, String> p = new HashMap<>(variant(name, 25).properties());
+        p.put("scaler.pools.big.schedules.office.days", "mon-fri");
+        p.put("scaler.pools.big.schedules.office.start", start);
+        p.put("scaler.pools.big.schedules.office.end", "18:00");
+        p.put("scaler.pools.big.schedules.office.timezone", "Europe/Berlin");
+        p.put("scaler.pools.big.schedules.office.min-idle", "1");
+        return new ReplayRun.Variant(name, p);
+    }
+
+    @Test
     void moreFreeCapacityCostsMoreInstanceMinutes() {
         JobHistory history = history();
         ReplayRun.Result today = ReplayRun.run(history, variant("today", 0), WORLD);
