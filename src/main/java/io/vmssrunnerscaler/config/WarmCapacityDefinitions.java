@@ -52,7 +52,7 @@ final class WarmCapacityDefinitions {
      * the periods' max and free-percent to each, a scale set's own max capping the period's.
      */
     static PoolSpec apply(PoolSpec spec, PoolConfig pool, OptionalInt ownMax, boolean firstServing) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(); // none: check() passed
         List<SchedulePeriod> schedule = new ArrayList<>();
         for (var e : new TreeMap<>(pool.schedules()).entrySet()) {
             SchedulePeriod p = period("", e.getKey(), e.getValue(), pool, problems);
@@ -68,7 +68,7 @@ final class WarmCapacityDefinitions {
         return spec.withWarmCapacity(firstServing ? Math.min(pool.minIdle(), spec.max()) : 0, schedule, adaptive);
     }
 
-    /** One period, or problems named under {@code key}; with problems the period returned is a placeholder. */
+    /** One period; null, with each problem named under {@code key}, when it has any. */
     private static SchedulePeriod period(String key, String id, PoolConfig.SchedulePeriod c, PoolConfig pool,
             List<String> problems) {
         int before = problems.size();

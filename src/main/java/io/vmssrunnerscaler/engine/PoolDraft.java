@@ -169,7 +169,7 @@ final class PoolDraft {
     }
 
     int desired() {
-        return PoolState.desiredFor(spec, sizing, PoolState.idleTargetOf(spec, sizing, arrivals, now), preferredElsewhere,
+        return PoolState.desiredFor(sizing, PoolState.idleTargetOf(spec, sizing, arrivals, now), preferredElsewhere,
                 PoolState.demand(instances.values(), queued.size()));
     }
 

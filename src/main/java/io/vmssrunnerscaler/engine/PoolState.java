@@ -179,7 +179,7 @@ public record PoolState(
 
     /** The size the pool should have: busy plus queued, with free capacity on top, within min and max. */
     public int desired() {
-        return desiredFor(spec, sizing(), idleTarget(), preferredElsewhere, demand(instances.values(), queued.size()));
+        return desiredFor(sizing(), idleTarget(), preferredElsewhere, demand(instances.values(), queued.size()));
     }
 
     /** The sizing in force when this snapshot was decided: the schedule period's, or the pool's own. */
@@ -202,7 +202,7 @@ public record PoolState(
     }
 
     /** A scale set the pool prefers to another keeps neither free capacity nor a minimum there. */
-    static int desiredFor(PoolSpec spec, Sizing sizing, IdleTarget idle, boolean preferredElsewhere, int demand) {
+    static int desiredFor(Sizing sizing, IdleTarget idle, boolean preferredElsewhere, int demand) {
         return preferredElsewhere ? Math.min(sizing.max(), demand) : sizing.desiredFor(demand, idle.value());
     }
 
