@@ -224,6 +224,7 @@ public final class PoolDefinitions {
                     + "(or scaler.azure.queue.connection-string)"));
         }
         required("scaler.azure.key-vault.url", azure.keyVault().url(), problems);
+        positive("scaler.azure.throttle-period", azure.throttlePeriod(), problems);
         if (config.reconcile().interval().compareTo(MIN_AZURE_RECONCILE) < 0) {
             problems.add(problem("scaler.reconcile.interval", "must be at least " + MIN_AZURE_RECONCILE.toSeconds()
                     + "s with scaler.cloud=azure: each pass lists every scale set, and Azure allows 10 listings a minute "

@@ -76,6 +76,14 @@ public interface ScalerConfig {
         @WithDefault("30s")
         Duration requestTimeout();
 
+        /**
+         * The period Azure's per-scale-set refill figures are counted over: 1m, as Azure documents
+         * them (FACTS.md). Only tests against a fake Resource Manager whose buckets refill faster
+         * shorten it, so that minutes of throttled calls pass in seconds.
+         */
+        @WithDefault("1m")
+        Duration throttlePeriod();
+
         /** The storage queue that holds the busy runners. */
         Queue queue();
 

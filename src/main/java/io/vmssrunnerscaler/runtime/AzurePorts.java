@@ -37,7 +37,7 @@ record AzurePorts(AzureScaleSet scaleSet, ThrottleBudget throttle, QueueBusyStor
         String vaultUrl = azure.keyVault().url().orElseThrow();
         SecretStore secrets = new KeyVaultSecretStore(vaultUrl, credential, vertx,
                 KeyVaultSettings.defaults().withCacheTtl(azure.keyVault().cacheTtl()), challengeCheck(vaultUrl));
-        ThrottleBudget throttle = ThrottleBudget.azure(Clock.systemUTC());
+        ThrottleBudget throttle = ThrottleBudget.azure(Clock.systemUTC(), azure.throttlePeriod());
         AzureScaleSetSettings defaults = AzureScaleSetSettings.defaults();
         AzureScaleSet scaleSet = new AzureScaleSet(defaults
                 .withArmEndpoint(URI.create(azure.resourceManagerEndpoint()))

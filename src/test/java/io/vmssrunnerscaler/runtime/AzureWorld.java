@@ -30,9 +30,20 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
     static FakeGitHub gitHub;
     static Azurite azurite;
 
+    /** Azure's refill counts per this period instead of per minute, in the fake and the scaler alike (argument {@code refill-period}). */
+    private Duration refillPeriod = Duration.ofMinutes(1);
+
+    @Override
+    public void init(Map<String, String> args) {
+        if (args.containsKey("refill-period")) {
+            refillPeriod = Duration.parse(args.get("refill-period"));
+        }
+    }
+
     @Override
     public Map<String, String> start() {
-        arm = FakeArm.start(FakeArmOptions.defaults().withDelays(Duration.ofMillis(300), Duration.ofMillis(200)));
+        arm = FakeArm.start(FakeArmOptions.defaults().withRefillPeriod(refillPeriod)
+                .withDelays(Duration.ofMillis(300), Duration.ofMillis(200)));
         scaleSet = arm.addScaleSet(SUBSCRIPTION, RESOURCE_GROUP, SCALE_SET, "linux", 1);
         vault = FakeKeyVault.start();
         vault.setSecret("github-token", GITHUB_TOKEN);
@@ -54,6 +65,7 @@ public class AzureWorld implements QuarkusTestResourceLifecycleManager {
         config.put("scaler.pools.linux.scale-set.name", SCALE_SET);
         config.put("scaler.pools.linux.scale-set.computer-name-prefix", "linux");
         config.put("scaler.pools.linux.max", "4");
+        config.put("scaler.azure.throttle-period", refillPeriod.toString());
         return config;
     }
 

@@ -70,9 +70,18 @@ public final class ThrottleBudget {
 
     /** Azure's documented limits (FACTS.md), one token of headroom and a guard of 500 ms. */
     public static ThrottleBudget azure(Clock clock) {
+        return azure(clock, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Azure's documented buckets, refilled by their documented counts every {@code period} instead
+     * of every minute: for tests against a fake Resource Manager scaled down the same way.
+     */
+    public static ThrottleBudget azure(Clock clock, Duration period) {
         Map<ArmPolicy, Limit> limits = new EnumMap<>(ArmPolicy.class);
         for (ArmPolicy p : ArmPolicy.values()) {
-            limits.put(p, p.azureLimit());
+            Limit documented = p.azureLimit();
+            limits.put(p, new Limit(documented.bucket(), documented.refill(), period));
         }
         return new ThrottleBudget(clock, limits, Duration.ofMillis(500), 1);
     }

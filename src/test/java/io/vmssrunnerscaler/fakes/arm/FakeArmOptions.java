@@ -106,6 +106,17 @@ public record FakeArmOptions(String token, int pageSize, Duration provisioningDe
                 location, clock, headerFormat, charge);
     }
 
+    /** Azure's buckets, refilled by their documented counts every {@code period} instead of every minute. */
+    public FakeArmOptions withRefillPeriod(Duration period) {
+        Map<FakeBucket, FakeBucket.Limit> all = new EnumMap<>(FakeBucket.class);
+        for (FakeBucket b : FakeBucket.values()) {
+            FakeBucket.Limit documented = b.azureLimit();
+            all.put(b, new FakeBucket.Limit(documented.bucket(), documented.refill(), period));
+        }
+        return new FakeArmOptions(token, pageSize, provisioningDelay, operationDelay, lroRetryAfter, all, longWindows(all),
+                location, clock, headerFormat, charge);
+    }
+
     /** The same long ({@code ...30Min}) window for every policy, e.g. a tight one. */
     public FakeArmOptions withUniformLongLimit(FakeBucket.Limit limit) {
         Map<FakeBucket, FakeBucket.Limit> all = new EnumMap<>(FakeBucket.class);

@@ -30,6 +30,16 @@ class ThrottleBudgetTest {
     }
 
     @Test
+    void aShorterRefillPeriodKeepsTheBucketAndRefillsItsCountInThatPeriod() {
+        ThrottleBudget scaled = ThrottleBudget.azure(clock, Duration.ofSeconds(15));
+        for (int i = 0; i < 11; i++) {
+            assertEquals(Duration.ZERO, scaled.reserve(SET, ArmPolicy.UPDATE_VMSS, LONG).delay());
+        }
+        // 4 per 15 s: the next token after 3.75 s
+        assertEquals(Duration.ofMillis(3750).plus(GUARD), scaled.reserve(SET, ArmPolicy.UPDATE_VMSS, LONG).delay());
+    }
+
+    @Test
     void theHighCostGetBucketHoldsThirtyAndRefillsTenPerMinute() {
         for (int i = 0; i < 29; i++) {
             assertEquals(Duration.ZERO, take(ArmPolicy.HIGH_COST_GET_VMSS));
