@@ -1,11 +1,14 @@
 package io.vmssrunnerscaler.sim;
 
+import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.sim.SimEvent.Kind;
 import io.vmssrunnerscaler.time.TimeSource;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The simulated Azure and GitHub, sharing one clock, one seeded random source and one event log.
@@ -28,6 +31,23 @@ public final class SimWorld {
         this.random = new Random(settings.seed());
         this.azure = new SimulatedAzure(this, scaleSets);
         this.gitHub = new SimulatedGitHub(this);
+    }
+
+    /**
+     * Runs {@code work} on the simulator's clock after {@code delay}, never on the caller's stack,
+     * as every simulated call answers; its exception fails the Uni.
+     */
+    <T> Uni<T> later(Duration delay, Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> time.schedule(delay, () -> {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+                return;
+            }
+            emitter.complete(result);
+        }));
     }
 
     /** Connects the world to the scaler it exercises; done once, before anything runs. */

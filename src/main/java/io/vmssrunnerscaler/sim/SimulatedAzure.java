@@ -52,7 +52,7 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     @Override
     public Uni<List<ObservedInstance>> list(ScaleSetRef ref) {
-        return charged(ref, ArmBucket.HIGH_COST_GET_VMSS, () -> later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList()));
+        return charged(ref, ArmBucket.HIGH_COST_GET_VMSS, () -> world.later(Duration.ZERO, () -> set(ref).vms.values().stream().map(SimVm::observed).toList()));
     }
 
     /**
@@ -63,7 +63,7 @@ public final class SimulatedAzure implements ScaleSetPort {
      */
     @Override
     public Uni<Void> setCapacity(ScaleSetRef ref, int capacity) {
-        return charged(ref, ArmBucket.UPDATE_VMSS, () -> later(Duration.ZERO, () -> {
+        return charged(ref, ArmBucket.UPDATE_VMSS, () -> world.later(Duration.ZERO, () -> {
             ScaleSetSim s = set(ref);
             world.failIfInjected("setCapacity");
             if (capacity > s.vms.size()) {
@@ -79,8 +79,8 @@ public final class SimulatedAzure implements ScaleSetPort {
             }
             return created;
         }).flatMap(created -> created.isEmpty()
-                ? later(world.settings().capacityDelay(), () -> scaleIn(set(ref), capacity))
-                : later(world.settings().capacityDelay().plus(world.settings().provisioningDelay()), () -> {
+                ? world.later(world.settings().capacityDelay(), () -> scaleIn(set(ref), capacity))
+                : world.later(world.settings().capacityDelay().plus(world.settings().provisioningDelay()), () -> {
                     created.stream().filter(vm -> vm.state == ProvisioningState.CREATING).forEach(this::provisioned);
                     return null;
                 })));
@@ -107,7 +107,7 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     /** GET of the scale set (a low-cost get): its {@code sku.capacity}, i.e. the instances it holds. */
     public Uni<Integer> capacity(ScaleSetRef ref) {
-        return charged(ref, ArmBucket.LOW_COST_GET_VMSS, () -> later(Duration.ZERO, () -> set(ref).vms.size()));
+        return charged(ref, ArmBucket.LOW_COST_GET_VMSS, () -> world.later(Duration.ZERO, () -> set(ref).vms.size()));
     }
 
     /** Re-images one instance by its own VM API ({@code .../virtualMachines/{id}/reimage}): Update VMSS VMs. */
@@ -127,7 +127,7 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     private Uni<Void> reimageNow(ScaleSetRef ref, List<String> instanceIds) {
         return takeDown(ref, instanceIds, "reimage", Kind.REIMAGE_REQUESTED, ProvisioningState.UPDATING)
-                .flatMap(vms -> later(world.settings().reimageDelay(), () -> {
+                .flatMap(vms -> world.later(world.settings().reimageDelay(), () -> {
                     vms.forEach(this::provisioned);
                     return null;
                 }));
@@ -135,7 +135,7 @@ public final class SimulatedAzure implements ScaleSetPort {
 
     private Uni<Void> deleteNow(ScaleSetRef ref, List<String> instanceIds) {
         return takeDown(ref, instanceIds, "delete", Kind.DELETE_REQUESTED, ProvisioningState.DELETING)
-                .flatMap(vms -> later(world.settings().deleteDelay(), () -> {
+                .flatMap(vms -> world.later(world.settings().deleteDelay(), () -> {
                     vms.stream().filter(this::holds).forEach(vm -> { // an evicted or killed one went already
                         s(vm).vms.remove(Integer.parseInt(vm.instanceId));
                         world.log(Kind.INSTANCE_DELETED, 0, vm.scaleSet, vm.instanceId, 0, "");
@@ -150,7 +150,7 @@ public final class SimulatedAzure implements ScaleSetPort {
      */
     private Uni<List<SimVm>> takeDown(ScaleSetRef ref, List<String> instanceIds, String call, Kind requested,
             ProvisioningState state) {
-        return later(Duration.ZERO, () -> {
+        return world.later(Duration.ZERO, () -> {
             ScaleSetSim s = set(ref);
             world.failIfInjected(call);
             List<SimVm> vms = find(s, instanceIds);
@@ -293,26 +293,12 @@ public final class SimulatedAzure implements ScaleSetPort {
         return Uni.createFrom().deferred(() -> {
             Optional<Duration> retryAfter = throttling.take(ref.name(), bucket, world.time().now());
             if (retryAfter.isPresent()) {
-                return later(Duration.ZERO, () -> {
+                return world.later(Duration.ZERO, () -> {
                     throw new SimulatedThrottled(ref.name(), bucket, retryAfter.get());
                 });
             }
             return call.get();
         });
-    }
-
-    /** Runs {@code work} on the simulator's clock after {@code delay}; its exception fails the Uni. */
-    private <T> Uni<T> later(Duration delay, Supplier<T> work) {
-        return Uni.createFrom().emitter(emitter -> world.time().schedule(delay, () -> {
-            T result;
-            try {
-                result = work.get();
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-                return;
-            }
-            emitter.complete(result);
-        }));
     }
 
     /** Azure's computer-name prefix: letters and digits of the pool name, at most 9. */

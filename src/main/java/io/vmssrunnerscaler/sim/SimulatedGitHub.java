@@ -6,8 +6,8 @@ import io.vmssrunnerscaler.github.HookDelivery;
 import io.vmssrunnerscaler.github.JobInfo;
 import io.vmssrunnerscaler.github.RegistrationToken;
 import io.vmssrunnerscaler.github.RerunRefusedException;
-import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunInfo;
+import io.vmssrunnerscaler.github.RunnerBusyException;
 import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.RunnerInfo;
 import io.vmssrunnerscaler.github.RunnerScope;
@@ -140,7 +140,7 @@ public final class SimulatedGitHub implements GitHubPort {
     /** A job as GitHub reports it, with its run and, once completed, its conclusion. */
     @Override
     public Uni<Optional<JobInfo>> getJob(String repositoryFullName, long jobId) {
-        return answer(() -> runs.job(jobId).filter(j -> j.repository.equalsIgnoreCase(repositoryFullName))
+        return world.later(Duration.ZERO, () -> runs.job(jobId).filter(j -> j.repository.equalsIgnoreCase(repositoryFullName))
                 .map(Job::info));
     }
 
@@ -347,7 +347,7 @@ public final class SimulatedGitHub implements GitHubPort {
 
     @Override
     public Uni<Optional<RunInfo>> getRun(String repositoryFullName, long runId) {
-        return answer(() -> runs.run(repositoryFullName, runId));
+        return world.later(Duration.ZERO, () -> runs.run(repositoryFullName, runId));
     }
 
     /**
@@ -356,7 +356,7 @@ public final class SimulatedGitHub implements GitHubPort {
      */
     @Override
     public Uni<Void> rerunJob(String repositoryFullName, long jobId) {
-        return answer(() -> {
+        return world.later(Duration.ZERO, () -> {
             Job job = runs.job(jobId).filter(j -> j.repository.equalsIgnoreCase(repositoryFullName))
                     .orElseThrow(() -> new SimulatedFailure("NotFound: no job " + jobId + " in " + repositoryFullName));
             refuseIf(runs.refusal(repositoryFullName, job.runId));
@@ -371,7 +371,7 @@ public final class SimulatedGitHub implements GitHubPort {
     /** A new attempt of the run with each of its failed jobs queued again; refused as GitHub does. */
     @Override
     public Uni<Void> rerunFailedJobs(String repositoryFullName, long runId) {
-        return answer(() -> {
+        return world.later(Duration.ZERO, () -> {
             refuseIf(runs.refusal(repositoryFullName, runId));
             List<Job> failed = runs.failedJobs(runId);
             if (failed.isEmpty()) {
@@ -398,19 +398,5 @@ public final class SimulatedGitHub implements GitHubPort {
         if (refusal.isPresent()) {
             throw new RerunRefusedException(refusal.get());
         }
-    }
-
-    /** Answers later on the simulator's clock, as every call; a thrown exception fails the answer. */
-    private <T> Uni<T> answer(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().emitter(emitter -> world.time().schedule(Duration.ZERO, () -> {
-            T result;
-            try {
-                result = work.get();
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-                return;
-            }
-            emitter.complete(result);
-        }));
     }
 }
