@@ -241,14 +241,12 @@ final class ReplayRun {
         Map<Long, Instant> queued = new HashMap<>(); // by history id
         Map<Long, Instant> started = new HashMap<>();
         Map<Long, String> startedOn = new HashMap<>(); // pool of the runner that took it
-        Map<String, Integer> live = new HashMap<>();
+        InstanceMinutes instances = new InstanceMinutes();
         Map<String, Integer> livePool = new HashMap<>();
         Map<String, Integer> peak = new HashMap<>(); // by pool
-        Map<String, Instant> since = new HashMap<>();
-        Map<String, Double> minutes = new HashMap<>();
-        int liveAll = 0;
         int peakAll = 0;
         for (SimEvent e : events) {
+            instances.on(e);
             Long id = historyIdOf.get(e.jobId());
             switch (e.kind()) {
                 case JOB_QUEUED -> {
@@ -262,24 +260,16 @@ final class ReplayRun {
                     }
                 }
                 case INSTANCE_CREATED -> {
-                    accrue(e.scaleSet(), e.at(), live, since, minutes, start);
-                    live.merge(e.scaleSet(), 1, Integer::sum);
                     String pool = poolOfScaleSet.get(e.scaleSet());
                     peak.merge(pool, livePool.merge(pool, 1, Integer::sum), Math::max);
-                    peakAll = Math.max(peakAll, ++liveAll);
+                    peakAll = Math.max(peakAll, instances.liveTotal());
                 }
-                case INSTANCE_DELETED, INSTANCE_EVICTED, INSTANCE_KILLED -> {
-                    accrue(e.scaleSet(), e.at(), live, since, minutes, start);
-                    live.merge(e.scaleSet(), -1, Integer::sum);
+                case INSTANCE_DELETED, INSTANCE_EVICTED, INSTANCE_KILLED ->
                     livePool.merge(poolOfScaleSet.get(e.scaleSet()), -1, Integer::sum);
-                    liveAll--;
-                }
                 default -> { }
             }
         }
-        for (String scaleSet : poolOfScaleSet.keySet()) {
-            accrue(scaleSet, end, live, since, minutes, start);
-        }
+        instances.end(end);
         Map<Long, JobHistory.Job> jobs = new HashMap<>();
         history.jobs().forEach(j -> jobs.put(j.id(), j));
         Map<String, PoolResult> pools = new LinkedHashMap<>();
@@ -290,12 +280,12 @@ final class ReplayRun {
                     ids.add(id);
                 }
             });
-            double m = scaleSets.stream().mapToDouble(s -> minutes.getOrDefault(s, 0.0)).sum();
+            double m = scaleSets.stream().mapToDouble(instances::of).sum();
             pools.put(pool, figures(pool, scaleSets, ids, queued, started, startedOn, jobs, end, m,
                     peak.getOrDefault(pool, 0)));
         });
         PoolResult all = figures("all", List.copyOf(poolOfScaleSet.keySet()), routed.keySet(), queued, started, startedOn,
-                jobs, end, minutes.values().stream().mapToDouble(Double::doubleValue).sum(), peakAll);
+                jobs, end, instances.total(), peakAll);
         Map<String, Integer> unserved = new TreeMap<>();
         history.jobs().stream().filter(j -> !routed.containsKey(j.id())).forEach(j -> unserved.merge(
                 String.join(",", new TreeSet<>(j.labels())) + " in " + repository(j), 1, Integer::sum));
@@ -324,15 +314,6 @@ final class ReplayRun {
         }
         return new PoolResult(pool, List.copyOf(scaleSets), Set.copyOf(ids), neverStarted, elsewhere, Waits.of(waits),
                 Waits.of(recorded), instanceMinutes, peak);
-    }
-
-    /** Adds a scale set's instance-minutes since its last change, up to {@code at}. */
-    private static void accrue(String scaleSet, Instant at, Map<String, Integer> live, Map<String, Instant> since,
-            Map<String, Double> minutes, Instant start) {
-        Instant from = since.getOrDefault(scaleSet, start);
-        minutes.merge(scaleSet, live.getOrDefault(scaleSet, 0) * (Duration.between(from, at).toMillis() / 60_000.0),
-                Double::sum);
-        since.put(scaleSet, at);
     }
 
     static String repository(JobHistory.Job job) {

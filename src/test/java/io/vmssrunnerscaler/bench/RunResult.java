@@ -2,7 +2,6 @@ package io.vmssrunnerscaler.bench;
 
 import io.vmssrunnerscaler.sim.ArmBucket;
 import io.vmssrunnerscaler.sim.SimEvent;
-import io.vmssrunnerscaler.sim.SimEvent.Kind;
 import io.vmssrunnerscaler.sim.SimEventLog;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,32 +33,29 @@ record RunResult(PolicyRun.Policy policy, String trace, int jobs, int neverStart
         Map<Long, Instant> queued = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         int cutOff = 0;
-        int live = 0;
         int peak = 0;
-        double instanceMinutes = 0;
+        InstanceMinutes instances = new InstanceMinutes();
         double emptyMinutes = 0;
         Instant last = null;
         for (SimEvent e : log.events()) {
-            if (last != null) {
-                double minutes = Duration.between(last, e.at()).toMillis() / 60_000.0;
-                instanceMinutes += live * minutes;
-                emptyMinutes += live == 0 && peak > 0 ? minutes : 0;
+            if (last != null && instances.liveTotal() == 0 && peak > 0) {
+                emptyMinutes += InstanceMinutes.minutesBetween(last, e.at());
             }
             last = e.at();
+            instances.on(e);
+            peak = Math.max(peak, instances.liveTotal());
             switch (e.kind()) {
                 case JOB_QUEUED -> queued.put(e.jobId(), e.at());
                 case JOB_STARTED -> started.putIfAbsent(e.jobId(), e.at());
                 case BUSY_INSTANCE_TOUCHED -> cutOff++;
-                case INSTANCE_CREATED -> peak = Math.max(peak, ++live);
-                case INSTANCE_DELETED -> live--;
                 default -> { }
             }
         }
-        if (last != null) {
-            double minutes = Duration.between(last, end).toMillis() / 60_000.0;
-            instanceMinutes += live * minutes;
-            emptyMinutes += live == 0 && peak > 0 ? minutes : 0;
+        if (last != null && instances.liveTotal() == 0 && peak > 0) {
+            emptyMinutes += InstanceMinutes.minutesBetween(last, end);
         }
+        instances.end(end);
+        double instanceMinutes = instances.total();
         // A job that never started counts as having waited until the end of the run (a lower bound).
         List<Double> waits = new ArrayList<>();
         queued.forEach((job, at) -> waits.add(Duration.between(at, started.getOrDefault(job, end)).toMillis() / 1000.0));

@@ -110,44 +110,30 @@ final class SpotRun {
         Map<Long, Instant> queued = new LinkedHashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         Map<Long, Instant> succeededStart = new HashMap<>();
-        Map<String, Integer> live = new HashMap<>();
-        Map<String, Double> minutes = new LinkedHashMap<>(Map.of(SPOT, 0.0, REGULAR, 0.0));
+        InstanceMinutes instances = new InstanceMinutes();
         int failed = 0;
         int reruns = 0;
         int evictions = 0;
         int kills = 0;
         int cutOff = 0;
-        Instant last = null;
         for (SimEvent e : log.events()) {
-            if (last != null) {
-                double span = Duration.between(last, e.at()).toMillis() / 60_000.0;
-                live.forEach((set, n) -> minutes.merge(set, n * span, Double::sum));
-            }
-            last = e.at();
+            instances.on(e);
             switch (e.kind()) {
                 case JOB_QUEUED -> queued.put(e.jobId(), e.at());
                 case JOB_STARTED -> started.put(e.jobId(), e.at());
                 case JOB_COMPLETED -> succeededStart.putIfAbsent(originOf.applyAsLong(e.jobId()), started.get(e.jobId()));
                 case JOB_FAILED -> failed++;
                 case JOB_RERUN -> reruns++;
-                case INSTANCE_CREATED -> live.merge(e.scaleSet(), 1, Integer::sum);
-                case INSTANCE_DELETED -> live.merge(e.scaleSet(), -1, Integer::sum);
-                case INSTANCE_EVICTED -> {
-                    live.merge(e.scaleSet(), -1, Integer::sum);
-                    evictions++;
-                }
-                case INSTANCE_KILLED -> {
-                    live.merge(e.scaleSet(), -1, Integer::sum);
-                    kills++;
-                }
+                case INSTANCE_EVICTED -> evictions++;
+                case INSTANCE_KILLED -> kills++;
                 case BUSY_INSTANCE_TOUCHED -> cutOff++;
                 default -> { }
             }
         }
-        if (last != null) {
-            double span = Duration.between(last, end).toMillis() / 60_000.0;
-            live.forEach((set, n) -> minutes.merge(set, n * span, Double::sum));
-        }
+        instances.end(end);
+        Map<String, Double> minutes = new LinkedHashMap<>();
+        minutes.put(SPOT, instances.of(SPOT));
+        minutes.put(REGULAR, instances.of(REGULAR));
         List<Double> waits = new ArrayList<>();
         queued.forEach((job, at) -> waits.add(Duration.between(at, succeededStart.getOrDefault(job, end)).toMillis() / 1000.0));
         Collections.sort(waits);
