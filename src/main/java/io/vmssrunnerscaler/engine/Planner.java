@@ -54,7 +54,7 @@ final class Planner {
     }
 
     /**
-     * Re-image while the pool still needs the instance, else delete it. A VM Azure shows stopped or
+     * Re-image while the pool still needs the instance (and is not paused), else delete it. A VM Azure shows stopped or
      * deallocated is deleted and replaced, like a failed one: a re-image would leave it off. A
      * scale set the pool prefers another to deletes: the capacity comes back where it is cheaper.
      */
@@ -64,7 +64,7 @@ final class Planner {
         boolean canShrink = d.canShrink();
         for (Instance i : d.instancesIn(Phase.FINISHED)) {
             if (d.spec().afterJob() == AfterJob.REIMAGE_OR_DELETE && live < desired && !i.poweredOff()
-                    && !d.preferredElsewhere()) {
+                    && !d.preferredElsewhere() && !d.paused()) {
                 d.move(i, Phase.REIMAGING);
                 reimage.add(i.instanceId());
                 live++;
@@ -102,14 +102,14 @@ final class Planner {
     }
 
     /**
-     * Raise capacity by what is missing, never above max, one change at a time. A change not yet
+     * Raise capacity by what is missing, never above max, one change at a time, and never while paused. A change not yet
      * answered is replaced by a larger one: the shell holds a change until the scale set's budget
      * has a token and then sends only the latest, so demand that grows meanwhile rides on the same
      * call instead of waiting for the next token.
      */
     private static void grow(PoolDraft d) {
         int missing = d.desired() - d.live();
-        if (missing <= 0) {
+        if (missing <= 0 || d.paused()) {
             return;
         }
         int total = d.size();

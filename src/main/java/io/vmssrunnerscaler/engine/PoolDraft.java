@@ -39,7 +39,8 @@ final class PoolDraft {
     private final List<Instant> evictions;
     private boolean preferredElsewhere;
     private final TreeMap<Instant, Integer> arrivals;
-    private final Sizing sizing;
+    private PoolControl control;
+    private Sizing sizing;
     private final List<PoolCommand> commands = new ArrayList<>();
     /** How long announced evictions are remembered, and how many at most. */
     static final Duration EVICTIONS_KEPT_FOR = Duration.ofDays(1);
@@ -63,13 +64,14 @@ final class PoolDraft {
         this.evictions = new ArrayList<>(s.evictions());
         this.preferredElsewhere = s.preferredElsewhere();
         this.arrivals = new TreeMap<>(s.arrivals());
-        this.sizing = spec.sizingAt(now);
+        this.control = s.control();
+        this.sizing = control.applyTo(spec.sizingAt(now));
     }
 
     Decision finish() {
         PoolState state = new PoolState(spec, instances, queued, endedJobs, orphanStarts, operations,
                 nextOperationId, lastListApplied, growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure,
-                growthRefusal, evictions, preferredElsewhere, arrivals, now);
+                growthRefusal, evictions, preferredElsewhere, arrivals, now, control);
         return new Decision(state, commands);
     }
 
@@ -173,9 +175,24 @@ final class PoolDraft {
                 PoolState.demand(instances.values(), queued.size()));
     }
 
-    /** The sizing in force now: the schedule period's, or the pool's own. */
+    /** The sizing in force now: the schedule period's, or the pool's own, under the operator's overrides. */
     Sizing sizing() {
         return sizing;
+    }
+
+    /** An operator paused the scale set: no capacity is asked for and nothing is re-imaged. */
+    boolean paused() {
+        return control.paused();
+    }
+
+    PoolControl control() {
+        return control;
+    }
+
+    /** What an operator set now applies. */
+    void control(PoolControl newControl) {
+        control = newControl;
+        sizing = newControl.applyTo(spec.sizingAt(now));
     }
 
     /** Whether a scale set the pool prefers takes new jobs now (see {@link PoolState#preferredElsewhere}). */

@@ -13,10 +13,17 @@ public sealed interface PoolEvent {
      *
      * @param repository {@code owner/name}, so that the job can be looked up at GitHub; may be empty
      * @param queuedAt when it was first seen queued, or null for now
+     * @param createdAt when GitHub created the job ({@code workflow_job.created_at}), null when not
+     *     known: from there to the delivery is GitHub's own delay
      */
-    record JobQueued(long jobId, String repository, Instant queuedAt) implements PoolEvent {
+    record JobQueued(long jobId, String repository, Instant queuedAt, Instant createdAt) implements PoolEvent {
         public JobQueued(long jobId) {
-            this(jobId, "", null);
+            this(jobId, "", null, null);
+        }
+
+        /** GitHub's creation time not known (read back from the store, or moved between scale sets). */
+        public JobQueued(long jobId, String repository, Instant queuedAt) {
+            this(jobId, repository, queuedAt, null);
         }
     }
 
@@ -153,4 +160,26 @@ public sealed interface PoolEvent {
 
     /** Time passed: apply the time-based rules. */
     record Tick() implements PoolEvent {}
+
+    /** An operator paused the scale set (no new capacity) or resumed it. */
+    record PauseSet(boolean paused) implements PoolEvent {}
+
+    /**
+     * An operator overrode the sizing in force (null: not overridden; all null resets them). Checked
+     * by the caller: {@code min <= max} when both are given.
+     */
+    record OverridesSet(Integer min, Integer max, Integer minIdle) implements PoolEvent {}
+
+    /**
+     * An operator asks to take this instance out of service: removed at GitHub first, then recycled
+     * like any instance after its job. Only an idle or provisioning instance is drained; a busy one
+     * never is.
+     */
+    record DrainRequested(String instanceId) implements PoolEvent {}
+
+    /**
+     * The runner's VM saw it online at GitHub (listening for jobs). Changes no rule: it tells
+     * operators where a job's wait went, between the configuration and the job's start.
+     */
+    record RunnerOnline(String runnerName) implements PoolEvent {}
 }

@@ -36,6 +36,7 @@ import java.util.TreeMap;
  *     window; empty when the pool does not follow its arrivals
  * @param asOf when this snapshot was decided: the clock that schedule periods and the arrival
  *     window are read at
+ * @param control what an operator set at runtime: a pause, and overrides of the sizing
  */
 public record PoolState(
         PoolSpec spec,
@@ -54,7 +55,8 @@ public record PoolState(
         List<Instant> evictions,
         boolean preferredElsewhere,
         SortedMap<Instant, Integer> arrivals,
-        Instant asOf) {
+        Instant asOf,
+        PoolControl control) {
 
     /**
      * A job waiting for a runner.
@@ -136,6 +138,18 @@ public record PoolState(
         evictions = List.copyOf(evictions);
         arrivals = Collections.unmodifiableSortedMap(new TreeMap<>(arrivals));
         java.util.Objects.requireNonNull(asOf, "asOf");
+        java.util.Objects.requireNonNull(control, "control");
+    }
+
+    /** Without anything set by an operator. */
+    public PoolState(PoolSpec spec, SortedMap<String, Instance> instances, Map<Long, QueuedJob> queued,
+            Map<Long, Instant> endedJobs, Map<String, OrphanStart> orphanStarts, List<Operation> operations,
+            long nextOperationId, long lastListApplied, long growthSettlesWith, int consecutiveFailures,
+            Instant backoffUntil, Optional<Failure> lastFailure, Optional<GrowthRefusal> growthRefusal,
+            List<Instant> evictions, boolean preferredElsewhere, SortedMap<Instant, Integer> arrivals, Instant asOf) {
+        this(spec, instances, queued, endedJobs, orphanStarts, operations, nextOperationId, lastListApplied,
+                growthSettlesWith, consecutiveFailures, backoffUntil, lastFailure, growthRefusal, evictions,
+                preferredElsewhere, arrivals, asOf, PoolControl.NONE);
     }
 
     /** With no evictions recorded. */
@@ -182,9 +196,17 @@ public record PoolState(
         return desiredFor(sizing(), idleTarget(), preferredElsewhere, demand(instances.values(), queued.size()));
     }
 
-    /** The sizing in force when this snapshot was decided: the schedule period's, or the pool's own. */
+    /**
+     * The sizing in force when this snapshot was decided: the schedule period's, or the pool's own,
+     * under the operator's overrides.
+     */
     public Sizing sizing() {
-        return spec.sizingAt(asOf);
+        return control.applyTo(spec.sizingAt(asOf));
+    }
+
+    /** An operator paused the scale set: no new capacity. */
+    public boolean paused() {
+        return control.paused();
     }
 
     /** The idle runners the pool keeps ready, and why. */

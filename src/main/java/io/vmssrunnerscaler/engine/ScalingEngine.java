@@ -66,6 +66,17 @@ public final class ScalingEngine {
             d.requestList();
         } else if (event instanceof PoolEvent.PreferenceChanged e) {
             d.preferElsewhere(e.preferredElsewhere());
+        } else if (event instanceof PoolEvent.PauseSet e) {
+            d.control(d.control().withPaused(e.paused()));
+        } else if (event instanceof PoolEvent.OverridesSet e) {
+            d.control(d.control().withOverrides(e.min(), e.max(), e.minIdle()));
+        } else if (event instanceof PoolEvent.DrainRequested e) {
+            // An idle or booting instance only: a busy one is never drained, and one already on its
+            // way out needs nothing more.
+            d.instance(e.instanceId()).filter(i -> i.phase() == Phase.IDLE || i.phase() == Phase.PROVISIONING)
+                    .ifPresent(d::startDrain);
+        } else if (event instanceof PoolEvent.RunnerOnline) {
+            // Nothing to decide: the runner was configured already; observers note when it came online.
         } else if (event instanceof PoolEvent.Tick) {
             // Nothing to record: the planner applies the time-based rules.
         } else {

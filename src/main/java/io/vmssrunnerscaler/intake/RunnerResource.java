@@ -172,6 +172,20 @@ public class RunnerResource {
     }
 
     /**
+     * The runner's VM saw the runner online at GitHub (its output said it listens for jobs);
+     * authenticated by the instance's hook token like the job hooks. Changes no decision: it marks
+     * where the job's wait went from registration to assignment.
+     */
+    @POST
+    @Path("/online")
+    @NonBlocking
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response online(@PathParam("name") String name, @HeaderParam("Authorization") String authorization,
+            @Context HttpServerRequest request) {
+        return hook(name, authorization, request, "online", intake::runnerOnline);
+    }
+
+    /**
      * The VM's watcher of Azure's scheduled events says Azure takes the VM away ({@code Preempt}
      * or {@code Terminate}); authenticated by the instance's hook token like the job hooks. The
      * runner is removed at GitHub, its capacity replaced at once, and a job on it recorded lost.

@@ -18,7 +18,8 @@ public record WorkflowJobPayload(
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Job(Long id, @JsonProperty("run_id") Long runId, List<String> labels, String status,
-            String conclusion, @JsonProperty("runner_name") String runnerName) {}
+            String conclusion, @JsonProperty("runner_name") String runnerName,
+            @JsonProperty("created_at") String createdAt) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Repository(@JsonProperty("full_name") String fullName) {}
@@ -51,6 +52,22 @@ public record WorkflowJobPayload(
     public WorkflowJob toWorkflowJob() {
         return new WorkflowJob(action, workflowJob.id(), workflowJob.labels().stream().filter(l -> l != null).toList(),
                 workflowJob.runnerName(), repository.fullName(), organization == null ? null : organization.login(),
-                workflowJob.runId() == null ? 0 : workflowJob.runId(), workflowJob.conclusion());
+                workflowJob.runId() == null ? 0 : workflowJob.runId(), workflowJob.conclusion(),
+                createdAt(workflowJob.createdAt()));
+    }
+
+    /**
+     * GitHub's creation time, or null when absent or not a timestamp: it only measures GitHub's
+     * delay, so a delivery is never refused over it.
+     */
+    static java.time.Instant createdAt(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 }

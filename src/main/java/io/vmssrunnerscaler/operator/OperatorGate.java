@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Which requests need the operator token, and the answer to one that lacks it. Every path needs it
  * except an explicit open list, so that an endpoint added later is protected without anyone
  * remembering to: the load balancer's health probes, GitHub's webhook (its own HMAC signature
- * check) and the runner VMs' endpoints (their own network and hook-token checks).
+ * check), the runner VMs' endpoints (their own network and hook-token checks), and the status
+ * page's static files (its data calls carry the token).
  */
 public final class OperatorGate {
     /**
@@ -21,7 +22,12 @@ public final class OperatorGate {
     static final List<Pattern> OPEN = List.of(
             Pattern.compile("/q/health(/[A-Za-z]+)?/?"),
             Pattern.compile("/github/webhook/?"),
-            Pattern.compile("/runners/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?"));
+            Pattern.compile("/runners/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?"),
+            // The status page's own files and its chart library: no data in them; the page sends the
+            // token with its data calls.
+            Pattern.compile("/ui/?"),
+            Pattern.compile("/ui/[A-Za-z0-9_-]+\\.(html|js|css|png)"),
+            Pattern.compile("/webjars/uplot/[0-9.]+/dist/[A-Za-z0-9._-]+\\.(js|css)"));
 
     /** The sources a token-less simulator answers: this host only. */
     static final SourceNetworks LOOPBACK = SourceNetworks.parse(List.of("127.0.0.0/8", "::1/128"));

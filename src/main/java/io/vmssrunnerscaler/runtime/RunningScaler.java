@@ -4,7 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.identity.AttestedInstance;
+import io.vmssrunnerscaler.shell.AdminOutcome;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
+import io.vmssrunnerscaler.shell.PoolAdmin;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
 import io.vmssrunnerscaler.shell.LostJobs;
@@ -12,7 +14,9 @@ import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
 import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.RunnerIdentity;
+import io.vmssrunnerscaler.shell.JobJourneys;
 import io.vmssrunnerscaler.shell.Scaler;
+import io.vmssrunnerscaler.shell.WaitingJob;
 import io.vmssrunnerscaler.shell.SpanningPool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -24,7 +28,7 @@ import java.util.Optional;
  * and the directory is empty.
  */
 @ApplicationScoped
-class RunningScaler implements JobIntake, PoolDirectory {
+class RunningScaler implements JobIntake, PoolDirectory, PoolAdmin {
     private static final String STARTING = "(starting)";
     private final ScalerRuntime runtime;
 
@@ -49,6 +53,11 @@ class RunningScaler implements JobIntake, PoolDirectory {
     @Override
     public IntakeOutcome runnerJobFinishing(RunnerIdentity runner) {
         return scaler().map(s -> s.intake().runnerJobFinishing(runner)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
+    }
+
+    @Override
+    public IntakeOutcome runnerOnline(RunnerIdentity runner) {
+        return scaler().map(s -> s.intake().runnerOnline(runner)).orElseGet(() -> new IntakeOutcome.Overloaded(STARTING));
     }
 
     @Override
@@ -90,6 +99,35 @@ class RunningScaler implements JobIntake, PoolDirectory {
     @Override
     public List<LostJobs.LostJob> lostJobs(String loop) {
         return scaler().map(s -> s.lostJobs(loop)).orElse(List.of());
+    }
+
+    @Override
+    public Uni<AdminOutcome> pause(String name, boolean paused) {
+        return scaler().map(s -> s.pause(name, paused)).orElseGet(RunningScaler::starting);
+    }
+
+    @Override
+    public Uni<AdminOutcome> override(String name, Integer min, Integer max, Integer minIdle) {
+        return scaler().map(s -> s.override(name, min, max, minIdle)).orElseGet(RunningScaler::starting);
+    }
+
+    @Override
+    public Uni<AdminOutcome> drain(String name, String instanceId) {
+        return scaler().map(s -> s.drain(name, instanceId)).orElseGet(RunningScaler::starting);
+    }
+
+    private static Uni<AdminOutcome> starting() {
+        return Uni.createFrom().item(new AdminOutcome.Unavailable("the scaler is starting; retry"));
+    }
+
+    @Override
+    public List<WaitingJob> waitingJobs(String loop) {
+        return scaler().map(s -> s.waitingJobs(loop)).orElse(List.of());
+    }
+
+    @Override
+    public JobJourneys.PoolLatency latency(String pool) {
+        return scaler().map(s -> s.latency(pool)).orElseGet(() -> new JobJourneys.PoolLatency(pool, 0, List.of(), List.of()));
     }
 
     @Override

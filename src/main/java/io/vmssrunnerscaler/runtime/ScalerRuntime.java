@@ -35,6 +35,7 @@ import io.vmssrunnerscaler.sim.SimAttestation;
 import io.vmssrunnerscaler.sim.SimWorkload;
 import io.vmssrunnerscaler.sim.SimWorld;
 import io.vmssrunnerscaler.status.LostJobMetrics;
+import io.vmssrunnerscaler.status.JourneyTelemetry;
 import io.vmssrunnerscaler.status.PoolMetricsListener;
 import io.vmssrunnerscaler.time.SystemTimeSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,11 +77,14 @@ public class ScalerRuntime {
     private final RunningSimulation simulation;
     private final RunnerAttestation attestation;
     private final OperatorToken operatorToken;
+    private final JourneyTelemetry journeyTelemetry;
     private volatile WebhookRedelivery redelivery;
     private SystemTimeSource time;
 
     ScalerRuntime(ScalerConfig config, TokenCredential credential, Vertx vertx, MeterRegistry metrics, IntakeKeys keys,
-            RunningSimulation simulation, RunnerAttestation attestation, OperatorToken operatorToken) {
+            RunningSimulation simulation, RunnerAttestation attestation, OperatorToken operatorToken,
+            JourneyTelemetry journeyTelemetry) {
+        this.journeyTelemetry = journeyTelemetry;
         this.attestation = attestation;
         this.metrics = metrics;
         this.config = config;
@@ -138,7 +142,7 @@ public class ScalerRuntime {
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
         scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished,
-                new LostJobMetrics(metrics));
+                new LostJobMetrics(metrics), journeyTelemetry);
         redelivery = webhookRedelivery(world.gitHub()).orElse(null);
         URI self = selfUri();
         // The simulator's signing authority (a key pair and two certificates) is made only when used.
@@ -173,7 +177,7 @@ public class ScalerRuntime {
                 RunnerConfigMode.parse(config.runners().configMode()).orElseThrow() == RunnerConfigMode.REGISTRATION_TOKEN,
                 Infrastructure.getDefaultWorkerPool());
         scaler = new Scaler(pools, context, this::listener, reconcileSettings(), this::jobVanished,
-                new LostJobMetrics(metrics));
+                new LostJobMetrics(metrics), journeyTelemetry);
         redelivery = webhookRedelivery(azure.gitHub()).orElse(null);
         scaler.start();
         loadVaultSecrets(1);

@@ -60,7 +60,8 @@ public final class Intake implements JobIntake {
             });
         }
         PoolEvent event = switch (action) {
-            case "queued", "waiting" -> new PoolEvent.JobQueued(job.jobId(), job.repositoryFullName(), null);
+            case "queued", "waiting" -> new PoolEvent.JobQueued(job.jobId(), job.repositoryFullName(), null,
+                    job.createdAt());
             case "in_progress" -> new PoolEvent.JobStarted(job.jobId(), job.runnerName(), job.repositoryFullName());
             default -> new PoolEvent.JobCompleted(job.jobId(), job.runnerName());
         };
@@ -85,6 +86,12 @@ public final class Intake implements JobIntake {
     @Override
     public IntakeOutcome runnerJobFinishing(RunnerIdentity runner) {
         return runnerHook(runner, new PoolEvent.RunnerJobFinishing(runner.runnerName()));
+    }
+
+    /** The runner's VM saw it online at GitHub; routed and checked as {@link #runnerJobStarted}. */
+    @Override
+    public IntakeOutcome runnerOnline(RunnerIdentity runner) {
+        return runnerHook(runner, new PoolEvent.RunnerOnline(runner.runnerName()));
     }
 
     /**

@@ -17,6 +17,9 @@ public interface JobIntake {
 
     IntakeOutcome runnerJobFinishing(RunnerIdentity runner);
 
+    /** The runner's VM saw it online at GitHub (listening for jobs). */
+    IntakeOutcome runnerOnline(RunnerIdentity runner);
+
     /** The runner's VM announces that Azure takes it away (a Spot eviction or a termination). */
     IntakeOutcome instanceEvicted(RunnerIdentity runner, io.vmssrunnerscaler.engine.PoolEvent.EvictionKind kind);
 

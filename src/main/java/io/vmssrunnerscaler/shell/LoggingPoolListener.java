@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.engine.PoolCommand;
 import io.vmssrunnerscaler.engine.PoolEvent;
 import io.vmssrunnerscaler.engine.PoolState;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /** Tells operators, in the log, what each pool decided and why its instances changed phase. */
 public final class LoggingPoolListener implements PoolListener {
@@ -16,16 +17,34 @@ public final class LoggingPoolListener implements PoolListener {
         this.pool = pool;
     }
 
+    /** The instance, its runner and its job as fields of the JSON log line. */
+    private static void withFields(Instance instance, Runnable log) {
+        MDC.put("instance", instance.instanceId());
+        MDC.put("runner", instance.name());
+        if (instance.jobId() != 0) {
+            MDC.put("job", Long.toString(instance.jobId()));
+        }
+        try {
+            log.run();
+        } finally {
+            MDC.remove("instance");
+            MDC.remove("runner");
+            MDC.remove("job");
+        }
+    }
+
     @Override
     public void decided(PoolState before, PoolEvent event, Decision decision) {
         PoolState after = decision.state();
         for (Instance now : after.instances().values()) {
             Instance was = before.instances().get(now.instanceId());
             if (was == null) {
-                LOG.infof("pool %s: instance %s (%s) appeared, %s", pool, now.instanceId(), now.name(), now.phase());
+                withFields(now, () -> LOG.infof("pool %s: instance %s (%s) appeared, %s", pool, now.instanceId(),
+                        now.name(), now.phase()));
             } else if (was.phase() != now.phase()) {
-                LOG.infof("pool %s: instance %s (%s) %s -> %s%s", pool, now.instanceId(), now.name(), was.phase(),
-                        now.phase(), now.jobId() != 0 && now.phase().isBusy() ? " (job " + now.jobId() + ")" : "");
+                withFields(now, () -> LOG.infof("pool %s: instance %s (%s) %s -> %s%s", pool, now.instanceId(),
+                        now.name(), was.phase(), now.phase(),
+                        now.jobId() != 0 && now.phase().isBusy() ? " (job " + now.jobId() + ")" : ""));
             }
         }
         before.instances().keySet().stream().filter(id -> !after.instances().containsKey(id))

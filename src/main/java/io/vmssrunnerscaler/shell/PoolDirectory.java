@@ -27,6 +27,12 @@ public interface PoolDirectory {
     /** The jobs lost with their runners on this loop (by its name), newest first, with what became of each. */
     List<LostJobs.LostJob> lostJobs(String loop);
 
+    /** The jobs waiting in this loop (by its name), oldest first, with the stage each is in and what holds it up. */
+    List<WaitingJob> waitingJobs(String loop);
+
+    /** A pool's recent stage durations and scale-set calls (by the pool's name). */
+    JobJourneys.PoolLatency latency(String pool);
+
     /** Why the busy store is unhealthy, where it can tell (the storage queue). */
     Optional<String> busyStoreProblem();
 }

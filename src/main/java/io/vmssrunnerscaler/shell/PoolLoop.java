@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * One pool's event loop: events are fed to the engine one at a time on a serialized Mutiny
@@ -173,6 +174,16 @@ public final class PoolLoop {
         }
         Message.Event m = (Message.Event) message;
         waiting.decrementAndGet();
+        // Every line logged while deciding carries the pool as a field of the JSON log.
+        MDC.put("pool", pool.name());
+        try {
+            decide(m);
+        } finally {
+            MDC.remove("pool");
+        }
+    }
+
+    private void decide(Message.Event m) {
         PoolState before = state;
         Decision decision;
         try {
@@ -261,6 +272,11 @@ public final class PoolLoop {
             LOG.warnf("pool %s: store write failed (%s); the reconcile loop repairs it", pool.name(), e.toString());
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /** Since when a capacity change waits for the scale set's Azure budget, if one does. Safe from any thread. */
+    public java.util.Optional<Instant> capacityHeldSince() {
+        return calls.capacityHeldSince();
     }
 
     /** Store writes that failed since start; the reconcile loop repairs what they missed. */

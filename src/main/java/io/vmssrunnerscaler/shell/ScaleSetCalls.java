@@ -51,6 +51,8 @@ final class ScaleSetCalls {
     private final Map<Operation.Kind, Instant> waitingSince = new EnumMap<>(Operation.Kind.class);
     private long latestCapacity; // operation id of the capacity PATCH sent last; earlier ones are superseded
     private Instant flushAt; // the earliest flush asked for and not run yet
+    /** Since when a capacity change waits for the budget; null when none does. Read from any thread. */
+    private volatile Instant capacityHeldSince;
 
     ScaleSetCalls(Pool pool, ShellContext context, Consumer<PoolEvent> results, Runnable requestFlush) {
         this.pool = pool;
@@ -76,6 +78,11 @@ final class ScaleSetCalls {
         }
     }
 
+    /** Since when a capacity change waits for the scale set's budget, if one does. Safe from any thread. */
+    java.util.Optional<Instant> capacityHeldSince() {
+        return java.util.Optional.ofNullable(capacityHeldSince);
+    }
+
     /** Calls held for budget (or the batch window) now, for status and tests. */
     int held(Operation.Kind kind) {
         return pending.getOrDefault(kind, List.of()).size();
@@ -88,6 +95,9 @@ final class ScaleSetCalls {
     private void hold(Operation op) {
         pending.get(op.kind()).add(op);
         waitingSince.putIfAbsent(op.kind(), now());
+        if (op.kind() == Operation.Kind.SET_CAPACITY && capacityHeldSince == null) {
+            capacityHeldSince = now();
+        }
         flushAt(op.kind() == Operation.Kind.SET_CAPACITY ? now() : now().plus(context.batchWindow()));
     }
 
@@ -123,6 +133,9 @@ final class ScaleSetCalls {
         List<Operation> batch = List.copyOf(pending.get(kind));
         pending.get(kind).clear();
         waitingSince.remove(kind);
+        if (kind == Operation.Kind.SET_CAPACITY) {
+            capacityHeldSince = null;
+        }
         switch (kind) {
             case SET_CAPACITY -> {
                 Operation latest = batch.get(batch.size() - 1);

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /** The scaler's core, without a framework: one loop per pool and the intake in front of them. */
-public final class Scaler implements PoolDirectory {
+public final class Scaler implements PoolDirectory, PoolAdmin {
     private static final Logger LOG = Logger.getLogger(Scaler.class);
     private final List<PoolLoop> loops;
     private final List<SpanningPool> pools;
@@ -21,6 +21,8 @@ public final class Scaler implements PoolDirectory {
     private final ShellContext context;
     private final Reconciler reconciler;
     private final LostJobs lostJobs;
+    private final JobJourneys journeys;
+    private final PoolControls controls;
     private volatile boolean busyRestored;
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
@@ -39,13 +41,38 @@ public final class Scaler implements PoolDirectory {
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
             Reconciler.Settings reconcile, ReconcileListener reconcileListener, LostJobs.Listener lostJobsListener) {
+        this(pools, context, listeners, reconcile, reconcileListener, lostJobsListener, JourneyObserver.NONE);
+    }
+
+    /** @param journeyObserver told of every stage of every job, and of each job's journey once it is over */
+    public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners,
+            Reconciler.Settings reconcile, ReconcileListener reconcileListener, LostJobs.Listener lostJobsListener,
+            JourneyObserver journeyObserver) {
         this.context = context;
         this.lostJobs = new LostJobs(context.gitHub(), context.busyStore(), context.time(), lostJobsListener);
+        this.journeys = new JobJourneys(context.time(), journeyObserver);
         this.loops = pools.stream()
-                .map(p -> new PoolLoop(p, context, listeners.apply(p), lost -> lostJobs.lost(p, lost))).toList();
+                .map(p -> new PoolLoop(p, context, both(listeners.apply(p), journeys.listener(p)),
+                        lost -> lostJobs.lost(p, lost))).toList();
         this.pools = SpanningPool.of(loops, context.time());
         this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens(), lostJobs);
         this.reconciler = new Reconciler(loops, context, reconcile, reconcileListener);
+        this.controls = new PoolControls(this.pools, loops);
+    }
+
+    @Override
+    public io.smallrye.mutiny.Uni<AdminOutcome> pause(String name, boolean paused) {
+        return controls.pause(name, paused);
+    }
+
+    @Override
+    public io.smallrye.mutiny.Uni<AdminOutcome> override(String name, Integer min, Integer max, Integer minIdle) {
+        return controls.override(name, min, max, minIdle);
+    }
+
+    @Override
+    public io.smallrye.mutiny.Uni<AdminOutcome> drain(String name, String instanceId) {
+        return controls.drain(name, instanceId);
     }
 
     /**
@@ -152,6 +179,28 @@ public final class Scaler implements PoolDirectory {
     @Override
     public Optional<String> busyStoreProblem() {
         return context.busyStore().problem();
+    }
+
+    private static PoolListener both(PoolListener first, PoolListener second) {
+        return (before, event, decision) -> {
+            first.decided(before, event, decision);
+            second.decided(before, event, decision);
+        };
+    }
+
+    @Override
+    public List<WaitingJob> waitingJobs(String loop) {
+        return loop(loop).map(l -> WaitingJobs.of(l, journeys, context.time().now())).orElse(List.of());
+    }
+
+    @Override
+    public JobJourneys.PoolLatency latency(String pool) {
+        return journeys.latency(pool);
+    }
+
+    /** Each job's way from GitHub to its instance's recycling. */
+    public JobJourneys journeys() {
+        return journeys;
     }
 
     /** Jobs lost with their runners, and what became of them. */

@@ -146,11 +146,11 @@ public final class SpanningPool {
     }
 
     /**
-     * Backing off from a refusal of capacity, or holding growth back after many evictions (Spot
-     * capacity is scarce there); once the back-off is over it may be asked again.
+     * Backing off from a refusal of capacity, holding growth back after many evictions (Spot
+     * capacity is scarce there), or paused by an operator; once the back-off is over it may be asked again.
      */
     private boolean refusing(PoolLoop l) {
-        return l.state().refusesGrowthAt(time.now());
+        return l.state().refusesGrowthAt(time.now()) || l.state().paused();
     }
 
     /** Drops the routed jobs a loop's snapshot now shows waiting, and those routed long ago. */

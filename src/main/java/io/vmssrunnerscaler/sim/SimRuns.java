@@ -33,6 +33,8 @@ final class SimRuns {
         final String repository;
         final String organisation;
         String status = "queued";
+        /** When GitHub created it: set by its first queued delivery. */
+        java.time.Instant createdAt;
         String conclusion;
         String runnerName;
 

@@ -337,8 +337,11 @@ public final class SimulatedGitHub implements GitHubPort {
     }
 
     private void deliver(Job job, String action, String runnerName) {
+        if (job.createdAt == null) {
+            job.createdAt = world.time().now();
+        }
         webhook.deliver(new WorkflowJob(action, job.id, List.copyOf(job.labels), runnerName, job.repository,
-                job.organisation, job.runId, "completed".equals(action) ? job.conclusion : null));
+                job.organisation, job.runId, "completed".equals(action) ? job.conclusion : null, job.createdAt));
     }
 
     private static Set<String> lower(Set<String> labels) {

@@ -45,6 +45,9 @@ public final class WorkflowJobDelivery {
         wj.put("id", job.jobId());
         wj.put("run_id", job.runId() != 0 ? job.runId() : job.jobId() * 10);
         wj.put("status", job.action());
+        if (job.createdAt() != null) {
+            wj.put("created_at", java.time.format.DateTimeFormatter.ISO_INSTANT.format(job.createdAt()));
+        }
         wj.putArray("labels").addAll(job.labels().stream().map(Template.JSON.getNodeFactory()::textNode).toList());
         if (done) {
             wj.put("conclusion", job.conclusion() != null ? job.conclusion() : "success")

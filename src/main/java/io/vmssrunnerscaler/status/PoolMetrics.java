@@ -10,9 +10,13 @@ import io.vmssrunnerscaler.engine.SchedulePeriod;
 import io.vmssrunnerscaler.engine.Sizing;
 import io.vmssrunnerscaler.shell.PoolDirectory;
 import io.vmssrunnerscaler.shell.PoolLoop;
+import io.vmssrunnerscaler.shell.WaitingJob;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -54,6 +58,19 @@ public class PoolMetrics {
             for (SchedulePeriod period : loop.pool().spec().schedule()) {
                 gauge("scaler.pool.schedule.active", "1 while this schedule period is in force, else 0", pool,
                         s -> period.id().equals(s.sizing().period()) ? 1 : 0, "period", period.id());
+            }
+            gauge("scaler.pool.oldest.waiting.seconds", "How long the oldest waiting job has waited; 0 when none", pool,
+                    s -> s.queued().values().stream().map(PoolState.QueuedJob::since).min(Instant::compareTo)
+                            .map(since -> Math.max(0, Duration.between(since, Instant.now()).toMillis()) / 1000.0)
+                            .orElse(0.0));
+            gauge("scaler.pool.paused", "1 while an operator has paused the scale set, else 0", pool,
+                    s -> s.paused() ? 1 : 0);
+            for (String stage : List.of(WaitingJob.CAPACITY, WaitingJob.PROVISIONING, WaitingJob.BOOTING,
+                    WaitingJob.REGISTERING, WaitingJob.ASSIGNING)) {
+                Gauge.builder("scaler.pool.waiting.jobs", directory, d -> d.waitingJobs(pool).stream()
+                                .filter(w -> w.stage().equals(stage)).count())
+                        .description("Waiting jobs by the stage they are in").tag("pool", pool).tag("stage", stage)
+                        .register(registry);
             }
             gauge("scaler.pool.capacity.refusals.in.a.row",
                     "Capacity changes Azure refused since the last that succeeded (growth backs off while above 0)", pool,

@@ -44,6 +44,7 @@ public class PoolResource {
     }
 
     private PoolView view(PoolLoop loop) {
-        return PoolView.of(loop.pool(), loop.state(), directory.lostJobs(loop.pool().name()), Instant.now());
+        return PoolView.of(loop.pool(), loop.state(), directory.lostJobs(loop.pool().name()),
+                directory.waitingJobs(loop.pool().name()), Instant.now());
     }
 }

@@ -7,6 +7,7 @@ import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.engine.Sizing;
 import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.shell.LostJobs;
+import io.vmssrunnerscaler.shell.WaitingJob;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,10 @@ import java.util.TreeSet;
  * {@code lostJobs}: jobs lost with their runners, newest first, and what became of each; a scale
  * set evicted often shows a {@code growthRefusal} with code {@code EvictedOften}. {@code min},
  * {@code minIdle}, {@code max} and {@code freePercent} are those in force: the schedule period's
- * named in {@code period} (null outside every period), or the pool's own.
+ * named in {@code period} (null outside every period), or the pool's own, under an operator's
+ * {@code overrides} (null when none). {@code paused}: an operator paused it (for a pool over several
+ * scale sets: all of them). {@code waitingJobs}: oldest first, with the stage each is in and what
+ * holds it up.
  */
 public record PoolView(
         String name,
@@ -41,7 +45,13 @@ public record PoolView(
         GrowthRefusalView growthRefusal,
         int evictionsLastHour,
         List<LostJobView> lostJobs,
-        List<PoolView> scaleSets) {
+        List<PoolView> scaleSets,
+        boolean paused,
+        OverridesView overrides,
+        List<WaitingJob> waitingJobs) {
+
+    /** The sizing an operator set at runtime (each null when not overridden); shown beside the sizing in force. */
+    public record OverridesView(Integer min, Integer max, Integer minIdle) {}
 
     /** @param vmId Azure's id of the VM, what its attested document names; null until a listing shows it */
     public record InstanceView(String instanceId, String name, String phase, Instant since, Long jobId, String vmId) {}
@@ -91,7 +101,8 @@ public record PoolView(
     /** Azure refused capacity {@code inARow} times; no capacity is asked for before {@code until}. */
     public record GrowthRefusalView(String code, String reason, int inARow, Instant at, Instant until) {}
 
-    public static PoolView of(Pool pool, PoolState s, List<LostJobs.LostJob> lost, Instant now) {
+    public static PoolView of(Pool pool, PoolState s, List<LostJobs.LostJob> lost, List<WaitingJob> waiting,
+            Instant now) {
         Sizing sizing = s.sizing();
         int lastHour = (int) s.evictions().stream().filter(at -> at.isAfter(now.minus(java.time.Duration.ofHours(1)))).count();
         return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
@@ -102,7 +113,9 @@ public record PoolView(
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
                 s.growthRefusal().or(() -> s.evictionHoldAt(now))
                         .map(r -> new GrowthRefusalView(r.code(), r.reason(), r.inARow(), r.at(), r.until()))
-                        .orElse(null), lastHour, lost.stream().map(LostJobView::of).toList(), null);
+                        .orElse(null), lastHour, lost.stream().map(LostJobView::of).toList(), null, s.paused(),
+                s.control().overrides() ? new OverridesView(s.control().min(), s.control().max(), s.control().minIdle())
+                        : null, List.copyOf(waiting));
     }
 
     /** A pool over several scale sets, from each scale set's view in the pool's order. */
@@ -120,7 +133,9 @@ public record PoolView(
                 null, sum(members, PoolView::evictionsLastHour),
                 members.stream().flatMap(m -> m.lostJobs().stream())
                         .sorted(java.util.Comparator.comparing(LostJobView::at).reversed()).toList(),
-                List.copyOf(members));
+                List.copyOf(members), members.stream().allMatch(PoolView::paused), null,
+                members.stream().flatMap(m -> m.waitingJobs().stream())
+                        .sorted(java.util.Comparator.comparing(WaitingJob::since)).toList());
     }
 
     private static int sum(List<PoolView> views, java.util.function.ToIntFunction<PoolView> field) {
