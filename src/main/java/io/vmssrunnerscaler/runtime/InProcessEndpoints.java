@@ -55,6 +55,11 @@ public final class InProcessEndpoints implements ScalerEndpoints {
     }
 
     @Override
+    public void runnerOnline(String runnerName) {
+        Optional.ofNullable(configured.get(runnerName)).ifPresent(intake::runnerOnline);
+    }
+
+    @Override
     public void jobStarted(String runnerName) {
         Optional.ofNullable(configured.get(runnerName)).ifPresent(intake::runnerJobStarted);
     }

@@ -2,7 +2,11 @@ package io.vmssrunnerscaler.runtime;
 
 import io.vmssrunnerscaler.busy.InMemoryBusyStore;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.shell.JourneyObserver;
+import io.vmssrunnerscaler.shell.LostJobs;
 import io.vmssrunnerscaler.shell.PoolListener;
+import io.vmssrunnerscaler.shell.ReconcileListener;
+import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.ShellContext;
 import io.vmssrunnerscaler.sim.SimSettings;
@@ -25,11 +29,18 @@ public final class VirtualRun {
 
     public VirtualRun(List<Pool> pools, SimSettings sim, Duration tickInterval, Duration batchWindow,
             Duration reconcileInterval, Instant start) {
+        this(pools, sim, tickInterval, batchWindow, reconcileInterval, start, JourneyObserver.NONE);
+    }
+
+    /** @param journeys told of every stage of every job, and of each job's journey once it is over */
+    public VirtualRun(List<Pool> pools, SimSettings sim, Duration tickInterval, Duration batchWindow,
+            Duration reconcileInterval, Instant start, JourneyObserver journeys) {
         this.time = new VirtualTimeSource(start);
         this.world = new SimWorld(time, sim, SimulatorWiring.scaleSets(pools));
         ShellContext context = new ShellContext(time, world.azure(), new InMemoryBusyStore(), world.gitHub(),
                 batchWindow, 100_000, false);
-        this.scaler = new Scaler(pools, context, p -> PoolListener.NONE);
+        this.scaler = new Scaler(pools, context, p -> PoolListener.NONE, Reconciler.Settings.defaults(),
+                ReconcileListener.NONE, LostJobs.Listener.NONE, journeys);
         this.world.connect(new InProcessEndpoints(scaler.intake()));
         this.tickInterval = tickInterval;
         this.reconcileInterval = reconcileInterval;

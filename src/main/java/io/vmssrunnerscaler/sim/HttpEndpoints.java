@@ -111,6 +111,11 @@ public final class HttpEndpoints implements ScalerEndpoints {
     }
 
     @Override
+    public void runnerOnline(String runnerName) {
+        hook(runnerName, "online");
+    }
+
+    @Override
     public void jobStarted(String runnerName) {
         hook(runnerName, "job-started");
     }

@@ -1,8 +1,8 @@
 package io.vmssrunnerscaler.sim;
 
 import io.smallrye.mutiny.Uni;
-import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.engine.PoolEvent.EvictionKind;
+import io.vmssrunnerscaler.github.RunnerConfig;
 import io.vmssrunnerscaler.github.WorkflowJob;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,6 +22,13 @@ public interface ScalerEndpoints {
      * the scaler asks for that; empty means "not now, try again".
      */
     Uni<Optional<RunnerConfig>> requestRunnerConfig(String runnerName, String vmId);
+
+    /**
+     * The VM saw its runner online at GitHub (listening for jobs). Only tells where time went, so a
+     * scaler (or a benchmark's policy) may ignore it.
+     */
+    default void runnerOnline(String runnerName) {
+    }
 
     /** The runner's job-started hook. */
     void jobStarted(String runnerName);

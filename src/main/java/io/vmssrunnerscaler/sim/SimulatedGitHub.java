@@ -237,6 +237,7 @@ public final class SimulatedGitHub implements GitHubPort {
             return;
         }
         runners.put(vm.name, new Runner(vm));
+        world.endpoints().runnerOnline(vm.name); // as the VM's runner-online notice does
         assignJobs();
     }
 

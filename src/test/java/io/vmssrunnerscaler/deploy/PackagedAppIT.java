@@ -3,13 +3,20 @@ package io.vmssrunnerscaler.deploy;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,6 +73,33 @@ class PackagedAppIT {
         given().contentType("application/json").header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "it-2")
                 .header("X-Hub-Signature-256", "sha256=" + "0".repeat(64)).body(ping)
                 .post("/github/webhook").then().statusCode(401);
+
+        // Production logs are JSON, with the pool, instance and runner as fields, and an audit line per admin change.
+        given().header("X-Scaler-Operator", "it-operator").post("/admin/pools/linux/pause").then().statusCode(200);
+        given().post("/admin/pools/linux/resume").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<JsonNode> lines = jsonLines(Path.of("target", "quarkus.log"));
+            assertTrue(lines.stream().anyMatch(l -> l.path("loggerName").asText().equals("io.vmssrunnerscaler.audit")
+                    && l.path("mdc").path("actor").asText().equals("it-operator")
+                    && l.path("mdc").path("action").asText().equals("pause")), "an audit line with who and what");
+            assertTrue(lines.stream().anyMatch(l -> l.path("mdc").path("pool").asText().equals("linux")
+                    && !l.path("mdc").path("instance").asText().isEmpty()
+                    && !l.path("mdc").path("runner").asText().isEmpty()), "pool lines carry pool, instance and runner");
+        });
+    }
+
+    /** Every line of the application's output that is a JSON object (the JVM may print plain lines of its own). */
+    private static List<JsonNode> jsonLines(Path log) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            assertFalse(line.contains(SECRET), "the webhook secret is in the log");
+            if (line.startsWith("{")) {
+                lines.add(json.readTree(line));
+            }
+        }
+        assertFalse(lines.isEmpty(), "no JSON log line in " + log);
+        return lines;
     }
 
     private static String sign(String body) throws Exception {

@@ -131,6 +131,20 @@ class EveryEventTest {
         } else if (type == PoolEvent.PreferenceChanged.class) {
             return new Sample(new PoolEvent.PreferenceChanged(true), "another scale set is preferred now",
                     (s, d) -> d.state().preferredElsewhere());
+        } else if (type == PoolEvent.PauseSet.class) {
+            return new Sample(new PoolEvent.PauseSet(true), "paused, and the capacity it would ask for is not asked",
+                    (s, d) -> d.state().paused() && d.commands().stream().noneMatch(c -> c instanceof PoolCommand.SetCapacity));
+        } else if (type == PoolEvent.OverridesSet.class) {
+            return new Sample(new PoolEvent.OverridesSet(2, 3, 1), "sized by the overrides",
+                    (s, d) -> d.state().sizing().equals(new Sizing(2, 1, 3, s.spec().freePercent(), "")));
+        } else if (type == PoolEvent.DrainRequested.class) {
+            return new Sample(new PoolEvent.DrainRequested("1"), "1 is drained at an operator's request",
+                    (s, d) -> phase(d, "1") == Phase.DRAINING);
+        } else if (type == PoolEvent.RunnerOnline.class) {
+            // Only observers act on it: the engine decides as on a tick.
+            return new Sample(new PoolEvent.RunnerOnline(name("1")), "nothing but what a tick does",
+                    (s, d) -> d.state().instances().equals(new ScalingEngine().decide(s, new PoolEvent.Tick(), NOW)
+                            .state().instances()));
         } else if (type == PoolEvent.Tick.class) {
             return new Sample(new PoolEvent.Tick(), "nothing is due yet",
                     (s, d) -> d.state().instances().equals(s.instances()));
@@ -152,7 +166,7 @@ class EveryEventTest {
         Decision d = assertDoesNotThrow(() -> new ScalingEngine().decide(before, sample.event(), NOW));
 
         assertTrue(sample.shows().test(before, d), () -> sample.effect() + "; got " + d);
-        if (type != PoolEvent.Tick.class) {
+        if (type != PoolEvent.Tick.class && type != PoolEvent.RunnerOnline.class) {
             Decision ticked = new ScalingEngine().decide(before, new PoolEvent.Tick(), NOW);
             assertFalse(sample.shows().test(before, ticked), () -> "a mere tick shows it too: " + sample.effect());
         }

@@ -37,7 +37,8 @@ final class Scenario {
     static PoolState timeless(PoolState s) {
         return new PoolState(s.spec(), s.instances(), s.queued(), s.endedJobs(), s.orphanStarts(), s.operations(),
                 s.nextOperationId(), s.lastListApplied(), s.growthSettlesWith(), s.consecutiveFailures(), s.backoffUntil(),
-                s.lastFailure(), s.growthRefusal(), s.evictions(), s.preferredElsewhere(), s.arrivals(), Instant.EPOCH);
+                s.lastFailure(), s.growthRefusal(), s.evictions(), s.preferredElsewhere(), s.arrivals(), Instant.EPOCH,
+                s.control());
     }
 
     static Scenario of(PoolState state) {

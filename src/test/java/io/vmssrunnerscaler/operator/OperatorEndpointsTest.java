@@ -46,7 +46,11 @@ class OperatorEndpointsTest {
             r -> r.get("/q/metrics"),
             r -> r.get("/sim/summary"),
             r -> r.contentType("application/json").body("{\"count\":1}").post("/sim/jobs"),
-            r -> r.get("/no-such-endpoint"));
+            r -> r.get("/no-such-endpoint"),
+            r -> r.post("/admin/pools/linux/pause"),
+            r -> r.contentType("application/json").body("{\"max\":1}").put("/admin/pools/linux/overrides"),
+            r -> r.post("/admin/pools/linux/instances/0/drain"),
+            r -> r.get("/status/latency"));
 
     @Test
     void withoutTheTokenEveryOperatorEndpointAnswers401() {

@@ -13,13 +13,17 @@ import org.junit.jupiter.api.Test;
 class OperatorGateTest {
     private static final String TOKEN = "operator-token-for-the-gate-test-0123456789";
     private static final List<String> OPERATOR_PATHS = List.of("/pools", "/pools/linux", "/q/metrics", "/sim/jobs",
-            "/sim/summary", "/", "/q/dev-ui", "/anything-added-later");
+            "/sim/summary", "/", "/q/dev-ui", "/anything-added-later", "/admin/pools/linux/pause",
+            "/admin/pools/linux/instances/0/drain", "/status/latency", "/ui/data.json", "/ui/sub/app.js",
+            "/webjars/other/1.0/x.js", "/webjars/uplot/1.6.30/README.md");
 
     @Test
     void healthWebhookAndRunnerPathsAreOpenAndNothingElse() {
         for (String open : List.of("/q/health", "/q/health/", "/q/health/live", "/q/health/ready", "/q/health/started",
                 "/q/health/well", "/github/webhook", "/runners/linux000001/jitconfig", "/runners/linux000001/job-started",
-                "/runners/linux000001/job-completed")) {
+                "/runners/linux000001/job-completed", "/runners/linux000001/online", "/ui", "/ui/", "/ui/index.html",
+                "/ui/app.js", "/ui/style.css", "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",
+                "/webjars/uplot/1.6.30/dist/uPlot.min.css")) {
             assertTrue(OperatorGate.open(open), open);
         }
         for (String closed : OPERATOR_PATHS) {
