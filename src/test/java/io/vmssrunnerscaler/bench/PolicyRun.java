@@ -166,9 +166,13 @@ final class PolicyRun {
         AzureCounted azure = new AzureCounted(world.azure(), time, settings.deleteDelay());
         switch (policy) {
             case SCALER -> {
+                StageTally stages = new StageTally();
                 ScalerOnSim scaler = ScalerOnSim.start(world, time, pools, Duration.ofSeconds(2), Duration.ofSeconds(5),
-                        Duration.ofSeconds(60));
-                count = () -> counters.put("local_budget_refusals", scaler.port().localRefusals());
+                        Duration.ofSeconds(60), stages);
+                count = () -> {
+                    counters.put("local_budget_refusals", scaler.port().localRefusals());
+                    stages.addTo(counters);
+                };
             }
             case BASELINE, BASELINE_NAIVE -> {
                 BaselinePolicy.Behaviour behaviour = policy == Policy.BASELINE
