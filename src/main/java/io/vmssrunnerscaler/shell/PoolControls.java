@@ -55,8 +55,12 @@ final class PoolControls implements PoolAdmin {
         }
         boolean reset = min == null && max == null && minIdle == null;
         return loop.get().ask(new PoolEvent.OverridesSet(min, max, minIdle)).map(d -> (AdminOutcome) new AdminOutcome.Done(
-                reset ? name + ": overrides reset; the configured sizing applies" : name + ": sizing now " + d.state().sizing()))
+                reset ? name + ": overrides reset; the configured sizing applies" : name + ": sizing now " + text(d.state().sizing())))
                 .onFailure().recoverWithItem(PoolControls::unavailable);
+    }
+
+    private static String text(io.vmssrunnerscaler.engine.Sizing s) {
+        return "min " + s.min() + ", min-idle " + s.minIdle() + ", max " + s.max() + ", free " + s.freePercent() + "%";
     }
 
     /** What is wrong with these overrides, if anything. */
