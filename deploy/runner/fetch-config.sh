@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs once at boot of a runner VM (vmss-runner.service, as root): proves to vmss-runner-scaler
 # which instance this is with Azure's attested document, fetches this instance's one-time runner
-# configuration, installs the job hooks, then becomes the runner (as RUNNER_USER).
+# configuration, installs the job hooks, then becomes the runner (as RUNNER_USER). The runner's
+# output passes through a reader that tells the scaler once, at the first "Listening for Jobs", that
+# the runner is online at GitHub (POST $SCALER_URL/runners/$RUNNER_NAME/online, notify-scaler.sh).
 #
 # The proof, so that no other machine of the runner network (a job on a sibling runner) can take
 # this VM's configuration:
@@ -56,6 +58,26 @@ post() {
   shift
   status=$(curl -sS --connect-timeout 5 --max-time 20 -o "$answer" -w '%{http_code}' -X POST \
     -H 'Accept: text/plain' "$@" "$scaler_url/runners/$runner_name/$endpoint") || status=000
+}
+
+# The runner's standard output, passed on line by line. At the first "Listening for Jobs" (the runner
+# is connected to GitHub and waits for a job) the scaler is told, once and in the background, so that
+# the output never waits on it. The runner stays this service's main process (exec below): its exit
+# status and systemd's signals are its own. This reader never stops reading before its input ends,
+# so the runner never gets SIGPIPE, and it ignores SIGTERM (systemd sends it to the whole unit on
+# stop): it ends with the runner's last line, which is kept.
+pass_runner_output() {
+  set +e
+  trap '' TERM
+  local line told=no
+  while IFS= read -r line || [[ -n $line ]]; do
+    printf '%s\n' "$line"
+    if [[ $told == no && $line == *"Listening for Jobs"* ]]; then
+      told=yes
+      VMSS_RUNNER_SCALER_URL=$scaler_url VMSS_RUNNER_STATE_DIR=$state_dir RUNNER_NAME=$runner_name \
+        "$hooks_dir/notify-scaler.sh" online &
+    fi
+  done
 }
 
 # Why the scaler refused: the start of its answer (refusals never hold a secret).
@@ -192,11 +214,15 @@ VMSS_RUNNER_STATE_DIR=$state_dir
 ENV
 
 cd "$runner_dir"
+if [[ -z $jit_config ]]; then
+  log "registering ephemeral runner $runner_name"
+  "${as_runner[@]}" ./config.sh --unattended --ephemeral --replace --name "$runner_name" --url "$runner_url" \
+    --token "$registration_token" --labels "$runner_labels"
+fi
+log "starting runner $runner_name"
+# From here on this shell's standard output goes through the reader; exec hands it to the runner.
+exec > >(pass_runner_output)
 if [[ -n $jit_config ]]; then
-  log "starting JIT runner $runner_name"
   exec "${as_runner[@]}" ./run.sh --jitconfig "$jit_config"
 fi
-log "registering ephemeral runner $runner_name"
-"${as_runner[@]}" ./config.sh --unattended --ephemeral --replace --name "$runner_name" --url "$runner_url" \
-  --token "$registration_token" --labels "$runner_labels"
 exec "${as_runner[@]}" ./run.sh

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * <li>{@code GET /metadata/attested/document}: a pkcs7 JSON document whose signature names the nonce
  * (distinct bytes for every call);</li>
  * <li>{@code POST /runners/{name}/jitconfig}: {@code ENCODED_JIT_CONFIG=jit-1} and
- * {@code HOOK_TOKEN=hook-1}, unless an answer was queued with {@link #answerJitconfig}.</li>
+ * {@code HOOK_TOKEN=hook-1}, unless an answer was queued with {@link #answerJitconfig};</li>
+ * <li>{@code POST /runners/{name}/online}, {@code /job-started}, {@code /job-completed}: the runner's
+ * notices, 204 ({@link #awaitRequests} waits for them).</li>
  * </ul>
  */
 final class FakeScalerAndImds implements AutoCloseable {
@@ -101,6 +103,22 @@ final class FakeScalerAndImds implements AutoCloseable {
         jitconfigAnswers.add(new Answer(status, body));
     }
 
+    /**
+     * Waits until at least {@code count} requests whose path ends with {@code suffix} came, at most
+     * {@code timeout} (woken by each request, never polling); then those requests.
+     */
+    synchronized List<Request> awaitRequests(String suffix, int count, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests(suffix).size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("fewer than " + count + " requests to *" + suffix + " within " + timeout + ": " + calls());
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return requests(suffix);
+    }
+
     /** "METHOD path" of every request, in order. */
     synchronized List<String> calls() {
         return requests.stream().map(r -> r.method() + " " + r.path()).collect(Collectors.toList());
@@ -146,12 +164,16 @@ final class FakeScalerAndImds implements AutoCloseable {
                 documentFileModes = lookAtTemporaryFiles();
                 answer = jitconfigAnswers.isEmpty() ? new Answer(200, "ENCODED_JIT_CONFIG=jit-1\nHOOK_TOKEN=hook-1\n")
                         : jitconfigAnswers.poll();
+            } else if (path.startsWith("/runners/") && path.matches(".*/(online|job-started|job-completed)")) {
+                answer = new Answer(204, "");
             } else {
                 answer = new Answer(404, "{\"outcome\":\"no-such-endpoint\"}");
             }
             byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
             exchange.getResponseBody().write(out);
+        } finally {
+            notifyAll();
         }
     }
 
