@@ -204,11 +204,27 @@ param vnetAddressPrefix string = '10.40.0.0/16'
 param scalerSubnetPrefix string = '10.40.0.0/24'
 param runnerSubnetPrefix string = '10.40.16.0/20'
 
-@description('Send the scaler VM\'s logs to a Log Analytics workspace.')
+@description('Send the scaler VM\'s logs to a Log Analytics workspace (syslog, and the service\'s JSON log as the table ScalerLogs_CL).')
 param enableMonitoring bool = true
 
 @description('Days the workspace keeps logs.')
 param logRetentionInDays int = 30
+
+@description('With enableMonitoring: the service\'s metrics in an Azure Monitor workspace (managed Prometheus, written by a Prometheus agent on the scaler VM) and the alert on waiting jobs.')
+param enableMetrics bool = true
+
+@minValue(60)
+@description('Seconds the oldest waiting job of a pool may wait for a runner before the alert fires (scaler_pool_oldest_waiting_seconds).')
+param alertWaitThreshold int = 900
+
+@description('E-mail address the alert is sent to (an action group); empty: the alert shows in Azure Monitor only.')
+param alertEmail string = ''
+
+@description('Prometheus release the scaler VM\'s metrics agent runs (2.45 or newer).')
+param prometheusVersion string = '3.5.0'
+
+@description('SHA-256 of prometheus-<prometheusVersion>.linux-amd64.tar.gz; empty: checked against the release\'s own sha256sums.txt only.')
+param prometheusSha256 string = ''
 
 param tags object = {
   application: 'vmss-runner-scaler'
@@ -376,6 +392,21 @@ var scalerEnvironmentLines = concat([
   'SCALER_GITHUB_APP_HOOK=true'
 ] : [])
 
+// Logs, metrics and the alert; the scaler VM's agents (modules/scaler-vm.bicep) get its outputs.
+module monitoring 'modules/monitoring.bicep' = if (enableMonitoring) {
+  name: 'monitoring'
+  params: {
+    location: location
+    namePrefix: namePrefix
+    retentionInDays: logRetentionInDays
+    scalerPrincipalId: identity.outputs.principalId
+    enableMetrics: enableMetrics
+    alertWaitThreshold: alertWaitThreshold
+    alertEmail: alertEmail
+    tags: tags
+  }
+}
+
 module scaler 'modules/scaler-vm.bicep' = {
   name: 'scaler-vm'
   params: {
@@ -394,6 +425,10 @@ module scaler 'modules/scaler-vm.bicep' = {
     webhookPort: webhookPort
     servicePort: servicePort
     acmeHttpChallenge: acmeHttpChallenge
+    dataCollectionRuleIds: enableMonitoring ? monitoring.outputs.dataCollectionRuleIds : []
+    metricsRemoteWriteUrl: enableMonitoring ? monitoring.outputs.metricsRemoteWriteUrl : ''
+    prometheusVersion: prometheusVersion
+    prometheusSha256: prometheusSha256
     tags: tags
   }
 }
@@ -446,18 +481,6 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
-module monitoring 'modules/monitoring.bicep' = if (enableMonitoring) {
-  name: 'monitoring'
-  params: {
-    location: location
-    namePrefix: namePrefix
-    scalerVmName: scaler.outputs.vmName
-    identityId: identity.outputs.id
-    retentionInDays: logRetentionInDays
-    tags: tags
-  }
-}
-
 output webhookUrl string = webhookPort == 443 ? 'https://${scaler.outputs.publicFqdn}/github/webhook' : 'https://${scaler.outputs.publicFqdn}:${webhookPort}/github/webhook'
 output scalerPublicFqdn string = scaler.outputs.publicFqdn
 output scalerPrivateUrl string = 'http://${scaler.outputs.privateIp}:${servicePort}'
@@ -472,3 +495,5 @@ output githubAppKeySecretName string = secretNames.githubAppKey
 output webhookSecretName string = secretNames.webhookSecret
 output hookTokenKeySecretName string = secretNames.hookTokenKey
 output operatorTokenSecretName string = secretNames.operatorToken
+output logAnalyticsWorkspaceName string = enableMonitoring ? monitoring.outputs.workspaceName : ''
+output metricsWorkspaceId string = enableMonitoring ? monitoring.outputs.metricsWorkspaceId : ''

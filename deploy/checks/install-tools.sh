@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the deployment checks under src/test/java/.../deploy need, when it is missing:
-# cloud-init (`cloud-init schema`, and python3-yaml with it, which parses the workflows) and the
-# linter ShellCheck; and Chromium, in which StatusPageBrowserTest drives the status page (through
-# playwright-core from src/test/npm, which downloads no browser of its own). Run by the build
+# cloud-init (`cloud-init schema`, and python3-yaml with it, which parses the workflows), the
+# linter ShellCheck, logrotate (the scaler's log file rule is run for real), and Chromium, in which
+# StatusPageBrowserTest drives the status page (through playwright-core from src/test/npm, which
+# downloads no browser of its own). Run by the build
 # (exec-maven-plugin, generate-test-resources) before the tests.
 # Installs only with apt-get, as root or with passwordless sudo; elsewhere it says what is missing and leaves it to the
 # tests, which then fail (they never skip).
@@ -11,6 +12,7 @@ set -euo pipefail
 missing=()
 command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v logrotate >/dev/null 2>&1 || [[ -x /usr/sbin/logrotate ]] || missing+=(logrotate)
 python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]} == 0)); then

@@ -1,7 +1,9 @@
 // The scaler VM (small, Ubuntu, SSH key only) running vmss-runner-scaler as a hardened systemd
 // unit under a non-root user (deploy/scaler/: cloud-init.yaml at first boot, configure-scaler.sh
 // on every deployment), behind a Standard load balancer whose health probe
-// is the service's readiness, /q/health/ready.
+// is the service's readiness, /q/health/ready. With monitoring (modules/monitoring.bicep), the Azure
+// Monitor agent sends its syslog and the service's JSON log to Log Analytics, and a Prometheus agent
+// sends the service's metrics to the Azure Monitor workspace.
 param location string
 
 @description('Name of the scaler VM (the original design\'s vmss-scaler-name).')
@@ -28,6 +30,18 @@ param publicDnsLabel string
 param webhookPort int
 param servicePort int
 param acmeHttpChallenge bool
+
+@description('Data collection rules the Azure Monitor agent on the VM follows (monitoring.bicep); empty: no agent.')
+param dataCollectionRuleIds array
+
+@description('Prometheus remote-write URL of the Azure Monitor workspace (monitoring.bicep); empty: no metrics agent.')
+param metricsRemoteWriteUrl string
+
+@description('Prometheus release the metrics agent runs (2.45 or newer: managed identity sign-in).')
+param prometheusVersion string
+
+@description('SHA-256 of prometheus-<version>.linux-amd64.tar.gz; empty: checked against the release\'s sha256sums.txt.')
+param prometheusSha256 string
 param tags object
 
 resource publicIp 'Microsoft.Network/publicIPAddresses@2024-05-01' = {
@@ -265,6 +279,16 @@ resource configure 'Microsoft.Compute/virtualMachines/runCommands@2024-07-01' = 
       { name: 'RUN_SCALER_SH_B64', value: loadFileAsBase64('../scaler/run-scaler.sh') }
       { name: 'SERVICE_UNIT_B64', value: loadFileAsBase64('../scaler/vmss-runner-scaler.service') }
       { name: 'CADDYFILE_B64', value: loadFileAsBase64('../scaler/Caddyfile') }
+      { name: 'LOGROTATE_CONF_B64', value: loadFileAsBase64('../scaler/logrotate.conf') }
+      { name: 'METRICS_REMOTE_WRITE_URL', value: metricsRemoteWriteUrl }
+      { name: 'PROMETHEUS_VERSION', value: prometheusVersion }
+      { name: 'PROMETHEUS_SHA256', value: prometheusSha256 }
+      { name: 'PROMETHEUS_YML_B64', value: loadFileAsBase64('../scaler/prometheus.yml') }
+      { name: 'METRICS_UNIT_B64', value: loadFileAsBase64('../scaler/vmss-scaler-metrics.service') }
+      { name: 'METRICS_TOKEN_UNIT_B64', value: loadFileAsBase64('../scaler/vmss-scaler-metrics-token.service') }
+      { name: 'METRICS_TOKEN_TIMER_B64', value: loadFileAsBase64('../scaler/vmss-scaler-metrics-token.timer') }
+      { name: 'METRICS_TOKEN_SH_B64', value: loadFileAsBase64('../scaler/metrics-token.sh') }
+      { name: 'INSTALL_PROMETHEUS_SH_B64', value: loadFileAsBase64('../scaler/install-prometheus.sh') }
     ]
     // a storage blob URL may carry a SAS token
     protectedParameters: [
@@ -275,6 +299,45 @@ resource configure 'Microsoft.Compute/virtualMachines/runCommands@2024-07-01' = 
     treatFailureAsDeploymentFailure: true
   }
 }
+
+// The Azure Monitor agent, signed in with the scaler's identity, and its rules. An association is
+// named after its rule (as before this module had them).
+resource agent 'Microsoft.Compute/virtualMachines/extensions@2024-07-01' = if (!empty(dataCollectionRuleIds)) {
+  parent: vm
+  name: 'AzureMonitorLinuxAgent'
+  location: location
+  tags: tags
+  properties: {
+    publisher: 'Microsoft.Azure.Monitor'
+    type: 'AzureMonitorLinuxAgent'
+    typeHandlerVersion: '1.0'
+    autoUpgradeMinorVersion: true
+    enableAutomaticUpgrade: true
+    settings: {
+      authentication: {
+        managedIdentity: {
+          'identifier-name': 'mi_res_id'
+          'identifier-value': identityId
+        }
+      }
+    }
+  }
+  // one VM extension operation at a time (the run command is one): after it, as when this was its own module
+  dependsOn: [
+    configure
+  ]
+}
+
+resource associations 'Microsoft.Insights/dataCollectionRuleAssociations@2022-06-01' = [for ruleId in dataCollectionRuleIds: {
+  name: last(split(ruleId, '/'))
+  scope: vm
+  properties: {
+    dataCollectionRuleId: ruleId
+  }
+  dependsOn: [
+    agent
+  ]
+}]
 
 output vmId string = vm.id
 output vmName string = vm.name

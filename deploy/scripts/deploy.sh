@@ -9,7 +9,8 @@
 # (GITHUB_ADMIN_TOKEN or GH_TOKEN), the webhook of GITHUB_SCOPE whose URL is this deployment's
 # webhookUrl is looked up, and after `create` made if there is none and WEBHOOK_SECRET is set; a
 # newly found id is deployed at once. GITHUB_APP_HOOK=true (a GitHub App's own webhook): none of
-# that, the App's webhook is used (deploy/README.md, "Missed deliveries").
+# that, the App's webhook is used (deploy/README.md, "Missed deliveries"). ALERT_WAIT_THRESHOLD and
+# ALERT_EMAIL set the alert on waiting jobs (deploy/README.md, "Monitoring").
 # Usage: deploy.sh what-if|create
 set -euo pipefail
 
@@ -42,6 +43,8 @@ parameters=(
   "githubAppId=${GITHUB_APP_ID:-}"
   "githubAppInstallationId=${GITHUB_APP_INSTALLATION_ID:-}"
   "secretsOfficerPrincipalId=${SECRETS_OFFICER_PRINCIPAL_ID:-}"
+  "alertWaitThreshold=${ALERT_WAIT_THRESHOLD:-900}"
+  "alertEmail=${ALERT_EMAIL:-}"
   "runnerCapacity=$capacity"
   "runnerCapacities=$capacities"
 )

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -239,6 +240,28 @@ class DeployConsistencyTest {
         });
     }
 
+    /** A default azd's parameter file or deploy.sh gives a parameter is main.bicep's own: the three never drift apart. */
+    @Test
+    void azdAndDeployShFallBackToTheBicepsDefaults() {
+        Map<String, Bicep.Param> params = MAIN.params();
+        Map<String, String> given = new TreeMap<>();
+        Matcher azd = Pattern.compile("\"(\\w+)\": \\{ \"value\": \"\\$\\{\\w+=([^}]*)}\" }").matcher(
+                Tools.read(Tools.DEPLOY.resolve("main.parameters.json")));
+        while (azd.find()) {
+            given.put("main.parameters.json " + azd.group(1), azd.group(2));
+        }
+        Matcher script = Pattern.compile("(?m)^\\s+\"(\\w+)=\\$\\{\\w+:-([^}]*)}\"$").matcher(Tools.read(Tools.DEPLOY.resolve("scripts/deploy.sh")));
+        while (script.find()) {
+            given.put("deploy.sh " + script.group(1), script.group(2));
+        }
+        assertTrue(given.containsKey("main.parameters.json alertWaitThreshold") && given.containsKey("deploy.sh alertWaitThreshold"), given.toString());
+        given.forEach((where, value) -> {
+            Bicep.Param p = params.get(where.substring(where.indexOf(' ') + 1));
+            assertTrue(p != null, where + " is no parameter of main.bicep");
+            p.literalDefault().ifPresent(d -> assertEquals(d, value, where + ": another default than main.bicep's"));
+        });
+    }
+
     @Test
     void deployReadmeDocumentsEveryParameterWithItsDefault() {
         String table = section(DEPLOY_README, "## Parameters");
@@ -302,9 +325,12 @@ class DeployConsistencyTest {
         }
         read.removeAll(Set.of("ROOT", "SYSTEMCTL", "WAIT_FOR_CLOUD_INIT"));
         assertEquals(read, given, "run command parameters vs. what configure-scaler.sh reads");
-        String caddyfile = Tools.read(Tools.DEPLOY.resolve("scaler/Caddyfile"));
         String configure = Tools.read(Tools.DEPLOY.resolve("scaler/configure-scaler.sh"));
-        placeholders(caddyfile).forEach(p -> assertTrue(configure.contains("s|" + p + "|"), "configure-scaler.sh leaves " + p));
+        for (String template : List.of("Caddyfile", "prometheus.yml")) {
+            Set<String> found = placeholders(Tools.read(Tools.DEPLOY.resolve("scaler").resolve(template)));
+            assertTrue(!found.isEmpty(), template + " has no placeholders");
+            found.forEach(p -> assertTrue(configure.contains("s|" + p + "|"), "configure-scaler.sh leaves " + p + " in " + template));
+        }
     }
 
     private static Set<String> placeholders(String text) {

@@ -34,6 +34,12 @@ class RunnerOnlineNoticeTest {
     private static final Path SCRIPT = Tools.DEPLOY.resolve("runner/fetch-config.sh");
     private static final String NAME = "linux000007";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * fetch-config.sh as systemd runs it: its output (both streams) read to the end by another process, as
+     * journald reads a unit's stream until every writer closed it (the JDK instead stops reading a child's
+     * output when the child itself exits). The exit status is the script's.
+     */
+    private static final List<String> SERVICE = List.of("bash", "-c", "bash \"$0\" 2>&1 | cat; exit \"${PIPESTATUS[0]}\"", SCRIPT.toString());
 
     @TempDir
     Path dir;
@@ -63,7 +69,7 @@ class RunnerOnlineNoticeTest {
                 + "echo '2026-12-06 12:00:31Z: Listening for Jobs'\n"
                 + "printf 'last words without a newline'\n"
                 + "exit 3\n");
-        Tools.Run boot = Tools.run(List.of("bash", SCRIPT.toString()), env());
+        Tools.Run boot = Tools.run(SERVICE, env());
 
         assertEquals(3, boot.exitCode(), "the runner's exit status must be the service's:\n" + boot.output());
         List<String> lines = boot.output().lines().toList();
@@ -85,7 +91,7 @@ class RunnerOnlineNoticeTest {
     @Test
     void aRunnerThatNeverListensSendsNoNoticeAndItsFailureStands() throws Exception {
         runner("echo 'An error occurred: Not configured' >&2\nexit 1\n");
-        Tools.Run boot = Tools.run(List.of("bash", SCRIPT.toString()), env());
+        Tools.Run boot = Tools.run(SERVICE, env());
         assertEquals(1, boot.exitCode(), boot.output());
         assertTrue(boot.output().contains("An error occurred: Not configured"), boot.output());
         // the output ended (Tools.run read it to the end), so the reader is gone: no notice can come later
@@ -121,7 +127,7 @@ class RunnerOnlineNoticeTest {
                 + "trap 'kill $idle 2>/dev/null; echo \"runner: stopping on SIGTERM\"; exit 0' TERM\n"
                 + "echo 'Listening for Jobs'\n"
                 + "wait $idle\n");
-        ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true).directory(Tools.ROOT.toFile());
+        ProcessBuilder pb = new ProcessBuilder(SERVICE).redirectErrorStream(true).directory(Tools.ROOT.toFile());
         pb.environment().putAll(env());
         Process service = pb.start();
         service.getOutputStream().close();
@@ -141,12 +147,13 @@ class RunnerOnlineNoticeTest {
             List<String> seen = new ArrayList<>();
             awaitLine(output, seen, "Listening for Jobs");
             fake.awaitRequests("/online", 1, WAIT);
-            // exec: the runner has the PID systemd started, so systemd's signals reach it directly
-            assertEquals(String.valueOf(service.pid()), Files.readString(pidFile).trim());
+            // exec: the runner has the PID systemd started (the script's), so systemd's signals reach it directly
+            ProcessHandle runner = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+            assertEquals(service.pid(), runner.parent().orElseThrow().pid(), "run.sh must replace fetch-config.sh, not run under it");
 
-            // systemd stops the unit: SIGTERM to every process of it (KillMode=control-group), the reader included
-            service.descendants().forEach(ProcessHandle::destroy);
-            service.destroy();
+            // systemd stops the unit: SIGTERM to every process of it (KillMode=control-group), the reader included;
+            // not to cat, which stands for journald (ProcessHandle.destroy sends SIGTERM and nothing else)
+            service.descendants().filter(p -> !p.info().command().orElse("").endsWith("/cat")).forEach(ProcessHandle::destroy);
             assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the runner did not stop on SIGTERM");
             awaitLine(output, seen, "<end>");
             assertEquals(0, service.exitValue(), "the runner's own exit status on SIGTERM: " + seen);

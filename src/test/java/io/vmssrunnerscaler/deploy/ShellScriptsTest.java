@@ -32,7 +32,8 @@ class ShellScriptsTest {
         Set<String> names = scripts.stream().map(p -> Tools.ROOT.relativize(p).toString()).collect(Collectors.toSet());
         for (String expected : List.of("deploy/runner/fetch-config.sh", "deploy/runner/notify-scaler.sh",
                 "deploy/runner/install-runner.sh", "deploy/runner/render-cloud-init.sh", "deploy/scaler/install-scaler.sh",
-                "deploy/scaler/run-scaler.sh", "deploy/scaler/configure-scaler.sh", "deploy/scripts/deploy.sh",
+                "deploy/scaler/run-scaler.sh", "deploy/scaler/configure-scaler.sh", "deploy/scaler/metrics-token.sh",
+                "deploy/scaler/install-prometheus.sh", "deploy/scripts/deploy.sh",
                 "deploy/scripts/current-capacity.sh", "deploy/scripts/azd-preprovision.sh",
                 "deploy/runner/watch-evictions.sh", "deploy/scripts/github-webhook.sh",
                 "deploy/checks/install-tools.sh", ".ci/run", "src/test/tls/make-test-tls.sh", "bench/lib.sh",

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the check tools the build installs (deploy/checks/install-tools.sh): cloud-init, ShellCheck,
- * python3 with PyYAML. A missing tool fails the test that needs it, with the reason.
+ * python3 with PyYAML, logrotate. A missing tool fails the test that needs it, with the reason.
  */
 final class Tools {
     static final Path ROOT = Path.of("").toAbsolutePath();

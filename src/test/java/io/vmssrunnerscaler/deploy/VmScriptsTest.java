@@ -113,7 +113,8 @@ class VmScriptsTest {
                 "ACME_EMAIL", "ops@example.com", "WEBHOOK_PORT", "443", "SERVICE_PORT", "8080"));
         env.put("SCALER_ARTIFACT_URL", artifact.toUri().toString());
         for (String[] file : new String[][] {{"INSTALL_SCALER_SH_B64", "install-scaler.sh"}, {"RUN_SCALER_SH_B64", "run-scaler.sh"},
-                {"SERVICE_UNIT_B64", "vmss-runner-scaler.service"}, {"CADDYFILE_B64", "Caddyfile"}}) {
+                {"SERVICE_UNIT_B64", "vmss-runner-scaler.service"}, {"CADDYFILE_B64", "Caddyfile"},
+                {"LOGROTATE_CONF_B64", "logrotate.conf"}}) {
             env.put(file[0], b64(Files.readString(Tools.DEPLOY.resolve("scaler").resolve(file[1]))));
         }
 
@@ -129,6 +130,13 @@ class VmScriptsTest {
                 && caddy.contains("reverse_proxy 127.0.0.1:8080") && caddy.contains("handle /github/webhook {")
                 && caddy.contains("respond 404") && !caddy.contains("__"), caddy);
         assertTrue(Files.isExecutable(root.resolve("opt/vmss-runner-scaler/run-scaler.sh")));
+        // the service's log file is there for systemd to append to, readable by the monitoring agent, and rotated
+        Path logFile = root.resolve("var/log/vmss-runner-scaler/scaler.json");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(logFile)));
+        assertEquals(Files.readString(Tools.DEPLOY.resolve("scaler/logrotate.conf")),
+                Files.readString(root.resolve("etc/logrotate.d/vmss-runner-scaler")));
+        // without a remote-write URL no metrics agent is installed or started
+        assertFalse(Files.exists(root.resolve("etc/systemd/system/vmss-scaler-metrics.service")));
         assertEquals("daemon-reload\nenable vmss-runner-scaler.service\nrestart vmss-runner-scaler.service\n"
                 + "reload-or-restart caddy.service\n", Files.readString(calls));
 
