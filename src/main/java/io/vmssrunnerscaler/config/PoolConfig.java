@@ -10,15 +10,18 @@ import java.util.OptionalInt;
 /** One pool: {@code scaler.pools.<name>.*}. */
 public interface PoolConfig {
 
-    /** Runner labels; a job is routed to the pool whose labels cover the job's. {@code self-hosted} is implied. */
-    List<String> labels();
+    /**
+     * Runner labels; a job is routed to the pool whose labels cover the job's. {@code self-hosted} is implied.
+     * Required: optional here only so that a missing one is reported with every other problem at once.
+     */
+    Optional<List<String>> labels();
 
     /** Instances kept even with no demand (at least 1 when no webhook is configured). */
     @WithDefault("0")
     int min();
 
-    /** Most instances the scale set may have. */
-    int max();
+    /** Most instances the scale set may have. Required (see {@link #labels()}). */
+    OptionalInt max();
 
     /** Keep this percentage of busy plus queued free on top of it (the original design's rule). */
     @WithDefault("25")
@@ -98,8 +101,8 @@ public interface PoolConfig {
     @WithDefault("30m")
     Duration evictionCooldown();
 
-    /** Where runners register: a repository {@code owner/name} or an organisation {@code org}. */
-    String scope();
+    /** Where runners register: a repository {@code owner/name} or an organisation {@code org}. Required. */
+    Optional<String> scope();
 
     /** Runner group for organisation runners. */
     @WithDefault("Default")
@@ -116,17 +119,17 @@ public interface PoolConfig {
 
     /** {@code scaler.pools.<name>.schedules.<id>.*}. */
     interface SchedulePeriod {
-        /** Days the period starts on: {@code mon-fri}, {@code sat,sun}, {@code daily}. */
-        String days();
+        /** Days the period starts on: {@code mon-fri}, {@code sat,sun}, {@code daily}. Required, as are the next three. */
+        Optional<String> days();
 
         /** Local start time, {@code HH:MM}. */
-        String start();
+        Optional<String> start();
 
         /** Local end time, {@code HH:MM} ({@code 24:00} for midnight); before the start, the period runs past midnight. */
-        String end();
+        Optional<String> end();
 
         /** IANA time zone name the times are in, such as {@code Europe/Berlin}. */
-        String timezone();
+        Optional<String> timezone();
 
         /** The pool's min while the period is in force. */
         OptionalInt min();

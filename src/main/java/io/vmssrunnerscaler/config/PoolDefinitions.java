@@ -47,7 +47,7 @@ public final class PoolDefinitions {
         List<Pool> pools = new ArrayList<>();
         checkService(config, production, problems);
         if (config.pools().isEmpty()) {
-            problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.max and .scope"));
+            problems.add(problem("scaler.pools", "no pool is configured; define at least scaler.pools.<name>.labels, .max and .scope"));
         }
         Map<String, String> scaleSetOwners = new HashMap<>();
         Map<String, String> prefixOwners = new HashMap<>();
@@ -239,14 +239,21 @@ public final class PoolDefinitions {
         }
     }
 
+    /** The pool's max; 0 when missing, which {@link #checkPool} reports. */
+    static int maxOf(PoolConfig pool) {
+        return pool.max().orElse(0);
+    }
+
     private static void checkPool(ScalerConfig.Cloud cloud, String prefix, PoolConfig pool, List<String> problems) {
-        if (pool.max() < 1) {
-            problems.add(problem(prefix + "max", "must be at least 1, got " + pool.max()));
+        if (pool.max().isEmpty()) {
+            problems.add(problem(prefix + "max", "is required: the most instances the pool may have"));
+        } else if (maxOf(pool) < 1) {
+            problems.add(problem(prefix + "max", "must be at least 1, got " + maxOf(pool)));
         }
         if (pool.min() < 0) {
             problems.add(problem(prefix + "min", "must not be negative, got " + pool.min()));
-        } else if (pool.min() > pool.max()) {
-            problems.add(problem(prefix + "min", "must not exceed max (" + pool.max() + "), got " + pool.min()));
+        } else if (pool.max().isPresent() && pool.min() > maxOf(pool)) {
+            problems.add(problem(prefix + "min", "must not exceed max (" + maxOf(pool) + "), got " + pool.min()));
         }
         if (pool.rerunsPerHour() < 0 || pool.rerunsPerHour() > 10000) {
             problems.add(problem(prefix + "reruns-per-hour", "must be between 0 and 10000, got " + pool.rerunsPerHour()));
@@ -267,7 +274,9 @@ public final class PoolDefinitions {
         if (afterJob(pool.afterJob()).isEmpty()) {
             problems.add(problem(prefix + "after-job", "must be reimage-or-delete or delete, got '" + pool.afterJob() + "'"));
         }
-        if (pool.labels().stream().allMatch(String::isBlank)) {
+        if (pool.labels().isEmpty()) {
+            problems.add(problem(prefix + "labels", "is required: the runner labels the pool serves, such as linux,x64"));
+        } else if (pool.labels().get().stream().allMatch(String::isBlank)) {
             problems.add(problem(prefix + "labels", "must name at least one label"));
         }
         positive(prefix + "boot-timeout", pool.bootTimeout(), problems);
@@ -277,10 +286,14 @@ public final class PoolDefinitions {
         if (pool.idleCooldown().isNegative()) {
             problems.add(problem(prefix + "idle-cooldown", "must not be negative"));
         }
-        try {
-            RunnerScope.parse(pool.scope());
-        } catch (IllegalArgumentException e) {
-            problems.add(problem(prefix + "scope", e.getMessage()));
+        if (pool.scope().isEmpty()) {
+            problems.add(problem(prefix + "scope", "is required: where runners register, owner/repo or an organisation"));
+        } else {
+            try {
+                RunnerScope.parse(pool.scope().get());
+            } catch (IllegalArgumentException e) {
+                problems.add(problem(prefix + "scope", e.getMessage()));
+            }
         }
         List<PoolConfig.Member> members = pool.scaleSets().orElse(List.of());
         if (members.isEmpty()) {
@@ -322,13 +335,13 @@ public final class PoolDefinitions {
         List<PoolConfig.Member> members = config.scaleSets().orElse(List.of());
         if (members.isEmpty()) {
             return List.of(new ScaleSetEntry("scaler.pools." + pool + ".scale-set.", refOf(config.scaleSet(), pool),
-                    config.scaleSet(), config.max(), false, OptionalInt.empty()));
+                    config.scaleSet(), maxOf(config), false, OptionalInt.empty()));
         }
         List<ScaleSetEntry> entries = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             PoolConfig.Member m = members.get(i);
             entries.add(new ScaleSetEntry("scaler.pools." + pool + ".scale-sets[" + i + "].", refOf(m, pool), m,
-                    m.max().orElse(config.max()), m.drain(), m.max()));
+                    m.max().orElse(maxOf(config)), m.drain(), m.max()));
         }
         return entries;
     }
@@ -340,7 +353,7 @@ public final class PoolDefinitions {
     private static Pool toPool(String name, PoolConfig pool, ScaleSetEntry e, boolean spans, boolean firstServing) {
         Set<String> labels = new LinkedHashSet<>();
         labels.add(IMPLICIT_LABEL);
-        pool.labels().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
+        pool.labels().orElseThrow().stream().filter(l -> !l.isBlank()).map(String::trim).forEach(labels::add);
         String loopName = spans ? Pool.memberName(name, e.ref().name()) : name;
         int min = e.drain() || !firstServing ? 0 : Math.min(pool.min(), e.max());
         PoolSpec spec = new PoolSpec(loopName, labels, min, e.max(), pool.freePercent(),
@@ -350,7 +363,7 @@ public final class PoolDefinitions {
         String prefix = e.config().computerNamePrefix().map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .orElse(Pool.defaultRunnerNamePrefix(e.ref().name()));
         LossPolicy losses = new LossPolicy(pool.rerunLostJobs(), pool.rerunsPerHour());
-        return new Pool(spec, RunnerScope.parse(pool.scope()), pool.runnerGroup(), e.ref(), prefix, name, e.drain(), losses);
+        return new Pool(spec, RunnerScope.parse(pool.scope().orElseThrow()), pool.runnerGroup(), e.ref(), prefix, name, e.drain(), losses);
     }
 
     private static ScaleSetRef refOf(PoolConfig.ScaleSet s, String pool) {

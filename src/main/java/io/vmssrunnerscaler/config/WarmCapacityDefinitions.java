@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,9 +27,10 @@ final class WarmCapacityDefinitions {
     private WarmCapacityDefinitions() {}
 
     static void check(String prefix, PoolConfig pool, List<String> problems) {
-        if (pool.minIdle() < 0 || pool.minIdle() > pool.max()) {
+        int max = pool.max().orElse(Integer.MAX_VALUE); // a missing max is reported on its own
+        if (pool.minIdle() < 0 || pool.minIdle() > max) {
             problems.add(PoolDefinitions.problem(prefix + "min-idle",
-                    "must be between 0 and max (" + pool.max() + "), got " + pool.minIdle()));
+                    "must be between 0 and max (" + max + "), got " + pool.minIdle()));
         }
         PoolConfig.AdaptiveIdle adaptive = pool.adaptiveIdle();
         if (adaptive.window().toMinutes() < 1) {
@@ -72,20 +74,25 @@ final class WarmCapacityDefinitions {
     private static SchedulePeriod period(String key, String id, PoolConfig.SchedulePeriod c, PoolConfig pool,
             List<String> problems) {
         int before = problems.size();
-        Set<DayOfWeek> days = days(c.days(), key + "days", problems);
-        LocalTime start = time(c.start(), false, key + "start", problems);
-        LocalTime end = time(c.end(), true, key + "end", problems);
+        Optional<String> daysText = required(c.days(), key + "days", "such as mon-fri, sat,sun or daily", problems);
+        Optional<String> startText = required(c.start(), key + "start", "a local time HH:MM", problems);
+        Optional<String> endText = required(c.end(), key + "end", "a local time HH:MM", problems);
+        Optional<String> zoneText = required(c.timezone(), key + "timezone", "an IANA time zone such as Europe/Berlin",
+                problems);
+        Set<DayOfWeek> days = daysText.map(d -> days(d, key + "days", problems)).orElse(Set.of());
+        LocalTime start = startText.map(t -> time(t, false, key + "start", problems)).orElse(LocalTime.MIDNIGHT);
+        LocalTime end = endText.map(t -> time(t, true, key + "end", problems)).orElse(LocalTime.NOON);
         ZoneId zone = ZoneId.of("UTC");
         try {
-            zone = ZoneId.of(c.timezone().trim());
+            zone = ZoneId.of(zoneText.orElse("UTC").trim());
         } catch (DateTimeException e) {
             problems.add(PoolDefinitions.problem(key + "timezone", "must be an IANA time zone such as Europe/Berlin, got '"
-                    + c.timezone() + "'"));
+                    + zoneText.orElse("") + "'"));
         }
-        if (start.equals(end) && !end.equals(LocalTime.MIDNIGHT)) {
-            problems.add(PoolDefinitions.problem(key + "end", "must differ from start (" + c.start() + ")"));
+        if (startText.isPresent() && endText.isPresent() && start.equals(end) && !end.equals(LocalTime.MIDNIGHT)) {
+            problems.add(PoolDefinitions.problem(key + "end", "must differ from start (" + startText.get() + ")"));
         }
-        int max = c.max().orElse(pool.max());
+        int max = c.max().orElse(pool.max().orElse(Integer.MAX_VALUE));
         if (max < 1) {
             problems.add(PoolDefinitions.problem(key + "max", "must be at least 1, got " + max));
         }
@@ -110,6 +117,15 @@ final class WarmCapacityDefinitions {
             return null;
         }
         return new SchedulePeriod(id, days, start, end, zone, c.min(), c.minIdle(), c.max(), c.freePercent());
+    }
+
+    /** The value, or empty with the key reported as missing. */
+    private static Optional<String> required(Optional<String> value, String key, String what, List<String> problems) {
+        if (value.filter(v -> !v.isBlank()).isEmpty()) {
+            problems.add(PoolDefinitions.problem(key, "is required: " + what));
+            return Optional.empty();
+        }
+        return value;
     }
 
     /** {@code mon-fri}, {@code sat,sun}, {@code fri-mon} (ranges wrap over the weekend), {@code daily}. */

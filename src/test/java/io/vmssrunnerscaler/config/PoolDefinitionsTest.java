@@ -267,8 +267,20 @@ class PoolDefinitionsTest {
     }
 
     @Test
+    void aPoolMissingItsRequiredKeysReportsThemAllInOneFormat() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(
+                config(Map.of("scaler.cloud", "simulated", "scaler.pools.linux.min", "1"))));
+        assertEquals(List.of(
+                "scaler.pools.linux.max (SCALER_POOLS_LINUX_MAX): is required: the most instances the pool may have",
+                "scaler.pools.linux.labels (SCALER_POOLS_LINUX_LABELS): is required: the runner labels the pool serves, such as linux,x64",
+                "scaler.pools.linux.scope (SCALER_POOLS_LINUX_SCOPE): is required: where runners register, owner/repo or an organisation"),
+                e.problems());
+        assertTrue(e.getMessage().startsWith("Invalid configuration (3 problems); the scaler did not start:\n  - "), e.getMessage());
+    }
+
+    @Test
     void noPoolAtAllIsAnError() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PoolDefinitions.from(config(Map.of("scaler.cloud", "simulated"))));
-        assertEquals(List.of("scaler.pools (SCALER_POOLS): no pool is configured; define at least scaler.pools.<name>.max and .scope"), e.problems());
+        assertEquals(List.of("scaler.pools (SCALER_POOLS): no pool is configured; define at least scaler.pools.<name>.labels, .max and .scope"), e.problems());
     }
 }

@@ -115,10 +115,17 @@ class WarmCapacityDefinitionsTest {
     }
 
     @Test
-    void aPeriodWithoutItsTimesOrZoneIsRefusedByTheMapping() {
+    void aPeriodWithoutItsTimesOrZoneIsReportedWithTheOtherProblems() {
         Map<String, String> p = office();
         p.remove("scaler.pools.linux.schedules.office.timezone");
-        RuntimeException e = assertThrows(RuntimeException.class, () -> PoolDefinitionsTest.config(p));
-        assertTrue(e.getMessage().contains("scaler.pools.linux.schedules.office.timezone"), e.getMessage());
+        p.remove("scaler.pools.linux.schedules.office.start");
+        p.put("scaler.pools.linux.min-idle", "-1");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> PoolDefinitions.from(PoolDefinitionsTest.config(p)));
+        assertEquals(List.of(
+                "scaler.pools.linux.min-idle (SCALER_POOLS_LINUX_MIN_IDLE): must be between 0 and max (20), got -1",
+                "scaler.pools.linux.schedules.office.start (SCALER_POOLS_LINUX_SCHEDULES_OFFICE_START): is required: a local time HH:MM",
+                "scaler.pools.linux.schedules.office.timezone (SCALER_POOLS_LINUX_SCHEDULES_OFFICE_TIMEZONE): is required: "
+                        + "an IANA time zone such as Europe/Berlin"), e.problems());
     }
 }

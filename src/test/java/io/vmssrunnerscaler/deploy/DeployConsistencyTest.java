@@ -127,12 +127,12 @@ class DeployConsistencyTest {
         where.put("SCALER_AZURE_KEY_VAULT_OPERATOR_TOKEN_SECRET", c -> c.azure().keyVault().operatorTokenSecret());
         where.put("SCALER_GITHUB_API_URL", c -> c.github().apiUrl());
         where.put("SCALER_RUNNERS_ALLOWED_NETWORKS", c -> String.join(",", c.runners().allowedNetworks()));
-        where.put("SCALER_POOLS_LINUX_LABELS", c -> String.join(",", c.pools().get("linux").labels()));
+        where.put("SCALER_POOLS_LINUX_LABELS", c -> String.join(",", c.pools().get("linux").labels().orElseThrow()));
         where.put("SCALER_POOLS_LINUX_MIN", c -> c.pools().get("linux").min());
-        where.put("SCALER_POOLS_LINUX_MAX", c -> c.pools().get("linux").max());
+        where.put("SCALER_POOLS_LINUX_MAX", c -> c.pools().get("linux").max().getAsInt());
         where.put("SCALER_POOLS_LINUX_FREE_PERCENT", c -> c.pools().get("linux").freePercent());
         where.put("SCALER_POOLS_LINUX_MIN_IDLE", c -> c.pools().get("linux").minIdle());
-        where.put("SCALER_POOLS_LINUX_SCOPE", c -> c.pools().get("linux").scope());
+        where.put("SCALER_POOLS_LINUX_SCOPE", c -> c.pools().get("linux").scope().orElse(null));
         where.put("SCALER_POOLS_LINUX_RUNNER_GROUP", c -> c.pools().get("linux").runnerGroup());
         where.put("SCALER_POOLS_LINUX_RERUN_LOST_JOBS", c -> c.pools().get("linux").rerunLostJobs());
         where.put("SCALER_POOLS_LINUX_SCALE_SET_SUBSCRIPTION", c -> c.pools().get("linux").scaleSet().subscription().orElse(null));
