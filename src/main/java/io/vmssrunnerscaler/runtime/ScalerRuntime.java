@@ -158,10 +158,11 @@ public class ScalerRuntime {
         if (w.enabled()) {
             workload.start();
             workload.startBursts(w.burstSize(), Duration.ofSeconds(3), w.burstInterval());
-            LOG.infof("simulator: demo workload on (%.1f jobs/min, bursts of %d every %s)", w.jobsPerMinute(),
-                    w.burstSize(), w.burstInterval());
+            LOG.infof("simulator: demo workload on (%.1f jobs/min, bursts of %d every %ds); add jobs with POST /sim/jobs",
+                    w.jobsPerMinute(), w.burstSize(), w.burstInterval().toSeconds());
         }
-        LOG.info("simulator: scaler runs against a simulated VM Scale Set and GitHub (scaler.cloud=simulated)");
+        LOG.info("simulator: scaler runs against a simulated VM Scale Set and GitHub (scaler.cloud=simulated); nothing in "
+                + "Azure or GitHub is touched");
     }
 
     /**
@@ -321,8 +322,9 @@ public class ScalerRuntime {
         if (key.isPresent()) {
             return key.get().getBytes(StandardCharsets.UTF_8);
         }
-        LOG.warn("scaler.runners.hook-token-key is not set: using a random key; a restart invalidates the hook tokens "
-                + "of running VMs (their hooks then fail harmlessly, and jobs are still seen through webhooks)");
+        // Only the simulator gets here (azure mode reads the key from Key Vault), and its VMs go with
+        // the process, so a random key costs nothing: no warning.
+        LOG.debug("scaler.runners.hook-token-key is not set: the simulator's runners get hook tokens under a random key");
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         return random;
