@@ -6,8 +6,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +72,20 @@ public final class SimWorkload {
 
     public void stop() {
         world.time().schedule(Duration.ZERO, () -> running = false);
+    }
+
+    /**
+     * Why no simulated runner could take a job with these labels, or empty when a scale set's
+     * labels cover them (the scaler's own routing rule). Empty labels are drawn from the mix.
+     */
+    public Optional<String> unserved(Set<String> labels) {
+        if (labels.isEmpty() || scaleSets.stream().anyMatch(s -> s.labels().containsAll(lower(labels)))) {
+            return Optional.empty();
+        }
+        return Optional.of("no pool serves labels " + new TreeSet<>(lower(labels))
+                + ": a job runs only where a pool's labels cover all of its own; the pools here have "
+                + scaleSets.stream().map(s -> new TreeSet<>(s.labels()).toString()).distinct()
+                        .collect(Collectors.joining(", ")));
     }
 
     /** Submits {@code count} jobs at once, with these labels (or drawn from the mix when empty). */

@@ -82,7 +82,7 @@ class OperatorEndpointsTest {
     void theRightTokenOpensThePoolsTheMetricsAndTheSimulator() {
         withToken().get("/pools").then().statusCode(200).body("[0].name", equalTo("linux"));
         withToken().get("/pools/linux").then().statusCode(200).body("name", equalTo("linux"));
-        withToken().get("/sim/summary").then().statusCode(200).body("queued", equalTo(0));
+        withToken().get("/sim/summary").then().statusCode(200).body("submitted", equalTo(0));
         given().config(Operator.quiet()).header("Authorization", "bearer " + OperatorTokenProfile.TOKEN).get("/pools").then().statusCode(200);
         given().get("/pools"); // one refusal at least, counted
         given().header("Authorization", "Bearer wrong").get("/pools");

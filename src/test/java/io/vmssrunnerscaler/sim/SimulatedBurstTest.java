@@ -58,11 +58,41 @@ class SimulatedBurstTest {
     }
 
     @Test
-    void badBurstsAreRefusedWithAReason() {
-        given().contentType("application/json").body("{\"count\":0}").post("/sim/jobs").then().statusCode(400);
-        given().contentType("application/json").body("{\"count\":5000}").post("/sim/jobs").then().statusCode(400);
-        given().contentType("application/json").body("{\"count\":1,\"durationSeconds\":-1}").post("/sim/jobs").then().statusCode(400);
-        given().contentType("application/json").body("{not json").post("/sim/jobs").then().statusCode(400);
+    void badBurstsAreRefusedWithAReasonAndSubmitNothing() {
+        SimEventLog log = runtime.world().orElseThrow().log();
+        long before = log.of(SimEvent.Kind.JOB_QUEUED).size();
+        refused("{\"count\":0}", "invalid", "count must be between 1 and 1000, got 0");
+        refused("{\"count\":5000}", "invalid", "count must be between 1 and 1000, got 5000");
+        refused("{\"count\":1,\"durationSeconds\":0}", "invalid", "durationSeconds must be between 1 and 86400, got 0");
+        refused("{\"count\":1,\"durationSeconds\":-1}", "invalid", "durationSeconds must be between 1 and 86400, got -1");
+        refused("{\"count\":1,\"duration\":5}", "invalid", "unknown field 'duration': the fields are count, labels and durationSeconds");
+        refused("{not json", "invalid", "the body is not a burst of jobs");
+        refused("", "invalid", "a JSON object is needed");
+        refused("null", "invalid", "a JSON object is needed, not null");
+        refused("{\"count\":\"many\"}", "invalid", "the body is not a burst of jobs");
+        refused("{\"count\":2,\"labels\":[\"self-hosted\",\"gpu\"]}", "unserved",
+                "no pool serves labels [gpu, self-hosted]: a job runs only where a pool's labels cover all of its own;"
+                        + " the pools here have [linux, self-hosted, x64]");
+        assertEquals(before, log.of(SimEvent.Kind.JOB_QUEUED).size(), "a refused burst submits no job");
+
+        given().contentType("application/json").body("{\"count\":1,\"labels\":[\"Linux\"],\"durationSeconds\":1}")
+                .post("/sim/jobs").then().statusCode(202).body("outcome", equalTo("accepted"))
+                .body("reason", equalTo("1 job(s) submitted")).body("burst.count", equalTo(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.of(SimEvent.Kind.JOB_QUEUED).size() == before + 1);
+    }
+
+    private static void refused(String body, String outcome, String reason) {
+        given().contentType("application/json").body(body).post("/sim/jobs").then().statusCode(400)
+                .contentType("application/json").body("outcome", equalTo(outcome))
+                .body("reason", org.hamcrest.Matchers.startsWith(reason));
+    }
+
+    @Test
+    void summaryNamesItsCountersApartFromThePools() {
+        given().get("/sim/summary").then().statusCode(200)
+                .body("submitted", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("waiting", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("queued")));
     }
 
     private PoolLoop pool() {
