@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.github.WorkflowJob;
 import io.vmssrunnerscaler.identity.AttestedInstance;
 import io.vmssrunnerscaler.shell.AdminOutcome;
 import io.vmssrunnerscaler.shell.ConfigAnswer;
+import io.vmssrunnerscaler.shell.Convergence;
 import io.vmssrunnerscaler.shell.IntakeOutcome;
 import io.vmssrunnerscaler.shell.JobIntake;
 import io.vmssrunnerscaler.shell.JobJourneys;
@@ -17,6 +18,7 @@ import io.vmssrunnerscaler.shell.Reconciler;
 import io.vmssrunnerscaler.shell.RunnerIdentity;
 import io.vmssrunnerscaler.shell.Scaler;
 import io.vmssrunnerscaler.shell.SpanningPool;
+import io.vmssrunnerscaler.shell.UnservedDemand;
 import io.vmssrunnerscaler.shell.WaitingJob;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -123,6 +125,16 @@ class RunningScaler implements JobIntake, PoolDirectory, PoolAdmin {
     @Override
     public List<WaitingJob> waitingJobs(String loop) {
         return scaler().map(s -> s.waitingJobs(loop)).orElse(List.of());
+    }
+
+    @Override
+    public Optional<Convergence> convergence(String loop) {
+        return scaler().flatMap(s -> s.convergence(loop));
+    }
+
+    @Override
+    public List<UnservedDemand.LabelSet> unservedDemand() {
+        return scaler().map(Scaler::unservedDemand).orElse(List.of());
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Turns deliveries and runner calls into pool events: verifies nothing (the HTTP layer does),
@@ -20,6 +21,7 @@ import java.util.Optional;
  */
 public final class Intake implements JobIntake {
     private final LostJobs lostJobs;
+    private final UnservedDemand unserved;
     private final List<PoolLoop> loops;
     private final List<SpanningPool> pools;
     private final LabelRouter router;
@@ -28,8 +30,9 @@ public final class Intake implements JobIntake {
     private final boolean registrationTokens;
 
     public Intake(Collection<PoolLoop> loops, List<SpanningPool> pools, GitHubPort gitHub, boolean registrationTokens,
-            LostJobs lostJobs) {
+            LostJobs lostJobs, UnservedDemand unserved) {
         this.lostJobs = lostJobs;
+        this.unserved = unserved;
         this.registrationTokens = registrationTokens;
         this.loops = List.copyOf(loops);
         this.pools = pools;
@@ -53,6 +56,10 @@ public final class Intake implements JobIntake {
                     .or(() -> pool.map(p -> p.route(job.jobId())));
             default -> Optional.empty();
         };
+        if (loop.isEmpty() && (action.equals("queued") || action.equals("waiting"))) {
+            unserved.record(job, pools.stream().map(p -> p.name() + " " + new TreeSet<>(p.members().get(0).pool().labels()))
+                    .toList().toString());
+        }
         if (loop.isEmpty()) {
             return new IntakeOutcome.Ignored(switch (action) {
                 case "queued", "waiting", "in_progress", "completed" -> "no pool has labels " + job.labels();

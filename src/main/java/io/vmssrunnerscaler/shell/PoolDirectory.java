@@ -30,6 +30,12 @@ public interface PoolDirectory {
     /** The jobs waiting in this loop (by its name), oldest first, with the stage each is in and what holds it up. */
     List<WaitingJob> waitingJobs(String loop);
 
+    /** Why this loop's (by its name) live instances differ from its desired count; empty when they do not. */
+    Optional<Convergence> convergence(String loop);
+
+    /** Label sets of queued jobs that no pool serves, most recently seen first. */
+    List<UnservedDemand.LabelSet> unservedDemand();
+
     /** A pool's recent stage durations and scale-set calls (by the pool's name). */
     JobJourneys.PoolLatency latency(String pool);
 

@@ -23,6 +23,7 @@ public final class Scaler implements PoolDirectory, PoolAdmin {
     private final LostJobs lostJobs;
     private final JobJourneys journeys;
     private final PoolControls controls;
+    private final UnservedDemand unserved;
     private volatile boolean busyRestored;
 
     public Scaler(Collection<Pool> pools, ShellContext context, Function<Pool, PoolListener> listeners) {
@@ -55,7 +56,8 @@ public final class Scaler implements PoolDirectory, PoolAdmin {
                 .map(p -> new PoolLoop(p, context, both(listeners.apply(p), journeys.listener(p)),
                         lost -> lostJobs.lost(p, lost))).toList();
         this.pools = SpanningPool.of(loops, context.time());
-        this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens(), lostJobs);
+        this.unserved = new UnservedDemand(context.time());
+        this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens(), lostJobs, unserved);
         this.reconciler = new Reconciler(loops, context, reconcile, reconcileListener);
         this.controls = new PoolControls(this.pools, loops);
     }
@@ -191,6 +193,16 @@ public final class Scaler implements PoolDirectory, PoolAdmin {
     @Override
     public List<WaitingJob> waitingJobs(String loop) {
         return loop(loop).map(l -> WaitingJobs.of(l, journeys, context.time().now())).orElse(List.of());
+    }
+
+    @Override
+    public Optional<Convergence> convergence(String loop) {
+        return loop(loop).flatMap(l -> Convergence.of(l, context.time().now()));
+    }
+
+    @Override
+    public List<UnservedDemand.LabelSet> unservedDemand() {
+        return unserved.labelSets();
     }
 
     @Override

@@ -34,7 +34,8 @@ public final class WaitingJobs {
                 .toList();
         String capacityStage = s.operations().stream().anyMatch(o -> o.kind() == Operation.Kind.SET_CAPACITY)
                 && loop.capacityHeldSince().isEmpty() ? WaitingJob.PROVISIONING : WaitingJob.CAPACITY;
-        String reason = capacityStage.equals(WaitingJob.CAPACITY) ? heldBy(loop, s, now).orElse(null) : null;
+        String reason = capacityStage.equals(WaitingJob.CAPACITY) ? heldBy(loop, s, now).map(Hold::reason).orElse(null)
+                : null;
         List<WaitingJob> waiting = new ArrayList<>();
         int next = 0;
         for (Map.Entry<Long, PoolState.QueuedJob> e : jobs) {
@@ -76,30 +77,33 @@ public final class WaitingJobs {
         return all;
     }
 
+    /** What keeps capacity from being asked for, and when that ends by itself (null when it does not). */
+    record Hold(String reason, Instant until) {}
+
     /** What keeps capacity from being asked for now, if anything. */
-    static Optional<String> heldBy(PoolLoop loop, PoolState s, Instant now) {
+    static Optional<Hold> heldBy(PoolLoop loop, PoolState s, Instant now) {
         Sizing sizing = s.sizing();
         if (s.paused()) {
-            return Optional.of("paused by an operator: no new capacity");
+            return Optional.of(new Hold("paused by an operator: no new capacity", null));
         }
         if (loop.pool().draining()) {
-            return Optional.of("scale set draining: it takes no new capacity");
+            return Optional.of(new Hold("scale set draining: it takes no new capacity", null));
         }
         Optional<PoolState.GrowthRefusal> refusal = s.growthRefusal().filter(r -> now.isBefore(r.until()))
                 .or(() -> s.evictionHoldAt(now));
         if (refusal.isPresent()) {
-            return Optional.of("capacity refused: " + refusal.get().code() + " (" + refusal.get().reason()
-                    + "); asked again after " + refusal.get().until());
+            return Optional.of(new Hold("capacity refused: " + refusal.get().code() + " (" + refusal.get().reason()
+                    + "); asked again after " + refusal.get().until(), refusal.get().until()));
         }
         if (now.isBefore(s.backoffUntil())) {
-            return Optional.of("scale set backing off after " + s.consecutiveFailures() + " failed call(s) until "
-                    + s.backoffUntil());
+            return Optional.of(new Hold("scale set backing off after " + s.consecutiveFailures()
+                    + " failed call(s) until " + s.backoffUntil(), s.backoffUntil()));
         }
         if (s.live() >= sizing.max()) {
-            return Optional.of("pool at max (" + sizing.max() + ")");
+            return Optional.of(new Hold("pool at max (" + sizing.max() + ")", null));
         }
         if (loop.capacityHeldSince().isPresent()) {
-            return Optional.of("waiting for Azure budget since " + loop.capacityHeldSince().get());
+            return Optional.of(new Hold("waiting for Azure budget since " + loop.capacityHeldSince().get(), null));
         }
         return Optional.empty();
     }

@@ -45,6 +45,7 @@ public class PoolResource {
 
     private PoolView view(PoolLoop loop) {
         return PoolView.of(loop.pool(), loop.state(), directory.lostJobs(loop.pool().name()),
-                directory.waitingJobs(loop.pool().name()), Instant.now());
+                directory.waitingJobs(loop.pool().name()), directory.convergence(loop.pool().name()).orElse(null),
+                Instant.now());
     }
 }

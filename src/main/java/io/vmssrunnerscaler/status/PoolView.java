@@ -6,6 +6,7 @@ import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.engine.Sizing;
 import io.vmssrunnerscaler.pool.Pool;
+import io.vmssrunnerscaler.shell.Convergence;
 import io.vmssrunnerscaler.shell.LostJobs;
 import io.vmssrunnerscaler.shell.WaitingJob;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
  * named in {@code period} (null outside every period), or the pool's own, under an operator's
  * {@code overrides} (null when none). {@code paused}: an operator paused it (for a pool over several
  * scale sets: all of them). {@code waitingJobs}: oldest first, with the stage each is in and what
- * holds it up.
+ * holds it up. {@code convergence}: why {@code live} differs from {@code desired} (null when equal).
  */
 public record PoolView(
         String name,
@@ -39,6 +40,7 @@ public record PoolView(
         int live,
         int busy,
         int queued,
+        Convergence convergence,
         List<InstanceView> instances,
         List<OperationView> operations,
         FailureView lastFailure,
@@ -102,12 +104,12 @@ public record PoolView(
     public record GrowthRefusalView(String code, String reason, int inARow, Instant at, Instant until) {}
 
     public static PoolView of(Pool pool, PoolState s, List<LostJobs.LostJob> lost, List<WaitingJob> waiting,
-            Instant now) {
+            Convergence convergence, Instant now) {
         Sizing sizing = s.sizing();
         int lastHour = (int) s.evictions().stream().filter(at -> at.isAfter(now.minus(java.time.Duration.ofHours(1)))).count();
         return new PoolView(pool.name(), pool.scope().toString(), new TreeSet<>(pool.labels()), pool.scaleSet().name(),
                 sizing.min(), sizing.minIdle(), sizing.max(), sizing.freePercent(),
-                sizing.period().isEmpty() ? null : sizing.period(), IdleTargetView.of(s.idleTarget()), s.desired(), s.live(), s.busy(), s.queued().size(),
+                sizing.period().isEmpty() ? null : sizing.period(), IdleTargetView.of(s.idleTarget()), s.desired(), s.live(), s.busy(), s.queued().size(), convergence,
                 s.instances().values().stream().map(PoolView::instance).toList(),
                 s.operations().stream().map(PoolView::operation).toList(),
                 s.lastFailure().map(f -> new FailureView(f.kind().name(), f.reason(), f.at())).orElse(null),
@@ -126,7 +128,7 @@ public record PoolView(
                 sum(members, PoolView::min), sum(members, PoolView::minIdle), sum(members, PoolView::max),
                 first.freePercent(), first.period(), first.idleTarget(), sum(members, PoolView::desired),
                 sum(members, PoolView::live), sum(members, PoolView::busy), sum(members, PoolView::queued),
-                members.stream().flatMap(m -> m.instances().stream()).toList(),
+                convergence(members), members.stream().flatMap(m -> m.instances().stream()).toList(),
                 members.stream().flatMap(m -> m.operations().stream()).toList(),
                 members.stream().map(PoolView::lastFailure).filter(java.util.Objects::nonNull)
                         .max(java.util.Comparator.comparing(FailureView::at)).orElse(null),
@@ -136,6 +138,19 @@ public record PoolView(
                 List.copyOf(members), members.stream().allMatch(PoolView::paused), null,
                 members.stream().flatMap(m -> m.waitingJobs().stream())
                         .sorted(java.util.Comparator.comparing(WaitingJob::since)).toList());
+    }
+
+    /** The scale sets' reasons, each named, when the pool's sums differ; the earliest end of a hold. */
+    private static Convergence convergence(List<PoolView> members) {
+        int gap = sum(members, PoolView::live) - sum(members, PoolView::desired);
+        List<PoolView> apart = members.stream().filter(m -> m.convergence() != null).toList();
+        if (gap == 0 || apart.isEmpty()) {
+            return null;
+        }
+        return new Convergence(gap, String.join("; ", apart.stream()
+                .map(m -> m.scaleSet() + ": " + m.convergence().reason()).toList()),
+                apart.stream().map(m -> m.convergence().until()).filter(java.util.Objects::nonNull)
+                        .min(java.util.Comparator.naturalOrder()).orElse(null));
     }
 
     private static int sum(List<PoolView> views, java.util.function.ToIntFunction<PoolView> field) {

@@ -18,6 +18,8 @@ import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.engine.PoolState;
 import io.vmssrunnerscaler.github.GitHubHeaders;
 import io.vmssrunnerscaler.runtime.ScalerRuntime;
+import io.vmssrunnerscaler.shell.UnservedDemand;
+import io.vmssrunnerscaler.testing.LogCapture;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 /** POST /github/webhook with GitHub's own example payloads and every kind of bad delivery. */
@@ -94,6 +97,28 @@ class WebhookResourceTest {
         assertFalse(linux.queued().containsKey(601L), "a late queued for a completed job counts as demand");
         assertTrue(linux.instances().values().stream().noneMatch(i -> i.jobId() == 601L && i.phase() == Phase.BUSY),
                 "a late in_progress made an instance busy with a finished job");
+    }
+
+    @Test
+    void aQueuedJobThatNoPoolServesIsLoggedOnceAndShownAsUnservedDemand() {
+        List<String> log = LogCapture.during(List.of(UnservedDemand.class.getName()), Level.INFO, () -> {
+            for (long id : List.of(801L, 802L)) {
+                deliver("workflow_job", workflowJob("queued", id, null, "octo-org/app", "self-hosted", "Linux", "ARM64"))
+                        .statusCode(202).body("outcome", equalTo("ignored"))
+                        .body("reason", equalTo("no pool has labels [self-hosted, Linux, ARM64]"));
+            }
+        });
+        List<String> told = log.stream().filter(l -> l.contains("no pool serves labels [arm64, linux, self-hosted]")).toList();
+        assertEquals(1, told.size(), log.toString());
+        assertTrue(told.get(0).contains("job 801 of octo-org/app"), told.get(0));
+        given().get("/status/unserved").then().statusCode(200)
+                .body("labelSets.find { it.labels == ['arm64', 'linux', 'self-hosted'] }.jobs", equalTo(2))
+                .body("labelSets.find { it.labels == ['arm64', 'linux', 'self-hosted'] }.lastJobId", equalTo(802))
+                .body("labelSets.find { it.labels == ['arm64', 'linux', 'self-hosted'] }.lastRepository",
+                        equalTo("octo-org/app"));
+        for (String pool : List.of("linux", "gpu", "k8s")) {
+            assertFalse(state(pool).queued().containsKey(801L) || state(pool).queued().containsKey(802L), pool);
+        }
     }
 
     @Test
