@@ -1,7 +1,8 @@
 // Drives the scaler's status page in Debian's Chromium for StatusPageBrowserTest. Usage:
 //   node status-page.mjs <base URL>
 // then one command per line on stdin, one JSON answer per line on stdout:
-//   state               what the page shows now (pools, counts, waiting reasons, refusal, chart) and its errors
+//   state               what the page shows now (pools, counts, why live differs from desired, waiting reasons,
+//                       refusal, chart, jobs no pool serves) and its errors
 //   screenshot <path>   a PNG of the whole page
 //   quit
 import { chromium } from 'playwright-core';
@@ -40,11 +41,13 @@ for await (const line of lines) {
             queued: Number(text(s, '[data-field=queued]')),
             settings: text(s, '[data-field=settings]'),
             refusal: text(s, '[data-field=refusal]'),
+            convergence: text(s, '[data-field=convergence]'),
             reasons: [...s.querySelectorAll('[data-field=reason]')].map((r) => r.textContent).filter((r) => r),
             stages: [...s.querySelectorAll('[data-stage]')].map((r) => r.dataset.stage),
             charts: s.querySelectorAll('.uplot canvas').length,
             maxLiveShown: Math.max(...(status?.history[s.dataset.pool]?.live ?? [0])),
           })),
+          unserved: [...document.querySelectorAll('[data-unserved]')].map((r) => r.textContent),
         };
       });
       say({ ok: true, errors, ...shown });

@@ -1,4 +1,5 @@
-// The scaler's status page: polls GET /pools and GET /status/latency and draws each pool.
+// The scaler's status page: polls GET /pools, GET /status/latency and GET /status/unserved and draws each pool
+// and the jobs no pool serves.
 // No build step, no framework; every value from the server is inserted as text, never as HTML.
 'use strict';
 
@@ -7,7 +8,7 @@
   const interval = Math.max(100, Number(params.get('interval')) || 2000);
   const HISTORY = 300; // samples kept per pool for the chart
   const STAGES = ['webhook', 'scheduling', 'provisioning', 'boot', 'registration', 'assignment', 'run', 'recycle'];
-  const state = { history: {}, charts: {}, pools: [], latency: null, polls: 0 };
+  const state = { history: {}, charts: {}, pools: [], latency: null, unserved: null, polls: 0 };
   window.scalerStatus = state; // what the page has shown, for tests and the curious
 
   const el = (tag, attrs = {}, ...children) => {
@@ -77,7 +78,16 @@
     const names = Object.keys(phases).sort();
     if (names.length === 0) ph.append(el('span', { class: 'muted' }, 'none'));
     for (const name of names) ph.append(el('span', { 'data-phase': name }, `${name.toLowerCase()} ${phases[name]}`));
-    return [c, ph];
+    return [c, ph, convergence(pool)];
+  }
+
+  // Why live differs from desired: the cool-down, busy runners finishing, what holds growth back.
+  function convergence(pool) {
+    const c = pool.convergence;
+    if (!c) return null;
+    const until = c.until ? ` (until ${new Date(c.until).toLocaleTimeString()})` : '';
+    return el('p', { class: 'convergence', 'data-field': 'convergence' },
+      `live ${pool.live}, desired ${pool.desired}: ${c.reason}${until}`);
   }
 
   function refusal(pool) {
@@ -134,6 +144,22 @@
     return box;
   }
 
+  // Label sets of queued jobs that no pool serves: a misspelt label or a missing pool.
+  function unserved() {
+    const sets = (state.unserved && state.unserved.labelSets) || [];
+    if (sets.length === 0) return null;
+    const t = el('table', {}, el('tr', {}, el('th', {}, 'labels'), el('th', { class: 'num' }, 'jobs'),
+      el('th', {}, 'last seen'), el('th', {}, 'last job')));
+    for (const u of sets.slice(0, 20)) {
+      t.append(el('tr', { 'data-unserved': u.labels.join(',') }, el('td', {}, u.labels.join(', ')),
+        el('td', { class: 'num' }, u.jobs), el('td', {}, new Date(u.lastSeen).toLocaleTimeString()),
+        el('td', {}, `${u.lastRepository} #${u.lastJobId}`)));
+    }
+    return el('section', { class: 'unserved', 'data-field': 'unserved' }, el('h2', {}, 'Jobs no pool serves'),
+      el('p', { class: 'muted' }, 'A pool serves a job when its labels cover all of the job\u2019s; jobs for GitHub\u2019s own runners show here too.'),
+      t);
+  }
+
   function chart(pool, section, h) {
     const holder = el('div', { class: 'chart', 'data-field': 'chart' });
     section.append(holder);
@@ -167,15 +193,18 @@
       s.append(waiting(pool), latency(pool.name));
       sections.push(s);
     }
+    const u = unserved();
+    if (u) sections.push(u);
     main.replaceChildren(...sections);
   }
 
   async function poll() {
     try {
-      const [pools, latency] = await Promise.all([getJson('/pools'),
-        getJson('/status/latency').catch(() => null)]);
+      const [pools, latency, unservedDemand] = await Promise.all([getJson('/pools'),
+        getJson('/status/latency').catch(() => null), getJson('/status/unserved').catch(() => null)]);
       state.pools = pools;
       state.latency = latency;
+      state.unserved = unservedDemand;
       state.polls++;
       const now = Date.now();
       render(now);

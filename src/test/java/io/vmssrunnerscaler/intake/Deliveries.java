@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.UUID;
 
 /** Sends webhook deliveries the way GitHub does, signed with the test profile's secret. */
-final class Deliveries {
+public final class Deliveries {
     static final String SECRET = "It's a Secret to Everybody";
     private static final WebhookSignature SIGNATURE = new WebhookSignature(SECRET);
 
     private Deliveries() {}
 
-    static ValidatableResponse deliver(String event, String body) {
+    public static ValidatableResponse deliver(String event, String body) {
         return deliver(event, body, UUID.randomUUID().toString());
     }
 
@@ -38,7 +38,7 @@ final class Deliveries {
     }
 
     /** A whole workflow_job payload as GitHub sends it (the simulator's, held to GitHub's webhook schema). */
-    static String workflowJob(String action, long jobId, String runner, String repository, String... labels) {
+    public static String workflowJob(String action, long jobId, String runner, String repository, String... labels) {
         WorkflowJob job = new WorkflowJob(action, jobId, List.of(labels), runner, repository, repository.split("/")[0]);
         return new String(WorkflowJobDelivery.body(job), StandardCharsets.UTF_8);
     }

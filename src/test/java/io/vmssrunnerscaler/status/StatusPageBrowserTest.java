@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vmssrunnerscaler.intake.Deliveries;
 import io.vmssrunnerscaler.sim.RunningSimulation;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -82,13 +83,21 @@ class StatusPageBrowserTest {
         simulation.world().orElseThrow().refuseCapacity(scaleSet(), "OperationNotAllowed");
         burst(4, 30);
         JsonNode refused = awaitShown(s -> linux(s).path("refusal").asText().contains("OperationNotAllowed")
-                && linux(s).path("reasons").toString().contains("capacity refused"));
+                && linux(s).path("reasons").toString().contains("capacity refused")
+                && linux(s).path("convergence").asText().contains("capacity refused: OperationNotAllowed"));
         assertTrue(linux(refused).path("busy").asInt() >= 1, () -> "the idle runner took a job meanwhile: " + refused);
         ask("screenshot " + SCREENSHOT.toAbsolutePath());
         assertTrue(Files.size(SCREENSHOT) > 10_000, "a screenshot of the page");
 
         simulation.world().orElseThrow().refuseCapacity(scaleSet(), null);
         awaitShown(s -> linux(s).path("queued").asInt() == 0 && linux(s).path("refusal").isNull());
+
+        Deliveries.deliver("workflow_job", Deliveries.workflowJob("queued", 9901, null, "octo-org/app", "self-hosted", "gpu"))
+                .statusCode(202);
+        JsonNode unserved = awaitShown(s -> s.path("unserved").size() == 1);
+        assertTrue(unserved.path("unserved").get(0).asText().startsWith("gpu, self-hosted1"),
+                () -> "labels, then the job count: " + unserved.path("unserved"));
+        assertTrue(unserved.path("unserved").get(0).asText().endsWith("octo-org/app #9901"), unserved::toString);
     }
 
     private String scaleSet() {
