@@ -11,6 +11,8 @@
 # newly found id is deployed at once. GITHUB_APP_HOOK=true (a GitHub App's own webhook): none of
 # that, the App's webhook is used (deploy/README.md, "Missed deliveries"). ALERT_WAIT_THRESHOLD and
 # ALERT_EMAIL set the alert on waiting jobs (deploy/README.md, "Monitoring").
+# The scaler build: SCALER_ARTIFACT_URL, or a release of SCALER_RELEASE_REPO (SCALER_VERSION,
+# SCALER_BUILD), with SCALER_ARTIFACT_SHA256 or the .sha256 file beside it (scaler-artifact.sh).
 # Usage: deploy.sh what-if|create
 set -euo pipefail
 
@@ -23,6 +25,10 @@ capacity=$("$here/current-capacity.sh" "$group" "$scale_set")
 echo "runner scale set $scale_set: deploying with capacity $capacity"
 capacities=$("$here/current-capacity.sh" "$group")
 echo "runner scale sets of $group: deploying with capacities $capacities"
+# Where runners register (GITHUB_SCOPE) plays no part here: the build comes from a release repository.
+artifact_url=$("$here/scaler-artifact.sh" url)
+artifact_sha256=$("$here/scaler-artifact.sh" sha256)
+echo "scaler build: ${artifact_url%%\?*} (SHA-256 ${artifact_sha256:-not checked})"
 
 parameters=(
   "runnerScaleSetName=$scale_set"
@@ -37,12 +43,13 @@ parameters=(
   "rerunLostJobs=${RERUN_LOST_JOBS:-false}"
   "sshPublicKey=${SSH_PUBLIC_KEY:?set the repository variable SSH_PUBLIC_KEY}"
   "acmeEmail=${ACME_EMAIL:?set the repository variable ACME_EMAIL}"
-  "scalerArtifactUrl=${SCALER_ARTIFACT_URL:?}"
-  "scalerArtifactSha256=${SCALER_ARTIFACT_SHA256:-}"
+  "scalerArtifactUrl=$artifact_url"
+  "scalerArtifactSha256=$artifact_sha256"
   "runnerImageId=${RUNNER_IMAGE_ID:-}"
   "githubAppId=${GITHUB_APP_ID:-}"
   "githubAppInstallationId=${GITHUB_APP_INSTALLATION_ID:-}"
   "secretsOfficerPrincipalId=${SECRETS_OFFICER_PRINCIPAL_ID:-}"
+  "secretsOfficerPrincipalType=${SECRETS_OFFICER_PRINCIPAL_TYPE:-User}"
   "alertWaitThreshold=${ALERT_WAIT_THRESHOLD:-900}"
   "alertEmail=${ALERT_EMAIL:-}"
   "runnerCapacity=$capacity"
