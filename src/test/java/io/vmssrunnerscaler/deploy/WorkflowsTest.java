@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,47 @@ class WorkflowsTest {
         for (String dockerfile : List.of("Dockerfile.jvm", "Dockerfile.native", "Dockerfile.native-micro")) {
             assertTrue(Files.isRegularFile(Tools.ROOT.resolve("src/main/docker").resolve(dockerfile)), dockerfile);
         }
+    }
+
+    /**
+     * A tag v* releases the native binary and the JVM build (.tar.gz, which the scaler VM installs, and
+     * .zip), each with a .sha256 made by sha256sum in the job that built it and checked before the release.
+     */
+    @Test
+    void theReleaseAttachesEveryBuildWithItsChecksum() {
+        JsonNode jobs = Tools.yaml(WORKFLOWS.resolve("ci.yml")).path("jobs");
+        JsonNode release = jobs.path("release");
+        assertEquals("startsWith(github.ref, 'refs/tags/v')", release.path("if").asText());
+        assertEquals("write", release.path("permissions").path("contents").asText());
+        List<String> released = releasedFiles();
+        Map<String, String> builtBy = Map.of("vmss-runner-scaler-linux-x64", "native",
+                "vmss-runner-scaler-jvm.tar.gz", "test", "vmss-runner-scaler-jvm.zip", "test");
+        builtBy.forEach((build, job) -> {
+            assertTrue(released.contains(build) && released.contains(build + ".sha256"), "the release lacks " + build + " or its .sha256: " + released);
+            assertTrue(runs(jobs.path(job)).contains("sha256sum " + build + " > " + build + ".sha256"), job + " makes no checksum of " + build);
+            String uploaded = jobs.path(job).path("steps").toString();
+            assertTrue(uploaded.contains(build + "\\n") && uploaded.contains(build + ".sha256"), job + " does not upload " + build + " and its checksum");
+            assertTrue(release.path("needs").toString().contains("\"" + job + "\""), "the release does not wait for " + job);
+        });
+        assertTrue(runs(jobs.path("test")).contains("zip -qr ../vmss-runner-scaler-jvm.zip quarkus-app"), "the zip holds quarkus-app");
+        assertTrue(runs(jobs.path("test")).contains("tar -czf vmss-runner-scaler-jvm.tar.gz -C target quarkus-app"), "the tar.gz holds quarkus-app");
+        assertTrue(runs(release).contains("sha256sum --check --strict \"$build.sha256\""), "the release checks the checksums first");
+        assertEquals(builtBy.keySet(), Set.copyOf(List.of(runs(release).replaceAll("(?s).*for build in ([^;]+);.*", "$1").trim().split(" "))),
+                "the release checks every build");
+        assertEquals(builtBy.size() * 2, released.size(), "the release attaches exactly the builds and their checksums: " + released);
+    }
+
+    /** The files the release job passes to {@code gh release create}. */
+    static List<String> releasedFiles() {
+        String run = runs(Tools.yaml(WORKFLOWS.resolve("ci.yml")).path("jobs").path("release"));
+        int create = run.indexOf("gh release create");
+        assertTrue(create >= 0, "the release job creates no release");
+        List<String> files = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dist/(\\S+)").matcher(run.substring(create));
+        while (m.find()) {
+            files.add(m.group(1));
+        }
+        return files;
     }
 
     @Test
