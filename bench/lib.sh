@@ -6,9 +6,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export QUARKUS_HTTP_TEST_PORT="${QUARKUS_HTTP_TEST_PORT:-18381}"
 MVN="$ROOT/mvnw -B -q"
 
-# Compiles main and test sources (no tests run) and writes the test classpath to target/bench-classpath.txt.
+# Compiles main and test sources and makes the test material (no tests run; tests compile at
+# process-test-classes, see pom.xml) and writes the test classpath to target/bench-classpath.txt.
 bench_test_classpath() {
-  (cd "$ROOT" && $MVN test-compile >&2 \
+  (cd "$ROOT" && $MVN process-test-classes >&2 \
     && $MVN dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2)
   echo "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/bench-classpath.txt")"
 }
