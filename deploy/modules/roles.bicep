@@ -1,4 +1,4 @@
-// Least privilege for the scaler's managed identity (FACTS.md, "Least-privilege role"):
+// Least privilege for the scaler's managed identity (docs/PROTOCOLS.md, "Least-privilege role"):
 //   - scalerComputeActions on each runner scale set of the pool, and nothing else;
 //   - scalerQueueActions / scalerQueueDataActions on the busy-runner queue only (the built-in queue
 //     roles do not fit: Message Processor + Sender lack messages/write, which updates a message);

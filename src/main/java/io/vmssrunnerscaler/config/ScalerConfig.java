@@ -78,8 +78,8 @@ public interface ScalerConfig {
 
         /**
          * The period Azure's per-scale-set refill figures are counted over: 1m, as Azure documents
-         * them (FACTS.md). Only tests against a fake Resource Manager whose buckets refill faster
-         * shorten it, so that minutes of throttled calls pass in seconds.
+         * them (docs/PROTOCOLS.md, "Azure throttling"). Only tests against a fake Resource Manager
+         * whose buckets refill faster shorten it, so that minutes of throttled calls pass in seconds.
          */
         @WithDefault("1m")
         Duration throttlePeriod();

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The Compute throttling policies the simulated Azure counts per scale set, with Azure's documented
- * per-scale-set limits (FACTS.md "Azure throttling"). Kept apart from the adapter's own mapping
+ * per-scale-set limits (docs/PROTOCOLS.md, "Azure throttling"). Kept apart from the adapter's own mapping
  * ({@code scaleset.azure.ArmPolicy}) on purpose: the simulator is the referee.
  */
 public enum ArmBucket {

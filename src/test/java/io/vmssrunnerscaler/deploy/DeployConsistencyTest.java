@@ -35,7 +35,7 @@ class DeployConsistencyTest {
     static final String README = Tools.read(Tools.ROOT.resolve("README.md"));
 
     /**
-     * FACTS.md, "Least-privilege role for the scaler's managed identity": Compute, less
+     * docs/PROTOCOLS.md, "Least-privilege role": Compute, less
      * {@code virtualMachines/instanceView/read} and {@code virtualMachines/write}, which no request
      * of the adapter needs (RolePermissionsTest).
      */
@@ -47,7 +47,7 @@ class DeployConsistencyTest {
             "Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read",
             "Microsoft.Compute/locations/operations/read");
     /**
-     * FACTS.md, the same section: Storage Queue (queues/read is a control-plane action), less
+     * docs/PROTOCOLS.md, the same section: Storage Queue (queues/read is a control-plane action), less
      * {@code messages/read} (peek), which the store never sends (RolePermissionsTest).
      */
     static final Set<String> FACTS_QUEUE_ACTIONS = Set.of("Microsoft.Storage/storageAccounts/queueServices/queues/read");

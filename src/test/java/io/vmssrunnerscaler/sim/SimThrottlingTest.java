@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The simulated Azure's throttling buckets (FACTS.md): counted always, enforced when asked. */
+/**
+ * The simulated Azure's throttling buckets (docs/PROTOCOLS.md, "Azure throttling"): counted always,
+ * enforced when asked.
+ */
 class SimThrottlingTest {
     static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
 

@@ -15,9 +15,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The queue client, built on first use rather than at start (the first Azure client costs about
- * 0.3 s, FACTS.md) and off the caller's thread, which may be an event loop. A queue that does not
- * exist is created when a request finds it missing, so an identity that may only handle messages
- * works against a queue created by the deployment.
+ * 0.3 s: docs/PROTOCOLS.md, "Cost of the first Azure client") and off the caller's thread, which may
+ * be an event loop. A queue that does not exist is created when a request finds it missing, so an
+ * identity that may only handle messages works against a queue created by the deployment.
  */
 final class QueueConnection {
     private final QueueAccess access;

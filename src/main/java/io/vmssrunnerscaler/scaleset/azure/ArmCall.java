@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
  * and path alone, so that every HTTP request (each page of a listing, each retry, the final GET of
  * a long-running operation) is budgeted the way Azure counts it.
  *
- * <p>Mapping (FACTS.md table): capacity PATCH and the set-level {@code POST .../reimage} (even
- * with instanceIds: it is the scale set's Reimage API, not the per-VM one) go to Update VMSS. The
- * set-level {@code POST .../delete} with instanceIds (DeleteInstances) is named in neither table;
- * it deletes VMs, so it is charged to Delete VMSS VMs (same 4/min, bucket 12 as Delete VMSS, and
- * this adapter makes no other call in either bucket, so the choice costs nothing if Azure uses the
- * other one). Listing instances is a High-cost Get. Operation-status polls are not charged: they
- * fall under Compute's separate Get Operation policy (15/min, bucket 45 per resource).
+ * <p>Mapping (the table in docs/PROTOCOLS.md, "Azure throttling"): capacity PATCH and the set-level
+ * {@code POST .../reimage} (even with instanceIds: it is the scale set's Reimage API, not the per-VM
+ * one) go to Update VMSS. The set-level {@code POST .../delete} with instanceIds (DeleteInstances)
+ * is named in neither table; it deletes VMs, so it is charged to Delete VMSS VMs (same 4/min,
+ * bucket 12 as Delete VMSS, and this adapter makes no other call in either bucket, so the choice
+ * costs nothing if Azure uses the other one). Listing instances is a High-cost Get.
+ * Operation-status polls are not charged: they fall under Compute's separate Get Operation policy
+ * (15/min, bucket 45 per resource).
  */
 public record ArmCall(String scaleSet, ArmPolicy policy) {
 

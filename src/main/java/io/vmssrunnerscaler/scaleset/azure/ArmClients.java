@@ -85,7 +85,7 @@ final class ArmClients {
     private synchronized HttpPipeline pipeline() {
         if (pipeline == null) {
             // Always an explicit client: with several HTTP client libraries on the class path the
-            // SDK would otherwise pick one by itself (FACTS.md).
+            // SDK would otherwise pick one by itself (docs/PROTOCOLS.md, "Azure SDK HTTP client").
             HttpClient http = new VertxHttpClientBuilder()
                     .vertx(vertx)
                     .connectTimeout(settings.attemptTimeout())

@@ -36,10 +36,9 @@ final class ArmErrors {
     enum Kind { NOT_FOUND, CONFLICT, THROTTLED, TRANSIENT, UNAUTHORIZED, REJECTED, CAPACITY_REFUSED }
 
     /**
-     * Codes by which Azure refuses capacity whatever the call (FACTS.md "Azure Compute: throttling
-     * as Azure reports it"; Microsoft docs on allocation failures, SKU not available, and Spot
-     * errors, where {@code SkuNotAvailable} also means no Spot capacity), with the reason shown to
-     * operators.
+     * Codes by which Azure refuses capacity whatever the call (docs/PROTOCOLS.md, "Refusals of capacity";
+     * Microsoft docs on allocation failures, SKU not available, and Spot errors, where
+     * {@code SkuNotAvailable} also means no Spot capacity), with the reason shown to operators.
      */
     private static final Map<String, String> REFUSALS = Map.of(
             "allocationfailed", "no capacity for the VM size in the region",

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * Microsoft.Compute throttling policies for scale sets and their per-scale-set token buckets
- * (FACTS.md "Azure throttling"; Microsoft docs compute-throttling-limits). Azure counts every call
- * against one of these, per scale set and per region, and answers 429 when the bucket is empty.
+ * (docs/PROTOCOLS.md, "Azure throttling"; Microsoft Learn, "Compute throttling limits"). Azure
+ * counts every call against one of these, per scale set and per region, and answers 429 when the
+ * bucket is empty.
  */
 public enum ArmPolicy {
     /** Capacity PATCH and the set-level actions (reimage with instanceIds, start, restart). */

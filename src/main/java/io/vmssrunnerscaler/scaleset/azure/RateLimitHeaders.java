@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what Compute says about its budget on an answer (Microsoft docs
- * troubleshooting-throttling-errors, FACTS.md): one {@code x-ms-ratelimit-remaining-resource}
+ * Reads what Compute says about its budget on an answer (docs/PROTOCOLS.md, "Throttling as Azure reports it";
+ * Microsoft Learn, "Troubleshooting API throttling errors"): one {@code x-ms-ratelimit-remaining-resource}
  * value per policy covering the request, {@code Microsoft.Compute/<Policy><window>;<count>}
  * (e.g. {@code Microsoft.Compute/HighCostGetVMScaleSet3Min;107}), sent as several headers or as
  * one comma-joined header, and {@code x-ms-request-charge: <count>}, the tokens the call cost.

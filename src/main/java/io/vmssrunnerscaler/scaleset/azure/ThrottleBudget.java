@@ -68,7 +68,10 @@ public final class ThrottleBudget {
     private final int headroom;
     private final Map<String, long[]> schedules = new HashMap<>(); // key -> per-policy arrival times
 
-    /** Azure's documented limits (FACTS.md), one token of headroom and a guard of 500 ms. */
+    /**
+     * Azure's documented limits (docs/PROTOCOLS.md, "Azure throttling"), one token of headroom and a
+     * guard of 500 ms.
+     */
     public static ThrottleBudget azure(Clock clock) {
         return azure(clock, Duration.ofMinutes(1));
     }

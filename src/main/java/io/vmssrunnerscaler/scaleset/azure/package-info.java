@@ -17,8 +17,8 @@
  * (4), the first back-off (1 s) and the longest wait for budget or a Retry-After (60 s).
  *
  * <h2>Throttling</h2>
- * Compute throttles per scale set with token buckets (FACTS.md). Every HTTP request is charged
- * locally first, by {@link io.vmssrunnerscaler.scaleset.azure.ArmCall} and
+ * Compute throttles per scale set with token buckets (docs/PROTOCOLS.md, "Azure throttling"). Every
+ * HTTP request is charged locally first, by {@link io.vmssrunnerscaler.scaleset.azure.ArmCall} and
  * {@link io.vmssrunnerscaler.scaleset.azure.ThrottleBudget}, and waits for a token instead of being
  * refused:
  * <ul>

@@ -130,8 +130,8 @@ public final class KeyVaultSecretStore implements SecretStore {
         if (built != null) {
             return Uni.createFrom().item(built);
         }
-        // The first Azure client costs ~0.3 s of class loading (FACTS.md): not on the caller's
-        // thread, which may be an event loop, and not at start-up.
+        // The first Azure client costs ~0.3 s of class loading: not on the caller's thread, which may
+        // be an event loop, and not at start-up (docs/PROTOCOLS.md, "Cost of the first Azure client").
         return Uni.createFrom().item(this::buildOnce).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The Compute throttling policies the fake enforces per scale set, with Azure's documented limits
- * (FACTS.md). Kept apart from the adapter's own mapping on purpose: the fake is the referee.
+ * (docs/PROTOCOLS.md, "Azure throttling"). Kept apart from the adapter's own mapping on purpose:
+ * the fake is the referee.
  */
 public enum FakeBucket {
     /** PATCH of the scale set, set-level POST reimage. */
