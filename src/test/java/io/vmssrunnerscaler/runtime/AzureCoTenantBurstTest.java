@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * budget: it has taken most of the bucket just before the burst and goes on taking a token
  * {@link #DRAIN_FIRST} into the burst and then every {@link #DRAIN_EVERY}. The scaler's local bucket cannot know this; only Azure's
  * {@code x-ms-ratelimit-remaining-resource} figures tell it, so without following them the scaler
- * spends tokens that are gone and the fake answers 429. Azure's real limits (12, refilled 4 a
- * minute) on both sides, as in the other runtime tests: the scaler's budget is not configurable.
+ * spends tokens that are gone and the fake answers 429. Azure's bucket sizes (12, refilled 4 per
+ * {@link #REFILL_PERIOD}) on both sides, the scaler's bucket counted over the same period
+ * ({@code scaler.azure.throttle-period}).
  */
 @QuarkusTest
 @TestProfile(AzureCoTenantBurstProfile.class)
@@ -32,9 +33,11 @@ class AzureCoTenantBurstTest {
     static final int MAX = 4;
     /** Update VMSS tokens the co-tenant leaves the scaler for its burst: fewer than the burst needs. */
     static final int LEFT = 4;
-    /** The co-tenant's steady spending: half of the bucket's refill of one token per 15 s. */
-    static final Duration DRAIN_EVERY = Duration.ofSeconds(30);
-    static final Duration DRAIN_FIRST = Duration.ofSeconds(10);
+    /** Azure's minute, shortened: the bucket refills 4 tokens per this period, one every 5 s. */
+    static final Duration REFILL_PERIOD = Duration.ofSeconds(20);
+    /** The co-tenant's steady spending: half of the bucket's refill. */
+    static final Duration DRAIN_EVERY = REFILL_PERIOD.dividedBy(2);
+    static final Duration DRAIN_FIRST = REFILL_PERIOD.dividedBy(6);
 
     @Inject
     ScalerRuntime runtime;
