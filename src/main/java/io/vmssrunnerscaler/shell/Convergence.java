@@ -4,9 +4,10 @@ import io.vmssrunnerscaler.engine.Instance;
 import io.vmssrunnerscaler.engine.Operation;
 import io.vmssrunnerscaler.engine.Phase;
 import io.vmssrunnerscaler.engine.PoolState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -49,18 +50,19 @@ public record Convergence(int gap, String reason, Instant until) {
     }
 
     private static Convergence shrinking(PoolLoop loop, PoolState s, int gap, Instant now) {
-        if (now.isBefore(s.backoffUntil())) {
-            return new Convergence(gap, "scale set backing off after " + s.consecutiveFailures()
-                    + " failed call(s): surplus runners go after it", s.backoffUntil());
+        Optional<WaitingJobs.Hold> backoff = WaitingJobs.backoff(s, now);
+        if (backoff.isPresent()) {
+            return new Convergence(gap, backoff.get().reason(), backoff.get().until());
         }
-        List<Instance> idle = s.instances().values().stream().filter(i -> i.phase() == Phase.IDLE)
-                .sorted(Comparator.comparing(Instance::since)).toList();
-        if (!idle.isEmpty()) {
-            Instant eligible = idle.get(0).since().plus(loop.pool().spec().idleCooldown());
+        // The longest idle goes first (the planner's order), so its cool-down ends first.
+        Optional<Instant> longestIdle = s.instances().values().stream().filter(i -> i.phase() == Phase.IDLE)
+                .map(Instance::since).min(Comparator.naturalOrder());
+        if (longestIdle.isPresent()) {
+            Duration cooldown = loop.pool().spec().idleCooldown();
+            Instant eligible = longestIdle.get().plus(cooldown);
             if (now.isBefore(eligible)) {
                 return new Convergence(gap, "idle cool-down: a surplus idle runner goes after idling "
-                        + loop.pool().spec().idleCooldown().toString().substring(2).toLowerCase(java.util.Locale.ROOT),
-                        eligible);
+                        + cooldown.toString().substring(2).toLowerCase(Locale.ROOT), eligible);
             }
             return new Convergence(gap, "removing surplus idle runners: each is removed at GitHub, then deleted", null);
         }

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Turns deliveries and runner calls into pool events: verifies nothing (the HTTP layer does),
@@ -56,11 +55,10 @@ public final class Intake implements JobIntake {
                     .or(() -> pool.map(p -> p.route(job.jobId())));
             default -> Optional.empty();
         };
-        if (loop.isEmpty() && (action.equals("queued") || action.equals("waiting"))) {
-            unserved.record(job, pools.stream().map(p -> p.name() + " " + new TreeSet<>(p.members().get(0).pool().labels()))
-                    .toList().toString());
-        }
         if (loop.isEmpty()) {
+            if (action.equals("queued") || action.equals("waiting")) {
+                unserved.record(job);
+            }
             return new IntakeOutcome.Ignored(switch (action) {
                 case "queued", "waiting", "in_progress", "completed" -> "no pool has labels " + job.labels();
                 default -> "action " + job.action() + " needs nothing";

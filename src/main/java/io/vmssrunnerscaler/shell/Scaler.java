@@ -56,7 +56,7 @@ public final class Scaler implements PoolDirectory, PoolAdmin {
                 .map(p -> new PoolLoop(p, context, both(listeners.apply(p), journeys.listener(p)),
                         lost -> lostJobs.lost(p, lost))).toList();
         this.pools = SpanningPool.of(loops, context.time());
-        this.unserved = new UnservedDemand(context.time());
+        this.unserved = new UnservedDemand(context.time(), pools);
         this.intake = new Intake(loops, this.pools, context.gitHub(), context.registrationTokens(), lostJobs, unserved);
         this.reconciler = new Reconciler(loops, context, reconcile, reconcileListener);
         this.controls = new PoolControls(this.pools, loops);

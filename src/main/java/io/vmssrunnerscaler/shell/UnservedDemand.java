@@ -1,14 +1,18 @@
 package io.vmssrunnerscaler.shell;
 
 import io.vmssrunnerscaler.github.WorkflowJob;
+import io.vmssrunnerscaler.pool.Pool;
 import io.vmssrunnerscaler.time.TimeSource;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
@@ -32,15 +36,20 @@ public final class UnservedDemand {
             long lastJobId) {}
 
     private final TimeSource time;
+    /** Each pool's labels, for the log line: the pools do not change while the scaler runs. */
+    private final String poolLabels;
     /** In order of the last delivery, oldest first. */
     private final Map<List<String>, LabelSet> seen = new LinkedHashMap<>(16, 0.75f, true);
 
-    public UnservedDemand(TimeSource time) {
+    public UnservedDemand(TimeSource time, Collection<Pool> pools) {
         this.time = time;
+        Map<String, Set<String>> byPool = new TreeMap<>();
+        pools.forEach(p -> byPool.putIfAbsent(p.poolName(), new TreeSet<>(p.labels())));
+        this.poolLabels = byPool.toString();
     }
 
     /** Counts a queued job that no pool serves; logs its label set the first time. */
-    void record(WorkflowJob job, String poolLabels) {
+    void record(WorkflowJob job) {
         List<String> labels = List.copyOf(new TreeSet<>(job.labels().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList()));
         Instant now = time.now();
         boolean first;

@@ -95,9 +95,9 @@ public final class WaitingJobs {
             return Optional.of(new Hold("capacity refused: " + refusal.get().code() + " (" + refusal.get().reason()
                     + "); asked again after " + refusal.get().until(), refusal.get().until()));
         }
-        if (now.isBefore(s.backoffUntil())) {
-            return Optional.of(new Hold("scale set backing off after " + s.consecutiveFailures()
-                    + " failed call(s) until " + s.backoffUntil(), s.backoffUntil()));
+        Optional<Hold> backoff = backoff(s, now);
+        if (backoff.isPresent()) {
+            return backoff;
         }
         if (s.live() >= sizing.max()) {
             return Optional.of(new Hold("pool at max (" + sizing.max() + ")", null));
@@ -106,5 +106,13 @@ public final class WaitingJobs {
             return Optional.of(new Hold("waiting for Azure budget since " + loop.capacityHeldSince().get(), null));
         }
         return Optional.empty();
+    }
+
+    /** The scale set backs off after failed calls: no change of any kind before it ends. */
+    static Optional<Hold> backoff(PoolState s, Instant now) {
+        return now.isBefore(s.backoffUntil())
+                ? Optional.of(new Hold("scale set backing off after " + s.consecutiveFailures() + " failed call(s) until "
+                        + s.backoffUntil(), s.backoffUntil()))
+                : Optional.empty();
     }
 }
