@@ -3,7 +3,11 @@ package io.vmssrunnerscaler.sim;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,15 +88,15 @@ class SimulatedBurstTest {
     private static void refused(String body, String outcome, String reason) {
         given().contentType("application/json").body(body).post("/sim/jobs").then().statusCode(400)
                 .contentType("application/json").body("outcome", equalTo(outcome))
-                .body("reason", org.hamcrest.Matchers.startsWith(reason));
+                .body("reason", startsWith(reason));
     }
 
     @Test
     void summaryNamesItsCountersApartFromThePools() {
         given().get("/sim/summary").then().statusCode(200)
-                .body("submitted", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
-                .body("waiting", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
-                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("queued")));
+                .body("submitted", greaterThanOrEqualTo(0))
+                .body("waiting", greaterThanOrEqualTo(0))
+                .body("$", not(hasKey("queued")));
     }
 
     private PoolLoop pool() {
