@@ -13,8 +13,8 @@ public class AzureFaultsProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        // Azure's buckets refilled four times as fast, in the fake and the scaler's budget: the cases
+        // Azure's buckets refilled 7.5 times as fast, in the fake and the scaler's budget: the cases
         // share one fake, so each later one starts with the buckets spent and waits for them
-        return List.of(new TestResourceEntry(AzureWorld.class, Map.of("refill-period", "PT15S")));
+        return List.of(new TestResourceEntry(AzureWorld.class, Map.of("refill-period", "PT8S")));
     }
 }

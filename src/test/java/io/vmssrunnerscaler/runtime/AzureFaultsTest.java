@@ -183,7 +183,7 @@ class AzureFaultsTest {
 
     private void finishAndCheck(List<Long> jobs) {
         // The fake enforces Azure's buckets for the whole class (4 updates and 4 deletes per refill
-        // period, 15 s here): a later case starts with them spent and waits for them.
+        // period, 8 s here): a later case starts with them spent and waits for them.
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                 .until(() -> fleet.completed.containsAll(jobs) || !fleet.busyTouched.isEmpty());
         assertEquals(List.of(), fleet.busyTouched, "a busy runner was re-imaged or deleted");
